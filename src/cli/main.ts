@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { RUN_OPTIONS } from './run-options.js';
+import { runCommand } from './run.js';
+import { simCommand } from './sim.js';
+import { simYargsOptions } from './sim-options.js';
+import { usageError } from './usage-error.js';
+
+type Handler = (argv: any) => Promise<number>;
+
+/** Runs a command and turns its result into the process exit code. */
+const exitWith = (handler: Handler) => async (argv: unknown) => {
+  process.exitCode = await handler(argv);
+};
+
+await yargs(hideBin(process.argv))
+  .scriptName('auto-testing')
+  .usage('$0 [command] [options]\n\nOpen-loop load tests of LLM inference endpoints.')
+  .command(['run', '$0'], 'Fire requests at a fixed arrival rate for a fixed duration, measure every one, report', (y) => y.options(RUN_OPTIONS)
+    .example('$0 --rate 10 --duration 120s --endpoint http://127.0.0.1:8000/v1 --model my-model', 'The seed workload against a vLLM / llama.cpp / SGLang server')
+    .example('$0 --rate 10 --duration 20s', 'No endpoint: the built-in simulated endpoint')
+    .example('OPENAI_API_KEY=... $0 --endpoint https://api.example.com/v1 --model m --max-in-flight 64', 'A hosted API, key from the environment'), exitWith(runCommand))
+  .command('sim', 'Serve the simulated OpenAI-compatible endpoint on its own (for this tool and others)', (y) => y.options({
+    port: { type: 'number', default: 8000, describe: 'Port to listen on (0 = any free port)' },
+    host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback unless you say otherwise)' },
+    'ipc-ready': { type: 'boolean', hidden: true, default: false },
+    ...simYargsOptions(''),
+  }).example('$0 sim --port 8000 --decode-ms 25', 'Then point any tool at http://127.0.0.1:8000/v1'), exitWith(simCommand))
+  .strict()
+  .help()
+  .alias('h', 'help')
+  .version()
+  .wrap(Math.min(120, process.stdout.columns || 120))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.exitCode = usageError([msg.replace(/\n+/g, ' ')]);
+  })
+  .parseAsync();

@@ -1,0 +1,27 @@
+import type { ArgumentsCamelCase } from 'yargs';
+import { startSim } from '../sim/server.js';
+import { readSimOptions } from './sim-options.js';
+import { usageError } from './usage-error.js';
+
+/** `auto-testing sim`: the simulated endpoint on its own, until interrupted. */
+export async function simCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+  const problems: string[] = [];
+  const options = readSimOptions(argv, '', problems);
+  const port = argv.port as number;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`--port: must be an integer 0..65535, got '${String(argv.port)}'`);
+  if (problems.length) return usageError(problems);
+  const sim = await startSim(options, port, String(argv.host));
+  if (argv.ipcReady && process.send) {
+    process.send({ url: sim.url });
+    process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
+  } else {
+    process.stderr.write(`auto-testing sim: simulated OpenAI-compatible endpoint at ${sim.url} (POST /chat/completions, /completions)\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sim.close();
+  return 0;
+}

@@ -1,0 +1,56 @@
+/** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
+export interface RunConfig {
+  endpoint: string | null;
+  name: string | null;
+  model: string;
+  api: string;
+  apiKeyEnv: string;
+  headers: Record<string, string>;
+  rate: number;
+  durationMs: number;
+  maxInFlight: number;
+  drainTimeoutMs: number;
+  workers: number;
+  maxTokens: number;
+  stream: boolean;
+  params: Record<string, unknown>;
+  prompt: string;
+  resultsDir: string;
+  requestTimeoutMs: number;
+  warmupMs: number;
+  progress: 'auto' | 'tty' | 'plain' | 'none';
+  runId: string | null;
+  sim: SimOptions;
+}
+
+export interface SimOptions {
+  slots: number;
+  prefillMs: number;
+  prefillPerTokenMs: number;
+  decodeMs: number;
+  decodeGrowth: number;
+  model: string;
+}
+
+export const SIM_DEFAULTS: SimOptions = {
+  slots: 256,
+  prefillMs: 80,
+  prefillPerTokenMs: 0.05,
+  decodeMs: 20,
+  decodeGrowth: 0,
+  model: 'auto-testing-sim',
+};
+
+/** The seed workload: 10 requests/s for 2 minutes. */
+export const RUN_DEFAULTS = {
+  api: 'openai-chat',
+  rate: 10,
+  duration: '120s',
+  maxInFlight: 0,
+  drainTimeout: '60s',
+  maxTokens: 150,
+  resultsDir: './results',
+  requestTimeout: '600s',
+  warmup: '0s',
+  prompt: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.',
+} as const;

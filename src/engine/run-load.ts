@@ -1,0 +1,163 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { RunConfig } from '../config/run-config.js';
+import { Aggregator } from '../metrics/aggregator.js';
+import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
+import type { RunStatus, RunSummary } from '../metrics/summary.js';
+import { monoNs } from '../schedule/clock.js';
+import { FILES, RunFolder } from '../results/run-folder.js';
+import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
+import { startSimChild, type SimChild } from '../sim/child.js';
+import { startWorkers, type PoolRun } from '../workers/pool.js';
+import type { BatchMessage, Progress, WorkerSettings } from '../workers/messages.js';
+import { publicUrl, splitEndpoint } from './target.js';
+import { TOOL } from './tool.js';
+
+/** Time given to worker threads to start before the first arrival is due. */
+const STARTUP_MS = 250;
+/** In-flight requests get this long to finish after an interrupt. */
+const INTERRUPT_GRACE_MS = 5_000;
+
+export interface LiveStatus extends Progress {
+  elapsedMs: number;
+  totalMs: number;
+  /** Output tokens per second over the last second. */
+  totalTps: number;
+}
+
+export interface RunIo {
+  log(line: string): void;
+  progress(s: LiveStatus): void;
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  folder: string;
+}
+
+export async function runLoad(cfg: RunConfig, io: RunIo): Promise<RunResult> {
+  const sim = cfg.endpoint ? null : await startSimChild(cfg.sim);
+  try {
+    const url = cfg.endpoint ?? sim!.url;
+    if (sim) io.log(`No --endpoint given: using the built-in SIMULATED endpoint at ${url} (${describeSim(cfg)}).`);
+    return await execute(cfg, url, sim, io);
+  } finally {
+    await sim?.stop();
+  }
+}
+
+function describeSim(cfg: RunConfig): string {
+  const o = cfg.sim;
+  return `${o.slots} slots, prefill ${o.prefillMs} ms + ${o.prefillPerTokenMs} ms/token, decode ${o.decodeMs} ms/token`;
+}
+
+async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: RunIo): Promise<RunResult> {
+  const startedAt = new Date();
+  const name = cfg.name ?? (sim ? 'simulated' : new URL(url).host);
+  const runId = cfg.runId ?? `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${slug(name)}`;
+  const folder = new RunFolder(cfg.resultsDir, runId);
+  const agg = new Aggregator();
+  const t0Ns = monoNs() + BigInt(STARTUP_MS * 1e6);
+  const t0Wall = Date.now() + STARTUP_MS;
+  const mainEld = monitorEventLoopDelay({ resolution: 10 });
+  mainEld.enable();
+  const cpu0 = process.cpuUsage();
+  let status: RunStatus = 'completed';
+  let reason: string | null = null;
+
+  const meta = (): SummaryMeta => ({
+    status,
+    status_reason: reason,
+    tool: TOOL,
+    run: {
+      id: runId, started_at: startedAt.toISOString(), t0_wall_ms: t0Wall, duration_s: cfg.durationMs / 1000,
+      elapsed_s: Math.max(0, (Date.now() - t0Wall) / 1000), rate: cfg.rate, arrival: 'constant', workers: cfg.workers,
+      max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
+    },
+    endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
+    workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: 'constant', max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
+    client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } },
+    warnings: [],
+  });
+  folder.writeSummary(buildSummary(agg, { ...meta(), status: 'running' }));
+
+  const progress = new Map<number, Progress>();
+  const onBatch = (b: BatchMessage) => {
+    folder.appendRecords(b.records);
+    for (const r of b.records) agg.add(r);
+    agg.addTokens(b.tokens);
+    progress.set(b.worker, b.progress);
+  };
+  const pool = startWorkers(cfg.workers, t0Ns, workerSettings(cfg, url), onBatch);
+  const stopSignals = handleSignals(pool, (why) => {
+    status = 'interrupted';
+    reason = why;
+  });
+  const ticker = setInterval(() => io.progress(live(progress, agg, t0Wall, cfg.durationMs)), 250);
+  const results = await pool.done;
+  clearInterval(ticker);
+  stopSignals();
+  io.progress(live(progress, agg, t0Wall, cfg.durationMs));
+
+  const failures = results.filter((r) => !r.ok);
+  if (failures.length) {
+    status = 'failed';
+    reason = failures.map((f) => (f.ok ? '' : `worker ${f.worker}: ${f.error}`)).join('; ');
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = Math.max(1e-3, (Date.now() - t0Wall) / 1000);
+  mainEld.disable();
+  const m = meta();
+  m.client = {
+    event_loop_delay_ms: {
+      main: { p50: mainEld.percentile(50) / 1e6, p99: mainEld.percentile(99) / 1e6, max: mainEld.max / 1e6 },
+      workers: results.flatMap((r) => (r.ok ? [{ worker: r.value.worker, ...r.value.eventLoopDelayMs, utilization: r.value.utilization }] : [])),
+    },
+    cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
+  };
+  const summary = buildSummary(agg, m);
+  folder.writeSummary(summary);
+  folder.writeCsv(FILES.timeseries, SECOND_HEADER, secondRows(agg));
+  folder.writeCsv(FILES.buckets, BUCKET_HEADER, bucketRows(agg, t0Wall));
+  folder.close();
+  return { summary, folder: folder.path };
+}
+
+function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
+  const { origin, basePath } = splitEndpoint(url);
+  return {
+    origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
+    stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: { kind: 'constant', rate: cfg.rate, durationMs: cfg.durationMs },
+    maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
+    bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs,
+  };
+}
+
+function live(progress: Map<number, Progress>, agg: Aggregator, t0Wall: number, totalMs: number): LiveStatus {
+  const sum: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
+  for (const p of progress.values()) for (const k of Object.keys(sum) as (keyof Progress)[]) sum[k] += p[k];
+  const elapsedMs = Math.max(0, Date.now() - t0Wall);
+  const last = Math.floor(elapsedMs / 100);
+  let tokens = 0;
+  for (let b = last - 10; b < last; b++) tokens += agg.tokens.at(b);
+  return { ...sum, elapsedMs, totalMs, totalTps: tokens };
+}
+
+/** First SIGINT/SIGTERM: stop firing, give in-flight requests a grace, write everything. Second: no grace. */
+function handleSignals(pool: PoolRun, onInterrupt: (why: string) => void): () => void {
+  let count = 0;
+  const handler = (sig: NodeJS.Signals) => {
+    count++;
+    onInterrupt(`received ${sig}`);
+    pool.stop(`received ${sig}`, count === 1 ? INTERRUPT_GRACE_MS : 0);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'endpoint';
+}

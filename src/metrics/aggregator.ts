@@ -1,0 +1,68 @@
+import { Distribution } from './distribution.js';
+import { derive, type RequestRecord } from './record.js';
+import { METRIC_NAMES, type MetricName } from './summary.js';
+import { Series } from './timeline.js';
+
+/** Scale turning each metric into integer HDR units (finer than any figure we print). */
+const SCALES: Record<MetricName | 'send_lag_ms', number> = {
+  ttft_s: 1e6, ttfo_s: 1e6, e2e_s: 1e6, tpot_ms: 1e3, itl_ms: 1e3, send_lag_ms: 1e3,
+  output_tps: 1e3, output_tokens: 1, input_tokens: 1,
+};
+
+/**
+ * Folds finished records into mergeable distributions, counters and time series as they arrive;
+ * holds no per-request data, so memory is independent of run length.
+ */
+export class Aggregator {
+  readonly dists = new Map<string, Distribution>();
+  readonly counts = { scheduled: 0, sent: 0, completed: 0, failed: 0, dropped: 0, incomplete: 0, warmup: 0 };
+  readonly errors: Record<string, number> = {};
+  /** Output tokens per 100 ms bucket (from the workers, as chunks arrived). */
+  readonly tokens = new Series();
+  readonly sent = new Series();
+  readonly finished = new Series();
+  readonly completed = new Series();
+  readonly sources = { usage: 0, chunks: 0 };
+  outputTotal = 0;
+  inputTotal = 0;
+  firstSentMs = Infinity;
+  lastEndMs = -Infinity;
+
+  constructor() {
+    for (const name of [...METRIC_NAMES, 'send_lag_ms'] as const) this.dists.set(name, new Distribution(SCALES[name]));
+  }
+
+  addTokens(sparse: readonly number[]): void {
+    for (let i = 0; i < sparse.length; i += 2) this.tokens.add(sparse[i], sparse[i + 1]);
+  }
+
+  add(r: RequestRecord): void {
+    const c = this.counts;
+    c.scheduled++;
+    c[r.outcome]++;
+    if (r.sent_ms !== null) {
+      c.sent++;
+      this.sent.addAt(r.sent_ms, 1);
+      this.firstSentMs = Math.min(this.firstSentMs, r.sent_ms);
+    }
+    if (r.end_ms !== null && r.sent_ms !== null) {
+      this.finished.addAt(r.end_ms, 1);
+      this.lastEndMs = Math.max(this.lastEndMs, r.end_ms);
+    }
+    if (r.error_class) this.errors[r.error_class] = (this.errors[r.error_class] ?? 0) + 1;
+    const d = derive(r);
+    this.dists.get('send_lag_ms')!.record(d.send_lag_ms);
+    if (r.warmup) {
+      c.warmup++;
+      return;
+    }
+    if (r.outcome !== 'completed') return;
+    this.completed.addAt(r.end_ms!, 1);
+    this.sources[r.output_tokens_source]++;
+    this.outputTotal += r.output_tokens;
+    this.inputTotal += r.input_tokens ?? 0;
+    for (const name of ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps'] as const) this.dists.get(name)!.record(d[name]);
+    this.dists.get('output_tokens')!.record(r.output_tokens);
+    this.dists.get('input_tokens')!.record(r.input_tokens);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Stats } from './distribution.js';
+import type { Aggregator } from './aggregator.js';
+import { DEFINITIONS, METRIC_NAMES, SUMMARY_SCHEMA_VERSION, type RunSummary } from './summary.js';
+import { slidingRate } from './timeline.js';
+
+export const WINDOW_MS = 1000;
+export const STEP_MS = 100;
+
+/** Thresholds past which the generator, not the endpoint, limited what was measured. */
+export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
+
+export type SummaryMeta = Omit<RunSummary, 'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings'> & {
+  client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck'>;
+  warnings: string[];
+};
+
+export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
+  const c = agg.counts;
+  const span = agg.lastEndMs > agg.firstSentMs ? agg.lastEndMs - agg.firstSentMs : 0;
+  const window = span > 0 ? slidingRate(agg.tokens, WINDOW_MS, STEP_MS, agg.firstSentMs, agg.lastEndMs) : { peak: 0, mean: 0 };
+  const metrics = Object.fromEntries(METRIC_NAMES.map((m) => [m, agg.dists.get(m)!.stats()])) as RunSummary['metrics'];
+  const sendLag = agg.dists.get('send_lag_ms')!.stats();
+  const warnings = [...meta.warnings, ...bottleneckWarnings(sendLag, c.dropped, meta.client)];
+  const { usage, chunks } = agg.sources;
+  return {
+    schema_version: SUMMARY_SCHEMA_VERSION,
+    status: meta.status,
+    status_reason: meta.status_reason,
+    tool: meta.tool,
+    run: meta.run,
+    endpoint: meta.endpoint,
+    workload: meta.workload,
+    requests: { ...c },
+    error_rate: c.sent ? c.failed / c.sent : 0,
+    errors: { ...agg.errors },
+    metrics,
+    throughput: {
+      peak_total_tps: window.peak,
+      mean_total_tps: window.mean,
+      window_s: WINDOW_MS / 1000,
+      step_s: STEP_MS / 1000,
+      output_tokens_per_s: span ? agg.outputTotal / (span / 1000) : 0,
+      requests_per_s: span ? c.completed / (span / 1000) : 0,
+    },
+    tokens: { output_source: usage && chunks ? 'mixed' : chunks ? 'chunks' : 'usage', output_total: agg.outputTotal, input_total: agg.inputTotal },
+    client: { ...meta.client, send_lag_ms: sendLag, bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
+    warnings,
+    histograms: Object.fromEntries([...agg.dists].map(([k, d]) => [k, d.encode()])),
+    definitions: DEFINITIONS,
+  };
+}
+
+function bottleneckWarnings(sendLag: Stats, dropped: number, client: SummaryMeta['client']): string[] {
+  const out: string[] = [];
+  if ((sendLag.p99 ?? 0) > BOTTLENECK.sendLagP99Ms) {
+    out.push(`GENERATOR BEHIND SCHEDULE: send lag p99 ${sendLag.p99!.toFixed(2)} ms > ${BOTTLENECK.sendLagP99Ms} ms; latency figures include client delay`);
+  }
+  const busy = client.event_loop_delay_ms.workers.filter((w) => w.utilization > BOTTLENECK.workerUtilization);
+  if (busy.length) {
+    out.push(`GENERATOR SATURATED: worker(s) ${busy.map((w) => w.worker).join(', ')} busy > ${BOTTLENECK.workerUtilization * 100}% of a core; add --workers or machines`);
+  }
+  if (dropped > 0) out.push(`GENERATOR DROPPED ${dropped} arrivals at --max-in-flight: the offered load was not fully sent`);
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * One finished request: the unit every reporter, merge and leaderboard consumes.
+ * Times are milliseconds on the run's monotonic timeline (0 = the schedule origin t0);
+ * `summary.json` carries `run.t0_wall_ms` to place them on the wall clock.
+ */
+export type Outcome = 'completed' | 'failed' | 'dropped' | 'incomplete';
+
+export type ErrorClass =
+  | 'connect'
+  | 'dns'
+  | 'tls'
+  | 'connect_timeout'
+  | 'timeout'
+  | 'stall'
+  | 'http_status'
+  | 'rate_limited'
+  | 'stream_truncated'
+  | 'reset'
+  | 'parse'
+  | 'server_error_event'
+  | 'response_too_large'
+  | 'aborted'
+  | 'client_error';
+
+export type TokenSource = 'usage' | 'chunks';
+
+export interface RequestRecord {
+  /** Index k in the global schedule. */
+  id: number;
+  worker: number;
+  outcome: Outcome;
+  warmup: boolean;
+  scheduled_ms: number;
+  /** Null when the arrival was dropped before sending. */
+  sent_ms: number | null;
+  /** First generated token of any kind (reasoning included). */
+  first_token_ms: number | null;
+  /** First answer (non-reasoning) token. */
+  first_output_ms: number | null;
+  end_ms: number | null;
+  http_status: number | null;
+  error_class: ErrorClass | null;
+  error_message: string | null;
+  finish_reason: string | null;
+  output_tokens: number;
+  output_tokens_source: TokenSource;
+  reasoning_tokens: number;
+  input_tokens: number | null;
+  /** Content-bearing chunks (answer and reasoning) as received. */
+  chunks: number;
+  /** Sum of gaps between consecutive content chunks after the first, ms. */
+  chunk_gap_sum_ms: number;
+  /** Largest single gap between content chunks, ms. */
+  chunk_gap_max_ms: number;
+  requested_output_tokens: number;
+}
+
+/** Column order of requests.csv: stable, append-only (new columns go at the end). */
+export const RECORD_COLUMNS = [
+  'id', 'worker', 'outcome', 'warmup', 'scheduled_ms', 'sent_ms', 'first_token_ms', 'first_output_ms',
+  'end_ms', 'http_status', 'error_class', 'error_message', 'finish_reason', 'output_tokens',
+  'output_tokens_source', 'reasoning_tokens', 'input_tokens', 'chunks', 'chunk_gap_sum_ms',
+  'chunk_gap_max_ms', 'requested_output_tokens',
+  // derived, written for readers of the CSV; recomputed from the columns above when read back
+  'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
+] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
+
+export interface DerivedMetrics {
+  /** sent - scheduled: how late the generator fired this arrival. */
+  send_lag_ms: number | null;
+  /** Seed definition: first token time - request sent time. */
+  ttft_s: number | null;
+  /** Time to first answer token (excludes reasoning). */
+  ttfo_s: number | null;
+  e2e_s: number | null;
+  /** Seed definition: request time / output tokens (first token included). */
+  tpot_ms: number | null;
+  /** Mean gap between content chunks after the first. */
+  itl_ms: number | null;
+  /** Output tokens / request time. */
+  output_tps: number | null;
+}
+
+export function derive(r: RequestRecord): DerivedMetrics {
+  const sent = r.sent_ms;
+  const ok = r.outcome === 'completed' && sent !== null && r.end_ms !== null;
+  const e2eMs = ok ? r.end_ms! - sent! : null;
+  return {
+    send_lag_ms: sent === null ? null : sent - r.scheduled_ms,
+    ttft_s: ok && r.first_token_ms !== null ? (r.first_token_ms - sent!) / 1000 : null,
+    ttfo_s: ok && r.first_output_ms !== null ? (r.first_output_ms - sent!) / 1000 : null,
+    e2e_s: e2eMs === null ? null : e2eMs / 1000,
+    tpot_ms: e2eMs !== null && r.output_tokens > 0 ? e2eMs / r.output_tokens : null,
+    itl_ms: ok && r.chunks > 1 ? r.chunk_gap_sum_ms / (r.chunks - 1) : null,
+    output_tps: e2eMs !== null && e2eMs > 0 && r.output_tokens > 0 ? r.output_tokens / (e2eMs / 1000) : null,
+  };
+}

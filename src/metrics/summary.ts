@@ -1,0 +1,82 @@
+import type { EncodedDistribution, Stats } from './distribution.js';
+
+/**
+ * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
+ * writers only add keys within a schema version.
+ */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+/** 'running' is what a folder shows if the process died without a chance to write anything else. */
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export const METRIC_NAMES = ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps', 'output_tokens', 'input_tokens'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export interface RunSummary {
+  schema_version: number;
+  status: RunStatus;
+  status_reason: string | null;
+  tool: { name: string; version: string };
+  run: {
+    id: string;
+    started_at: string;
+    /** Wall-clock epoch ms of t0, the schedule origin: record times are offsets from it. */
+    t0_wall_ms: number;
+    duration_s: number;
+    elapsed_s: number;
+    rate: number;
+    arrival: string;
+    workers: number;
+    max_in_flight: number | null;
+    drain_timeout_s: number;
+    max_tokens: number;
+    stream: boolean;
+  };
+  endpoint: { name: string; url: string; api: string; model: string; simulated: boolean };
+  workload: Record<string, unknown>;
+  requests: { scheduled: number; sent: number; completed: number; failed: number; dropped: number; incomplete: number; warmup: number };
+  /** failed / sent. */
+  error_rate: number;
+  errors: Record<string, number>;
+  metrics: Record<MetricName, Stats>;
+  throughput: {
+    /** Peak over sliding windows of (output tokens received by all requests in the window) / window. */
+    peak_total_tps: number;
+    mean_total_tps: number;
+    window_s: number;
+    step_s: number;
+    /** Total output tokens / (last end - first send). */
+    output_tokens_per_s: number;
+    requests_per_s: number;
+  };
+  tokens: { output_source: 'usage' | 'chunks' | 'mixed'; output_total: number; input_total: number };
+  client: {
+    send_lag_ms: Stats;
+    event_loop_delay_ms: { main: LoopDelay; workers: (LoopDelay & { worker: number; utilization: number })[] };
+    cpu: { user_s: number; system_s: number; utilization: number };
+    bottleneck: boolean;
+  };
+  warnings: string[];
+  /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
+  histograms: Record<string, EncodedDistribution>;
+  definitions: Record<string, string>;
+}
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** The formula behind each figure, printed in summary.json, the README and under leaderboard tables. */
+export const DEFINITIONS: Record<string, string> = {
+  ttft_s: 'time of first generated chunk (reasoning included) - time the request was sent',
+  ttfo_s: 'time of first answer (non-reasoning) chunk - time the request was sent',
+  tpot_ms: 'request time (last byte - sent) / output tokens (seed definition: first token included)',
+  itl_ms: 'per request, mean gap between consecutive content chunks after the first',
+  e2e_s: 'time of last byte - time the request was sent',
+  output_tps: 'per request, output tokens / request time',
+  peak_total_tps: 'max over 1 s windows sliding by 100 ms of output tokens received by all requests / 1 s',
+  error_rate: 'failed requests / sent requests',
+  send_lag_ms: 'actual send time - scheduled time (generator lateness)',
+};

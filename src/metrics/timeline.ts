@@ -1,0 +1,135 @@
+/**
+ * Fixed-width time buckets on the run's timeline (bucket 0 starts at t0). Counts add exactly across
+ * threads, processes and machines whose t0 is the same wall instant, which is what a merge needs.
+ */
+export const BUCKET_MS = 100;
+
+export class Series {
+  #v: Float64Array = new Float64Array(64);
+  #len = 0;
+
+  get length(): number {
+    return this.#len;
+  }
+
+  at(i: number): number {
+    return i < this.#len ? this.#v[i] : 0;
+  }
+
+  add(i: number, value: number): void {
+    if (i < 0) i = 0;
+    if (i >= this.#v.length) {
+      const next = new Float64Array(Math.max(i + 1, this.#v.length * 2));
+      next.set(this.#v);
+      this.#v = next;
+    }
+    this.#v[i] += value;
+    if (i >= this.#len) this.#len = i + 1;
+  }
+
+  /** Adds `value` to the point in time `ms`. */
+  addAt(ms: number, value: number, bucketMs = BUCKET_MS): void {
+    this.add(Math.floor(ms / bucketMs), value);
+  }
+
+  /**
+   * Spreads a rate `value` held over [startMs, endMs) into buckets, each bucket getting the time-weighted
+   * mean of it (a bucket half covered gets value/2): the bucket's mean of a piecewise-constant signal.
+   */
+  addSpan(startMs: number, endMs: number, value: number, bucketMs = BUCKET_MS): void {
+    if (!(endMs > startMs)) return;
+    const first = Math.floor(startMs / bucketMs);
+    const last = Math.floor(endMs / bucketMs);
+    for (let b = first; b <= last; b++) {
+      const lo = Math.max(startMs, b * bucketMs);
+      const hi = Math.min(endMs, (b + 1) * bucketMs);
+      if (hi > lo) this.add(b, (value * (hi - lo)) / bucketMs);
+    }
+  }
+
+  addSeries(other: Series): void {
+    for (let i = 0; i < other.#len; i++) if (other.#v[i] !== 0) this.add(i, other.#v[i]);
+  }
+
+  clear(): void {
+    this.#v.fill(0, 0, this.#len);
+    this.#len = 0;
+  }
+
+  toArray(): number[] {
+    return Array.from(this.#v.subarray(0, this.#len));
+  }
+
+  static from(values: readonly number[]): Series {
+    const s = new Series();
+    values.forEach((v, i) => v !== 0 && s.add(i, v));
+    return s;
+  }
+}
+
+export interface WindowStats {
+  peak: number;
+  mean: number;
+  /** Start (ms on the run timeline) of the window that held the peak. */
+  peak_at_ms: number;
+}
+
+/**
+ * Sliding-window rate over a count series: for each step, the sum over `windowMs` divided by the window
+ * in seconds. Only windows fully inside [fromMs, toMs) count, so ramp-up and tail do not dilute the mean.
+ * When the active span is shorter than one window, the span itself is the single window.
+ */
+export function slidingRate(counts: Series, windowMs: number, stepMs: number, fromMs: number, toMs: number, bucketMs = BUCKET_MS): WindowStats {
+  const per = Math.max(1, Math.round(windowMs / bucketMs));
+  const step = Math.max(1, Math.round(stepMs / bucketMs));
+  const first = Math.floor(fromMs / bucketMs);
+  const end = Math.ceil(toMs / bucketMs);
+  if (end <= first) return { peak: 0, mean: 0, peak_at_ms: 0 };
+  const span = Math.min(per, end - first);
+  const seconds = (span * bucketMs) / 1000;
+  let peak = 0;
+  let peakAt = first;
+  let total = 0;
+  let windows = 0;
+  for (let b = first; b + span <= end; b += step) {
+    let sum = 0;
+    for (let i = 0; i < span; i++) sum += counts.at(b + i);
+    const rate = sum / seconds;
+    if (rate > peak) {
+      peak = rate;
+      peakAt = b;
+    }
+    total += rate;
+    windows++;
+  }
+  return { peak, mean: windows ? total / windows : 0, peak_at_ms: peakAt * bucketMs };
+}
+
+/** Peak and time-weighted mean of a level series (already a rate per bucket), over [fromMs, toMs). */
+export function levelStats(levels: Series, fromMs: number, toMs: number, bucketMs = BUCKET_MS): WindowStats {
+  const first = Math.floor(fromMs / bucketMs);
+  const end = Math.ceil(toMs / bucketMs);
+  let peak = 0;
+  let peakAt = first;
+  let total = 0;
+  for (let b = first; b < end; b++) {
+    const v = levels.at(b);
+    if (v > peak) {
+      peak = v;
+      peakAt = b;
+    }
+    total += v;
+  }
+  return { peak, mean: end > first ? total / (end - first) : 0, peak_at_ms: peakAt * bucketMs };
+}
+
+/** Returns the non-zero buckets as [bucket, value, ...] and empties the series (worker -> main deltas). */
+export function drainSparse(s: Series): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const v = s.at(i);
+    if (v !== 0) out.push(i, v);
+  }
+  s.clear();
+  return out;
+}

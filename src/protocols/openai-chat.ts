@@ -1,0 +1,33 @@
+import { openAiDecoder, type OpenAiShape } from './openai-stream.js';
+import type { ProtocolClient } from './types.js';
+import { bearer, jsonBody } from './request-body.js';
+
+const shape: OpenAiShape = {
+  contentKey: '"content":',
+  reasoningKeys: ['"reasoning_content":', '"reasoning":'],
+  nonStreamText: (b: any) => b.choices?.[0]?.message?.content ?? '',
+};
+
+/** POST {endpoint}/chat/completions (OpenAI, vLLM, SGLang, TGI's Messages API, llama.cpp, ...). */
+export const openaiChat = {
+  name: 'openai-chat',
+  defaultApiKeyEnv: 'OPENAI_API_KEY',
+  requiresApiKey: false,
+  request(spec, apiKey) {
+    return {
+      path: '/chat/completions',
+      headers: bearer(apiKey),
+      body: jsonBody(
+        {
+          model: spec.model,
+          messages: [{ role: 'user', content: spec.prompt }],
+          max_tokens: spec.maxTokens,
+          stream: spec.stream,
+          ...(spec.stream ? { stream_options: { include_usage: true } } : {}),
+        },
+        spec.params,
+      ),
+    };
+  },
+  decoder: (sink, stream, captureText = false) => openAiDecoder(shape, sink, stream, captureText),
+} satisfies ProtocolClient;

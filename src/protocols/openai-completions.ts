@@ -1,0 +1,33 @@
+import { openAiDecoder, type OpenAiShape } from './openai-stream.js';
+import type { ProtocolClient } from './types.js';
+import { bearer, jsonBody } from './request-body.js';
+
+const shape: OpenAiShape = {
+  contentKey: '"text":',
+  reasoningKeys: [],
+  nonStreamText: (b: any) => b.choices?.[0]?.text ?? '',
+};
+
+/** POST {endpoint}/completions: the legacy text-completion API most self-hosted engines still serve. */
+export const openaiCompletions = {
+  name: 'openai-completions',
+  defaultApiKeyEnv: 'OPENAI_API_KEY',
+  requiresApiKey: false,
+  request(spec, apiKey) {
+    return {
+      path: '/completions',
+      headers: bearer(apiKey),
+      body: jsonBody(
+        {
+          model: spec.model,
+          prompt: spec.prompt,
+          max_tokens: spec.maxTokens,
+          stream: spec.stream,
+          ...(spec.stream ? { stream_options: { include_usage: true } } : {}),
+        },
+        spec.params,
+      ),
+    };
+  },
+  decoder: (sink, stream, captureText = false) => openAiDecoder(shape, sink, stream, captureText),
+} satisfies ProtocolClient;

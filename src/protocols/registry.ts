@@ -1,0 +1,17 @@
+import type { ProtocolClient } from './types.js';
+import { openaiChat } from './openai-chat.js';
+import { openaiCompletions } from './openai-completions.js';
+
+/** Every API `--api` accepts. Adding a protocol: one file, one line here. */
+export const PROTOCOLS: Readonly<Record<string, ProtocolClient>> = {
+  [openaiChat.name]: openaiChat,
+  [openaiCompletions.name]: openaiCompletions,
+};
+
+export const API_NAMES = Object.keys(PROTOCOLS);
+
+export function protocolFor(name: string): ProtocolClient {
+  const p = PROTOCOLS[name];
+  if (!p) throw new Error(`unknown api '${name}' (one of: ${API_NAMES.join(', ')})`);
+  return p;
+}

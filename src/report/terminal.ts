@@ -1,0 +1,45 @@
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import type { Stats } from '../metrics/distribution.js';
+import type { MetricName, RunSummary } from '../metrics/summary.js';
+
+const ROWS: { key: MetricName; label: string; digits: number }[] = [
+  { key: 'ttft_s', label: 'TTFT (s)', digits: 3 },
+  { key: 'tpot_ms', label: 'TPOT (ms)', digits: 2 },
+  { key: 'itl_ms', label: 'ITL (ms)', digits: 2 },
+  { key: 'e2e_s', label: 'E2E (s)', digits: 3 },
+  { key: 'output_tps', label: 'Output TPS / request', digits: 1 },
+  { key: 'output_tokens', label: 'Output tokens', digits: 0 },
+];
+
+const COLS = ['mean', 'min', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99', 'max'] as const;
+
+export function fmt(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined ? '-' : v.toFixed(digits);
+}
+
+/** The end-of-run report: a distribution table, then counts, throughput and warnings. */
+export function renderSummary(s: RunSummary): string {
+  const table = new Table({ head: ['metric', 'n', ...COLS].map((h) => chalk.bold(h)), style: { head: [], border: [] } });
+  for (const row of ROWS) {
+    const st: Stats = s.metrics[row.key];
+    table.push([row.label, String(st.count), ...COLS.map((c) => fmt(st[c], row.digits))]);
+  }
+  const r = s.requests;
+  const t = s.throughput;
+  const lag = s.client.send_lag_ms;
+  const lines = [
+    chalk.bold(`auto-testing: ${s.endpoint.name} (${s.endpoint.api}, model ${s.endpoint.model})${s.endpoint.simulated ? chalk.yellow(' [SIMULATED endpoint]') : ''}`),
+    `status ${s.status === 'completed' ? chalk.green(s.status) : chalk.red(s.status)}${s.status_reason ? ` (${s.status_reason})` : ''}`,
+    table.toString(),
+    `requests  scheduled ${r.scheduled}  sent ${r.sent}  completed ${r.completed}  failed ${r.failed}  dropped ${r.dropped}  incomplete ${r.incomplete}` +
+      `  error rate ${(s.error_rate * 100).toFixed(2)}%`,
+    ...Object.entries(s.errors).map(([k, n]) => `  errors: ${k} ${n}`),
+    `throughput  peak Total TPS ${fmt(t.peak_total_tps, 1)} tok/s (${t.window_s} s window)  mean ${fmt(t.mean_total_tps, 1)}` +
+      `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
+    `client  send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
+      `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
+    ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,42 @@
+import type { Aggregator } from '../metrics/aggregator.js';
+import { BUCKET_MS } from '../metrics/timeline.js';
+
+export const SECOND_HEADER = ['second', 'sent', 'completed', 'in_flight', 'total_tps'];
+export const BUCKET_HEADER = ['bucket', 't_ms', 'wall_ms', 'sent', 'finished', 'completed', 'output_tokens'];
+
+function lastBucket(agg: Aggregator): number {
+  return Math.max(agg.sent.length, agg.finished.length, agg.tokens.length, agg.completed.length);
+}
+
+/** Per whole second of the run: arrivals sent, requests completed, in flight at the second's end, tokens/s. */
+export function secondRows(agg: Aggregator): number[][] {
+  const per = 1000 / BUCKET_MS;
+  const seconds = Math.ceil(lastBucket(agg) / per);
+  const rows: number[][] = [];
+  let inFlight = 0;
+  for (let s = 0; s < seconds; s++) {
+    let sent = 0, completed = 0, finished = 0, tokens = 0;
+    for (let b = s * per; b < (s + 1) * per; b++) {
+      sent += agg.sent.at(b);
+      completed += agg.completed.at(b);
+      finished += agg.finished.at(b);
+      tokens += agg.tokens.at(b);
+    }
+    inFlight += sent - finished;
+    rows.push([s, sent, completed, inFlight, round(tokens)]);
+  }
+  return rows;
+}
+
+/** Per 100 ms bucket, with its wall-clock start: what a merge of shards adds up exactly. */
+export function bucketRows(agg: Aggregator, t0WallMs: number): number[][] {
+  const rows: number[][] = [];
+  for (let b = 0; b < lastBucket(agg); b++) {
+    rows.push([b, b * BUCKET_MS, t0WallMs + b * BUCKET_MS, agg.sent.at(b), agg.finished.at(b), agg.completed.at(b), round(agg.tokens.at(b))]);
+  }
+  return rows;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

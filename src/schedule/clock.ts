@@ -1,0 +1,79 @@
+/**
+ * The seam between scheduling logic and real time. Times are milliseconds on the run timeline
+ * (0 = t0, the schedule origin), read from a monotonic clock shared by all threads and processes.
+ */
+export interface Clock {
+  now(): number;
+  /** Calls `fn` once, as soon as possible at or after `ms`. Returns a cancel function. */
+  wakeAt(ms: number, fn: () => void): () => void;
+}
+
+/** Monotonic nanoseconds (CLOCK_MONOTONIC): the same origin in every thread and process of a machine. */
+export function monoNs(): bigint {
+  return process.hrtime.bigint();
+}
+
+/** How early a timer is asked to fire before a due time; the rest is polled with setImmediate. */
+const SPIN_MS = 1.5;
+
+/**
+ * Real clock anchored at `t0Ns`. setTimeout alone fires up to ~1 ms late (and never early), so the last
+ * stretch before a due time is polled on the event loop, which still services sockets between polls.
+ */
+export function realClock(t0Ns: bigint): Clock {
+  const now = () => Number(process.hrtime.bigint() - t0Ns) / 1e6;
+  return {
+    now,
+    wakeAt(ms, fn) {
+      let timer: NodeJS.Timeout | undefined;
+      let immediate: NodeJS.Immediate | undefined;
+      let cancelled = false;
+      const poll = () => {
+        if (cancelled) return;
+        const wait = ms - now();
+        if (wait <= 0) return fn();
+        if (wait > SPIN_MS + 1) timer = setTimeout(poll, wait - SPIN_MS);
+        else immediate = setImmediate(poll);
+      };
+      poll();
+      return () => {
+        cancelled = true;
+        if (timer) clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+      };
+    },
+  };
+}
+
+/** Deterministic clock for tests: time moves only when `advance` is called. */
+export class FakeClock implements Clock {
+  #now = 0;
+  #pending: { ms: number; fn: () => void; id: number }[] = [];
+  #seq = 0;
+
+  now(): number {
+    return this.#now;
+  }
+
+  wakeAt(ms: number, fn: () => void): () => void {
+    const id = this.#seq++;
+    this.#pending.push({ ms, fn, id });
+    return () => {
+      this.#pending = this.#pending.filter((p) => p.id !== id);
+    };
+  }
+
+  /** Moves time forward, firing every wake-up that falls due, in time order, at its own time. */
+  advance(ms: number): void {
+    const target = this.#now + ms;
+    for (;;) {
+      this.#pending.sort((a, b) => a.ms - b.ms || a.id - b.id);
+      const next = this.#pending[0];
+      if (!next || next.ms > target) break;
+      this.#pending.shift();
+      this.#now = Math.max(this.#now, next.ms);
+      next.fn();
+    }
+    this.#now = target;
+  }
+}

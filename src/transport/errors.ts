@@ -1,0 +1,50 @@
+import type { ErrorClass } from '../metrics/record.js';
+
+export interface ClassifiedError {
+  cls: ErrorClass;
+  message: string;
+}
+
+const BY_CODE: Record<string, ErrorClass> = {
+  ECONNREFUSED: 'connect',
+  EHOSTUNREACH: 'connect',
+  ENETUNREACH: 'connect',
+  EADDRNOTAVAIL: 'connect',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
+  ETIMEDOUT: 'connect_timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'stall',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  UND_ERR_ABORTED: 'aborted',
+  ABORT_ERR: 'aborted',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'response_too_large',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'client_error',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'stream_truncated',
+};
+
+function isTls(code: string): boolean {
+  return code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+}
+
+/** Maps a transport error (undici / node net) to an error class, following the cause chain. */
+export function classifyError(err: unknown): ClassifiedError {
+  let e: any = err;
+  for (let depth = 0; e && depth < 4; depth++, e = e.cause) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (code && BY_CODE[code]) return { cls: BY_CODE[code], message: describe(e) };
+    if (code && isTls(code)) return { cls: 'tls', message: describe(e) };
+    if (e.name === 'AbortError') return { cls: 'aborted', message: describe(e) };
+  }
+  return { cls: 'client_error', message: describe(err) };
+}
+
+function describe(e: any): string {
+  const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
+  return `${code}${e?.message ?? String(e)}`.slice(0, 500);
+}

@@ -1,0 +1,75 @@
+/** Plain data that crosses between the main thread and worker threads (structured-clone safe). */
+import type { MessagePort } from 'node:worker_threads';
+import type { RequestRecord } from '../metrics/record.js';
+
+/** Everything a worker needs to run its stripe of the schedule. Secrets live only in memory. */
+export interface WorkerSettings {
+  origin: string;
+  basePath: string;
+  api: string;
+  model: string;
+  apiKey: string | undefined;
+  headers: Record<string, string>;
+  stream: boolean;
+  maxTokens: number;
+  params: Record<string, unknown>;
+  pacer: PacerSpec;
+  maxInFlight: number;
+  drainTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  prompt: PromptSpec;
+  warmupMs: number;
+}
+
+export type PacerSpec = { kind: 'constant'; rate: number; durationMs: number };
+
+export interface PromptSpec {
+  /** Base text; each request gets a distinct prefix so no two prompts share a cache entry. */
+  text: string;
+}
+
+export interface TaskInput {
+  worker: number;
+  workers: number;
+  /** Monotonic ns of the schedule origin, as a decimal string (bigint does not structured-clone to all runtimes). */
+  t0Ns: string;
+  settings: WorkerSettings;
+  port: MessagePort;
+  /** Int32Array over it: [0] = requests in flight across all workers (for --max-in-flight). */
+  shared: SharedArrayBuffer;
+}
+
+export interface Progress {
+  sent: number;
+  done: number;
+  failed: number;
+  dropped: number;
+  inFlight: number;
+}
+
+export interface BatchMessage {
+  type: 'batch';
+  worker: number;
+  records: RequestRecord[];
+  /** Sparse token-count deltas since the last batch: [bucket, tokens, bucket, tokens, ...]. */
+  tokens: number[];
+  progress: Progress;
+}
+
+export interface WorkerFinal {
+  worker: number;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Share of wall time the worker's event loop was busy (0..1). */
+  utilization: number;
+}
+
+/** Sent once after the worker's last batch. */
+export interface EndMessage {
+  type: 'end';
+  worker: number;
+}
+
+export type WorkerMessage = BatchMessage | EndMessage;
+
+export type ControlMessage = { type: 'stop'; reason: string; graceMs: number };

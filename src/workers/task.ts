@@ -1,0 +1,139 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import type { RequestRecord } from '../metrics/record.js';
+import { Series, drainSparse } from '../metrics/timeline.js';
+import { protocolFor } from '../protocols/registry.js';
+import { realClock } from '../schedule/clock.js';
+import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
+import { stripe } from '../schedule/pacer.js';
+import { pacerFrom } from '../schedule/pacers.js';
+import { send, type Target } from '../transport/http.js';
+import type { BatchMessage, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
+import { RequestTracker } from './request-tracker.js';
+
+const FLUSH_MS = 50;
+const FLUSH_RECORDS = 256;
+
+/**
+ * One long-lived piscina task per worker thread for the whole run: it owns stripe k of the global
+ * schedule, its own connection pool, and streams finished records to the main thread in batches.
+ */
+export default async function runWorker(input: TaskInput): Promise<WorkerFinal> {
+  const { settings: s, port, worker } = input;
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  const elu0 = performance.eventLoopUtilization();
+  const clock = realClock(BigInt(input.t0Ns));
+  const inFlightAll = new Int32Array(input.shared);
+  const protocol = protocolFor(s.api);
+  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
+  const target: Target = {
+    dispatcher: agent,
+    origin: s.origin,
+    basePath: s.basePath,
+    headersTimeoutMs: s.headersTimeoutMs,
+    bodyTimeoutMs: s.bodyTimeoutMs,
+    extraHeaders: s.headers,
+  };
+  const live = new Map<number, { tracker: RequestTracker; abort: (e: Error) => void }>();
+  const tokens = new Series();
+  const progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
+  let records: RequestRecord[] = [];
+
+  const flush = () => {
+    if (records.length === 0 && tokens.length === 0) return;
+    const msg: BatchMessage = { type: 'batch', worker, records, tokens: drainSparse(tokens), progress: { ...progress, inFlight: live.size } };
+    records = [];
+    port.postMessage(msg);
+  };
+  const emit = (r: RequestRecord) => {
+    records.push(r);
+    if (r.outcome === 'completed') progress.done++;
+    else if (r.outcome === 'dropped') progress.dropped++;
+    else progress.failed++;
+    if (records.length >= FLUSH_RECORDS) flush();
+  };
+  const flusher = setInterval(flush, FLUSH_MS);
+
+  const fire = (a: Arrival) => {
+    if (s.maxInFlight > 0 && Atomics.add(inFlightAll, 0, 1) >= s.maxInFlight) {
+      Atomics.sub(inFlightAll, 0, 1);
+      return emit(droppedRecord(a, worker, s.maxTokens, a.dueMs < s.warmupMs));
+    }
+    const req = protocol.request(
+      { model: s.model, prompt: `${a.index} ${s.prompt.text}`, maxTokens: s.maxTokens, stream: s.stream, params: s.params },
+      s.apiKey,
+    );
+    const sentMs = clock.now();
+    const tracker = new RequestTracker(
+      { id: a.index, worker, scheduledMs: a.dueMs, sentMs, requestedOutputTokens: s.maxTokens, warmup: a.dueMs < s.warmupMs, stream: s.stream },
+      protocol,
+      tokens,
+      (r) => {
+        live.delete(a.index);
+        if (s.maxInFlight > 0) Atomics.sub(inFlightAll, 0, 1);
+        emit(r);
+      },
+    );
+    progress.sent++;
+    const abort = send(target, req, clock.now, tracker);
+    if (!tracker.finished) live.set(a.index, { tracker, abort });
+  };
+
+  let finishFiring!: () => void;
+  const firingDone = new Promise<void>((r) => (finishFiring = r));
+  const dispatcher = new OpenLoopDispatcher(clock, stripe(pacerFrom(s.pacer), worker, input.workers), fire, () => finishFiring());
+  let drainMs = s.drainTimeoutMs;
+  port.on('message', (m: ControlMessage) => {
+    if (m.type === 'stop') {
+      drainMs = m.graceMs;
+      dispatcher.stop();
+      wakeDrain();
+    }
+  });
+  let wakeDrain = () => {};
+  dispatcher.start();
+  await firingDone;
+  await drain(live, () => drainMs, (w) => (wakeDrain = w));
+  for (const { tracker, abort } of live.values()) {
+    tracker.abandon(clock.now(), 'still in flight when the drain timeout expired');
+    abort(new Error('drain timeout'));
+  }
+  clearInterval(flusher);
+  flush();
+  port.postMessage({ type: 'end', worker });
+  port.close();
+  await agent.close().catch(() => undefined);
+  eld.disable();
+  const elu = performance.eventLoopUtilization(elu0);
+  return {
+    worker,
+    eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
+    utilization: elu.utilization,
+  };
+}
+
+/** Waits until nothing is in flight, or the drain budget (which a stop message may shorten) runs out. */
+function drain(live: Map<number, unknown>, budgetMs: () => number, onWake: (w: () => void) => void): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (live.size === 0 || Date.now() - start >= budgetMs()) {
+        clearInterval(timer);
+        resolve();
+      }
+    };
+    const timer = setInterval(check, 20);
+    onWake(check);
+    check();
+  });
+}
+
+function droppedRecord(a: Arrival, worker: number, maxTokens: number, warmup: boolean): RequestRecord {
+  return {
+    id: a.index, worker, outcome: 'dropped', warmup, scheduled_ms: a.dueMs, sent_ms: null, first_token_ms: null,
+    first_output_ms: null, end_ms: null, http_status: null, error_class: null, error_message: '--max-in-flight reached',
+    finish_reason: null, output_tokens: 0, output_tokens_source: 'chunks', reasoning_tokens: 0, input_tokens: null,
+    chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: maxTokens,
+  };
+}
