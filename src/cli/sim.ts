@@ -23,5 +23,6 @@ export async function simCommand(argv: ArgumentsCamelCase<Record<string, unknown
     process.once('SIGTERM', stop);
   });
   await sim.close();
+  if (process.connected) process.disconnect();
   return 0;
 }

@@ -13,7 +13,7 @@ import { publicUrl, splitEndpoint } from './target.js';
 import { TOOL } from './tool.js';
 
 /** Time given to worker threads to start before the first arrival is due. */
-const STARTUP_MS = 250;
+const STARTUP_MS = 1000;
 /** In-flight requests get this long to finish after an interrupt. */
 const INTERRUPT_GRACE_MS = 5_000;
 

@@ -79,7 +79,8 @@ export class Distribution {
   }
 
   quantile(q: number): number | null {
-    return this.#count === 0 ? null : this.#h.getValueAtPercentile(q) / this.scale;
+    // HDR reports a bucket's upper edge; never past the exact extremes we keep beside it
+    return this.#count === 0 ? null : Math.min(this.#max, Math.max(this.#min, this.#h.getValueAtPercentile(q) / this.scale));
   }
 
   stats(): Stats {

@@ -13,7 +13,7 @@ export class Series {
   }
 
   at(i: number): number {
-    return i < this.#len ? this.#v[i] : 0;
+    return i >= 0 && i < this.#len ? this.#v[i] : 0;
   }
 
   add(i: number, value: number): void {

@@ -39,6 +39,7 @@ export function startSimChild(o: SimOptions): Promise<SimChild> {
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
             child.once('exit', () => done());
+            if (child.connected) child.disconnect();
             child.kill('SIGTERM');
           }),
       });

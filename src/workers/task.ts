@@ -35,6 +35,8 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     bodyTimeoutMs: s.bodyTimeoutMs,
     extraHeaders: s.headers,
   };
+  // warm the request path (module init, JIT) before the first arrival is due
+  protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const live = new Map<number, { tracker: RequestTracker; abort: (e: Error) => void }>();
   const tokens = new Series();
   const progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
