@@ -34,6 +34,6 @@ await yargs(hideBin(process.argv))
   .wrap(Math.min(120, process.stdout.columns || 120))
   .fail((msg, err) => {
     if (err) throw err;
-    process.exitCode = usageError([msg.replace(/\n+/g, ' ')]);
+    process.exit(usageError([msg.replace(/\n+/g, ' ')]));
   })
   .parseAsync();

@@ -14,6 +14,14 @@ export interface SimServer {
 
 const MAX_BODY = 16 * 1024 * 1024;
 
+/** Exact paths, as real servers route (with or without the /v1 prefix, as vLLM and llama.cpp accept). */
+const ROUTES: Record<string, Dialect> = {
+  '/v1/chat/completions': 'chat',
+  '/chat/completions': 'chat',
+  '/v1/completions': 'completions',
+  '/completions': 'completions',
+};
+
 /** Rough input token count (about 4 characters a token), enough for the prefill model. */
 export function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
@@ -49,7 +57,7 @@ function route(engine: SimEngine, o: SimOptions, req: IncomingMessage, res: Serv
   if (req.method === 'GET' && (path === '/health' || path.endsWith('/models'))) {
     return json(res, 200, path === '/health' ? { status: 'ok' } : { object: 'list', data: [{ id: o.model, object: 'model' }] });
   }
-  const dialect: Dialect | null = path.endsWith('/chat/completions') ? 'chat' : path.endsWith('/completions') ? 'completions' : null;
+  const dialect = ROUTES[path] ?? null;
   if (req.method !== 'POST' || !dialect) return sendError(res, 404, `no route for ${req.method} ${path}`, 'not_found_error');
   readBody(req, (err, text) => {
     if (err) return sendError(res, 413, err.message);

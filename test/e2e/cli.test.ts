@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  summary: any;
+  csv: string[];
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  const dir = mkdtempSync(join(tmpdir(), 'at-e2e-'));
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args, '--results-dir', dir, '--progress', 'none'], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => {
+      const runs = readdirSync(dir);
+      const folder = runs.length ? join(dir, runs[0]) : null;
+      resolve({
+        code, stdout, stderr,
+        summary: folder ? JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')) : null,
+        csv: folder ? readFileSync(join(folder, 'requests.csv'), 'utf8').trim().split('\n') : [],
+      });
+    });
+  });
+}
+
+/** A standalone simulator (`auto-testing sim`) on a free loopback port. */
+function sim(args: string[]): Promise<{ url: string; stop: () => void }> {
+  const p = spawn(process.execPath, [CLI, 'sim', '--port', '0', ...args]);
+  return new Promise((resolve, reject) => {
+    let err = '';
+    p.stderr.on('data', (d) => {
+      err += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(err);
+      if (m) resolve({ url: m[1], stop: () => p.kill('SIGTERM') });
+    });
+    p.on('exit', (c) => reject(new Error(`sim exited ${c}: ${err}`)));
+  });
+}
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const accounted = (s: any) => s.requests.completed + s.requests.failed + s.requests.dropped + s.requests.incomplete;
+
+describe('auto-testing against the built-in simulator', () => {
+  it('no endpoint: announces the simulator, sends rate x duration, and its timing is measured within tolerance', async () => {
+    const r = await cli(['--rate', '10', '--duration', '3s', '--max-tokens', '20', '--sim-prefill-ms', '100', '--sim-prefill-per-token-ms', '0', '--sim-decode-ms', '25']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('SIMULATED');
+    const s = r.summary;
+    expect(s.status).toBe('completed');
+    expect(s.endpoint.simulated).toBe(true);
+    expect(s.requests).toMatchObject({ scheduled: 30, sent: 30, completed: 30, failed: 0 });
+    expect(r.csv.length).toBe(31);
+    // TTFT = prefill 100 ms; e2e = 100 + 19 x 25 ms = 575 ms; tolerance 30 ms for loopback + a shared 2-core machine
+    expect(s.metrics.ttft_s.p50).toBeGreaterThan(0.099);
+    expect(s.metrics.ttft_s.p50).toBeLessThan(0.13);
+    expect(s.metrics.itl_ms.p50).toBeGreaterThan(24);
+    expect(s.metrics.itl_ms.p50).toBeLessThan(27);
+    expect(s.metrics.tpot_ms.p50).toBeCloseTo(575 / 20, -0.5);
+    expect(s.metrics.output_tokens.mean).toBe(20);
+    expect(s.tokens.output_source).toBe('usage');
+    expect(Object.keys(s.histograms)).toContain('ttft_s');
+    expect(r.stdout).toContain('TTFT (s)');
+  });
+
+  it('stays open loop when the server is far slower than the arrival rate, and counts what did not finish', async () => {
+    const r = await cli(['--rate', '40', '--duration', '2s', '--max-tokens', '50', '--sim-slots', '2', '--sim-decode-ms', '40', '--drain-timeout', '1s']);
+    const s = r.summary;
+    expect(s.requests.scheduled).toBe(80);
+    expect(s.requests.sent).toBe(80);
+    expect(s.requests.incomplete).toBeGreaterThan(50);
+    expect(accounted(s)).toBe(80);
+    expect(r.csv.length).toBe(81);
+    expect(s.client.send_lag_ms.p50).toBeLessThan(5);
+  });
+
+  it('--max-in-flight drops and counts arrivals beyond the cap', async () => {
+    const r = await cli(['--rate', '20', '--duration', '1s', '--max-tokens', '100', '--sim-decode-ms', '20', '--max-in-flight', '3']);
+    const s = r.summary;
+    expect(s.requests.sent).toBe(3);
+    expect(s.requests.dropped).toBe(17);
+    expect(accounted(s)).toBe(20);
+    expect(s.warnings.join(' ')).toContain('DROPPED');
+  });
+});
+
+describe('errors are classified, the run goes on', () => {
+  let server: { url: string; stop: () => void };
+  beforeAll(async () => {
+    server = await sim(['--decode-ms', '5']);
+  });
+  afterAll(() => server.stop());
+
+  it('works against a standalone `sim` with --endpoint, openai-completions too', async () => {
+    const r = await cli(['--endpoint', server.url, '--model', 'x', '--api', 'openai-completions', '--rate', '10', '--duration', '1s', '--max-tokens', '5']);
+    expect(r.summary.requests).toMatchObject({ sent: 10, completed: 10 });
+    expect(r.summary.endpoint).toMatchObject({ api: 'openai-completions', simulated: false });
+  });
+
+  it('HTTP errors keep their status and body', async () => {
+    const r = await cli(['--endpoint', `${server.url}/nope`, '--model', 'x', '--rate', '5', '--duration', '1s']);
+    expect(r.summary.requests).toMatchObject({ sent: 5, failed: 5 });
+    expect(r.summary.errors).toEqual({ http_status: 5 });
+    expect(r.csv[1]).toContain('HTTP 404');
+  });
+
+  it('connection refused is a connect error', async () => {
+    const port = await closedPort();
+    const r = await cli(['--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'x', '--rate', '5', '--duration', '1s']);
+    expect(r.summary.errors).toEqual({ connect: 5 });
+    expect(r.summary.error_rate).toBe(1);
+  });
+
+  it('the API key is sent but never written to results or output', async () => {
+    const secret = 'sk-secret-e2e-123456';
+    const r = await cli(['--endpoint', server.url, '--model', 'x', '--rate', '5', '--duration', '1s', '--max-tokens', '3'], { OPENAI_API_KEY: secret });
+    expect(r.summary.requests.completed).toBe(5);
+    expect(JSON.stringify(r.summary) + r.csv.join('\n') + r.stdout + r.stderr).not.toContain(secret);
+  });
+});
+
+describe('bad input: one line naming the flag, exit code 2, nothing sent', () => {
+  it.each([
+    [['--rate', '-1'], '--rate'],
+    [['--duration', '10 parsecs'], '--duration'],
+    [['--endpoint', '127.0.0.1:8000/v1', '--model', 'm'], '--endpoint'],
+    [['--endpoint', 'http://127.0.0.1:1/v1'], '--model'],
+    [['--api', 'nope'], '--api'],
+    [['--bogus-flag', '1'], 'bogus-flag'],
+  ])('%j', async (args, flag) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(flag);
+    expect(r.summary).toBeNull();
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Aggregator } from '../../src/metrics/aggregator.js';
+import { Distribution } from '../../src/metrics/distribution.js';
+import { derive, type RequestRecord } from '../../src/metrics/record.js';
+import { Series, slidingRate } from '../../src/metrics/timeline.js';
+import { buildSummary } from '../../src/metrics/build-summary.js';
+
+export function rec(over: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    id: 0, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: 0, sent_ms: 1, first_token_ms: 201, first_output_ms: 201,
+    end_ms: 2001, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 100,
+    output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 20, chunks: 100, chunk_gap_sum_ms: 1800, chunk_gap_max_ms: 30,
+    requested_output_tokens: 100, ...over,
+  };
+}
+
+describe('per-request formulas', () => {
+  it('follow the seed: TTFT from send, TPOT = request time / output tokens (first token included)', () => {
+    const d = derive(rec());
+    expect(d.send_lag_ms).toBe(1);
+    expect(d.ttft_s).toBeCloseTo(0.2, 12);
+    expect(d.e2e_s).toBeCloseTo(2.0, 12);
+    expect(d.tpot_ms).toBeCloseTo(20, 12);
+    expect(d.itl_ms).toBeCloseTo(1800 / 99, 12);
+    expect(d.output_tps).toBeCloseTo(50, 12);
+  });
+
+  it('leave latency empty for failed and dropped requests', () => {
+    expect(derive(rec({ outcome: 'failed' })).ttft_s).toBeNull();
+    expect(derive(rec({ outcome: 'dropped', sent_ms: null })).send_lag_ms).toBeNull();
+  });
+});
+
+describe('Distribution', () => {
+  it('merges exactly: two halves added equal the whole', () => {
+    const whole = new Distribution(1000);
+    const a = new Distribution(1000);
+    const b = new Distribution(1000);
+    for (let i = 1; i <= 1000; i++) {
+      const v = (i * 7919) % 997 / 10;
+      whole.record(v);
+      (i % 2 ? a : b).record(v);
+    }
+    a.add(Distribution.decode(b.encode()));
+    const { mean, stddev, ...rest } = a.stats();
+    const w = whole.stats();
+    expect(Object.values(rest)).toEqual(Object.entries(w).filter(([k]) => k !== 'mean' && k !== 'stddev').map(([, v]) => v));
+    expect(mean).toBeCloseTo(w.mean!, 9);
+    expect(stddev).toBeCloseTo(w.stddev!, 9);
+  });
+
+  it('gives quantiles within HDR precision and exact mean/min/max', () => {
+    const d = new Distribution(1000);
+    for (let i = 1; i <= 100; i++) d.record(i);
+    const s = d.stats();
+    expect(s).toMatchObject({ count: 100, mean: 50.5, min: 1, max: 100 });
+    expect(s.p50!).toBeCloseTo(50, 1);
+    expect(s.p99!).toBeCloseTo(99, 1);
+  });
+});
+
+describe('sliding window Total TPS', () => {
+  it('peak is the densest 1 s of tokens, mean over windows inside the active span', () => {
+    const s = new Series();
+    for (let b = 0; b < 30; b++) s.add(b, b >= 10 && b < 20 ? 50 : 10); // 100 tok/s, then 500 tok/s for 1 s, then 100
+    const w = slidingRate(s, 1000, 100, 0, 3000);
+    expect(w.peak).toBe(500);
+    expect(w.peak_at_ms).toBe(1000);
+    expect(w.mean).toBeGreaterThan(100);
+    expect(w.mean).toBeLessThan(500);
+  });
+
+  it('spans are spread by time overlap', () => {
+    const s = new Series();
+    s.addSpan(50, 250, 10);
+    expect(s.toArray()).toEqual([5, 10, 5]);
+  });
+});
+
+describe('Aggregator + summary', () => {
+  it('accounts for every scheduled request and excludes failures from latency', () => {
+    const agg = new Aggregator();
+    agg.add(rec());
+    agg.add(rec({ id: 1, outcome: 'failed', error_class: 'http_status', first_token_ms: null }));
+    agg.add(rec({ id: 2, outcome: 'dropped', sent_ms: null, end_ms: null }));
+    agg.add(rec({ id: 3, outcome: 'incomplete', error_class: 'aborted' }));
+    agg.addTokens([0, 40, 5, 60]);
+    const s = buildSummary(agg, {
+      status: 'completed', status_reason: null, tool: { name: 't', version: '0' },
+      run: { id: 'r', started_at: '', t0_wall_ms: 0, duration_s: 1, elapsed_s: 1, rate: 1, arrival: 'constant', workers: 1, max_in_flight: null, drain_timeout_s: 1, max_tokens: 1, stream: true },
+      endpoint: { name: 'e', url: 'u', api: 'openai-chat', model: 'm', simulated: true }, workload: {},
+      client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } }, warnings: [],
+    });
+    const r = s.requests;
+    expect(r.scheduled).toBe(r.completed + r.failed + r.dropped + r.incomplete);
+    expect(r).toMatchObject({ scheduled: 4, sent: 3, completed: 1, failed: 1, dropped: 1, incomplete: 1 });
+    expect(s.metrics.ttft_s.count).toBe(1);
+    expect(s.error_rate).toBeCloseTo(1 / 3, 12);
+    expect(s.errors).toEqual({ http_status: 1, aborted: 1 });
+    expect(s.throughput.peak_total_tps).toBe(100);
+    expect(s.warnings.some((w) => w.includes('DROPPED 1'))).toBe(true);
+  });
+});
