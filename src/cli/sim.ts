@@ -12,6 +12,8 @@ export async function simCommand(argv: ArgumentsCamelCase<Record<string, unknown
   if (problems.length) return usageError(problems);
   const sim = await startSim(options, port, String(argv.host));
   if (argv.ipcReady && process.send) {
+    // a terminal's Ctrl-C reaches the whole process group: the parent decides when the simulator stops
+    process.on('SIGINT', () => undefined);
     process.send({ url: sim.url });
     process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
   } else {
@@ -19,7 +21,7 @@ export async function simCommand(argv: ArgumentsCamelCase<Record<string, unknown
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
-    process.once('SIGINT', stop);
+    if (!argv.ipcReady) process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await sim.close();

@@ -12,8 +12,8 @@ import type { BatchMessage, Progress, WorkerSettings } from '../workers/messages
 import { publicUrl, splitEndpoint } from './target.js';
 import { TOOL } from './tool.js';
 
-/** Time given to worker threads to start before the first arrival is due. */
-const STARTUP_MS = 1000;
+/** Between "all workers ready" and the first due arrival: time for the start message to reach them. */
+const START_LEAD_MS = 20;
 /** In-flight requests get this long to finish after an interrupt. */
 const INTERRUPT_GRACE_MS = 5_000;
 
@@ -56,8 +56,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const runId = cfg.runId ?? `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${slug(name)}`;
   const folder = new RunFolder(cfg.resultsDir, runId);
   const agg = new Aggregator();
-  const t0Ns = monoNs() + BigInt(STARTUP_MS * 1e6);
-  const t0Wall = Date.now() + STARTUP_MS;
+  let t0Wall = Date.now();
   const mainEld = monitorEventLoopDelay({ resolution: 10 });
   mainEld.enable();
   const cpu0 = process.cpuUsage();
@@ -87,7 +86,10 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     agg.addTokens(b.tokens);
     progress.set(b.worker, b.progress);
   };
-  const pool = startWorkers(cfg.workers, t0Ns, workerSettings(cfg, url), onBatch);
+  const pool = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
+  await pool.ready;
+  t0Wall = Date.now() + START_LEAD_MS;
+  pool.start(monoNs() + BigInt(START_LEAD_MS * 1e6));
   const stopSignals = handleSignals(pool, (why) => {
     status = 'interrupted';
     reason = why;

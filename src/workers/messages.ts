@@ -32,8 +32,6 @@ export interface PromptSpec {
 export interface TaskInput {
   worker: number;
   workers: number;
-  /** Monotonic ns of the schedule origin, as a decimal string (bigint does not structured-clone to all runtimes). */
-  t0Ns: string;
   settings: WorkerSettings;
   port: MessagePort;
   /** Int32Array over it: [0] = requests in flight across all workers (for --max-in-flight). */
@@ -64,12 +62,19 @@ export interface WorkerFinal {
   utilization: number;
 }
 
+/** Sent once the worker is set up; it then waits for a StartMessage. */
+export interface ReadyMessage {
+  type: 'ready';
+  worker: number;
+}
+
 /** Sent once after the worker's last batch. */
 export interface EndMessage {
   type: 'end';
   worker: number;
 }
 
-export type WorkerMessage = BatchMessage | EndMessage;
+export type WorkerMessage = BatchMessage | ReadyMessage | EndMessage;
 
-export type ControlMessage = { type: 'stop'; reason: string; graceMs: number };
+/** `t0Ns`: monotonic ns of the schedule origin, as a decimal string. */
+export type ControlMessage = { type: 'start'; t0Ns: string } | { type: 'stop'; reason: string; graceMs: number };

@@ -10,6 +10,10 @@ function taskFile(): string {
 }
 
 export interface PoolRun {
+  /** Resolves once every worker is set up (or has already failed). */
+  ready: Promise<void>;
+  /** Starts every worker's schedule at the monotonic instant `t0Ns`. */
+  start(t0Ns: bigint): void;
   /** Resolves when every worker has drained and returned its final report. */
   done: Promise<WorkerFailureOr<WorkerFinal>[]>;
   /** Stop firing everywhere; in-flight requests get `graceMs` to finish. */
@@ -22,23 +26,27 @@ export type WorkerFailureOr<T> = { ok: true; value: T } | { ok: false; worker: n
  * Starts `workers` threads, each running one long-lived task over its stripe of the schedule.
  * Batches arrive through `onBatch` on the main thread as workers flush them.
  */
-export function startWorkers(workers: number, t0Ns: bigint, settings: WorkerSettings, onBatch: (b: BatchMessage) => void): PoolRun {
+export function startWorkers(workers: number, settings: WorkerSettings, onBatch: (b: BatchMessage) => void): PoolRun {
   const pool = new Piscina({ filename: taskFile(), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 1000 });
   const shared = new SharedArrayBuffer(4);
   const ports: MessagePort[] = [];
+  const readies: Promise<void>[] = [];
   const tasks = Array.from({ length: workers }, (_, worker) => {
     const { port1, port2 } = new MessageChannel();
+    let isReady!: () => void;
+    readies.push(new Promise<void>((r) => (isReady = r)));
     const ended = new Promise<void>((resolve) => {
-      port1.on('message', (m: WorkerMessage) => (m.type === 'batch' ? onBatch(m) : resolve()));
+      port1.on('message', (m: WorkerMessage) => (m.type === 'batch' ? onBatch(m) : m.type === 'ready' ? isReady() : resolve()));
       port1.on('close', () => resolve());
     });
     ports.push(port1);
-    const input: TaskInput = { worker, workers, t0Ns: t0Ns.toString(), settings, port: port2, shared };
+    const input: TaskInput = { worker, workers, settings, port: port2, shared };
     const result = pool.run(input, { transferList: [port2] as never }).then(
       (value: WorkerFinal): WorkerFailureOr<WorkerFinal> => ({ ok: true, value }),
       (err: unknown): WorkerFailureOr<WorkerFinal> => ({ ok: false, worker, error: err instanceof Error ? err.message : String(err) }),
     );
     // the last batches travel on our port, the result on piscina's: wait for both
+    void result.then(() => isReady());
     return result.then(async (r) => (r.ok ? (await ended, r) : r));
   });
   const done = Promise.all(tasks).then(async (r) => {
@@ -46,11 +54,11 @@ export function startWorkers(workers: number, t0Ns: bigint, settings: WorkerSett
     await pool.destroy();
     return r;
   });
+  const broadcast = (msg: ControlMessage) => ports.forEach((p) => p.postMessage(msg));
   return {
+    ready: Promise.all(readies).then(() => undefined),
+    start: (t0Ns) => broadcast({ type: 'start', t0Ns: t0Ns.toString() }),
     done,
-    stop(reason, graceMs) {
-      const msg: ControlMessage = { type: 'stop', reason, graceMs };
-      for (const p of ports) p.postMessage(msg);
-    },
+    stop: (reason, graceMs) => broadcast({ type: 'stop', reason, graceMs }),
   };
 }

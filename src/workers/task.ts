@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import type { RequestRecord } from '../metrics/record.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
-import { realClock } from '../schedule/clock.js';
+import { realClock, type Clock } from '../schedule/clock.js';
 import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
 import { stripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
@@ -23,7 +23,8 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   const elu0 = performance.eventLoopUtilization();
-  const clock = realClock(BigInt(input.t0Ns));
+  // the schedule origin arrives with the start message, once every worker is ready
+  let clock: Clock = realClock(process.hrtime.bigint());
   const inFlightAll = new Int32Array(input.shared);
   const protocol = protocolFor(s.api);
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
@@ -78,23 +79,28 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
       },
     );
     progress.sent++;
-    const abort = send(target, req, clock.now, tracker);
+    const abort = send(target, req, () => clock.now(), tracker);
     if (!tracker.finished) live.set(a.index, { tracker, abort });
   };
 
   let finishFiring!: () => void;
   const firingDone = new Promise<void>((r) => (finishFiring = r));
-  const dispatcher = new OpenLoopDispatcher(clock, stripe(pacerFrom(s.pacer), worker, input.workers), fire, () => finishFiring());
+  let dispatcher: OpenLoopDispatcher | null = null;
   let drainMs = s.drainTimeoutMs;
+  let wakeDrain = () => {};
   port.on('message', (m: ControlMessage) => {
-    if (m.type === 'stop') {
+    if (m.type === 'start') {
+      clock = realClock(BigInt(m.t0Ns));
+      dispatcher = new OpenLoopDispatcher(clock, stripe(pacerFrom(s.pacer), worker, input.workers), fire, () => finishFiring());
+      dispatcher.start();
+    } else if (m.type === 'stop') {
       drainMs = m.graceMs;
-      dispatcher.stop();
+      if (dispatcher) dispatcher.stop();
+      else finishFiring();
       wakeDrain();
     }
   });
-  let wakeDrain = () => {};
-  dispatcher.start();
+  port.postMessage({ type: 'ready', worker });
   await firingDone;
   await drain(live, () => drainMs, (w) => (wakeDrain = w));
   for (const { tracker, abort } of live.values()) {
