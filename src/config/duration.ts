@@ -14,8 +14,3 @@ export function parseDuration(input: string | number): number | null {
   return matched > 0 && matched === text.length ? total : null;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const s = ms / 1000;
-  return s % 60 === 0 && s >= 60 ? `${s / 60}m` : `${s}s`;
-}

@@ -32,38 +32,9 @@ export class Series {
     this.add(Math.floor(ms / bucketMs), value);
   }
 
-  /**
-   * Spreads a rate `value` held over [startMs, endMs) into buckets, each bucket getting the time-weighted
-   * mean of it (a bucket half covered gets value/2): the bucket's mean of a piecewise-constant signal.
-   */
-  addSpan(startMs: number, endMs: number, value: number, bucketMs = BUCKET_MS): void {
-    if (!(endMs > startMs)) return;
-    const first = Math.floor(startMs / bucketMs);
-    const last = Math.floor(endMs / bucketMs);
-    for (let b = first; b <= last; b++) {
-      const lo = Math.max(startMs, b * bucketMs);
-      const hi = Math.min(endMs, (b + 1) * bucketMs);
-      if (hi > lo) this.add(b, (value * (hi - lo)) / bucketMs);
-    }
-  }
-
-  addSeries(other: Series): void {
-    for (let i = 0; i < other.#len; i++) if (other.#v[i] !== 0) this.add(i, other.#v[i]);
-  }
-
   clear(): void {
     this.#v.fill(0, 0, this.#len);
     this.#len = 0;
-  }
-
-  toArray(): number[] {
-    return Array.from(this.#v.subarray(0, this.#len));
-  }
-
-  static from(values: readonly number[]): Series {
-    const s = new Series();
-    values.forEach((v, i) => v !== 0 && s.add(i, v));
-    return s;
   }
 }
 
@@ -103,24 +74,6 @@ export function slidingRate(counts: Series, windowMs: number, stepMs: number, fr
     windows++;
   }
   return { peak, mean: windows ? total / windows : 0, peak_at_ms: peakAt * bucketMs };
-}
-
-/** Peak and time-weighted mean of a level series (already a rate per bucket), over [fromMs, toMs). */
-export function levelStats(levels: Series, fromMs: number, toMs: number, bucketMs = BUCKET_MS): WindowStats {
-  const first = Math.floor(fromMs / bucketMs);
-  const end = Math.ceil(toMs / bucketMs);
-  let peak = 0;
-  let peakAt = first;
-  let total = 0;
-  for (let b = first; b < end; b++) {
-    const v = levels.at(b);
-    if (v > peak) {
-      peak = v;
-      peakAt = b;
-    }
-    total += v;
-  }
-  return { peak, mean: end > first ? total / (end - first) : 0, peak_at_ms: peakAt * bucketMs };
 }
 
 /** Returns the non-zero buckets as [bucket, value, ...] and empties the series (worker -> main deltas). */

@@ -69,12 +69,6 @@ describe('sliding window Total TPS', () => {
     expect(w.mean).toBeGreaterThan(100);
     expect(w.mean).toBeLessThan(500);
   });
-
-  it('spans are spread by time overlap', () => {
-    const s = new Series();
-    s.addSpan(50, 250, 10);
-    expect(s.toArray()).toEqual([5, 10, 5]);
-  });
 });
 
 describe('Aggregator + summary', () => {
