@@ -3,6 +3,7 @@ import type { Options } from 'yargs';
 import { parseDuration } from '../config/duration.js';
 import { RUN_DEFAULTS, SIM_DEFAULTS, type RunConfig } from '../config/run-config.js';
 import { API_NAMES, protocolFor } from '../protocols/registry.js';
+import { ARRIVALS, type ArrivalName } from '../schedule/pacers.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 
 const LOAD = 'Load:';
@@ -17,6 +18,9 @@ export const RUN_OPTIONS: Record<string, Options> = {
   header: { type: 'string', array: true, group: TARGET, describe: "Extra request header 'Name: value' (repeatable)" },
   name: { type: 'string', group: TARGET, describe: 'Endpoint name used in results and leaderboards (default: the URL host)' },
   rate: { type: 'number', group: LOAD, default: RUN_DEFAULTS.rate, describe: 'Arrival rate, requests per second (open loop: independent of completions)' },
+  arrival: { type: 'string', group: LOAD, default: RUN_DEFAULTS.arrival, choices: [...ARRIVALS], describe: 'constant: evenly spaced; poisson: random gaps (see --burstiness); burst: rate requests together at each whole second (the seed script)' },
+  burstiness: { type: 'number', group: LOAD, default: RUN_DEFAULTS.burstiness, describe: 'With --arrival poisson: gamma shape of the gaps (1 = Poisson, < 1 burstier, > 1 more regular), as vLLM bench' },
+  seed: { type: 'number', group: LOAD, default: RUN_DEFAULTS.seed, describe: 'Seed of every random choice (arrival gaps), so a schedule is reproducible' },
   duration: { type: 'string', group: LOAD, default: RUN_DEFAULTS.duration, describe: 'How long arrivals are fired: 120s, 2m, 500ms or seconds' },
   'max-in-flight': { type: 'number', group: LOAD, default: RUN_DEFAULTS.maxInFlight, describe: 'Concurrency cap; an arrival finding it reached is dropped and counted (0 = no cap)' },
   'drain-timeout': { type: 'string', group: LOAD, default: RUN_DEFAULTS.drainTimeout, describe: 'After --duration, how long in-flight requests may finish before being marked incomplete' },
@@ -98,6 +102,9 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     apiKeyEnv,
     headers: parseHeaders(argv.header, problems),
     rate: positive(argv, 'rate', problems),
+    arrival: argv.arrival as ArrivalName,
+    burstiness: positive(argv, 'burstiness', problems),
+    seed: Number.isInteger(argv.seed) ? (argv.seed as number) : (problems.push(`--seed: must be an integer, got '${String(argv.seed)}'`), 0),
     durationMs: duration(argv, 'duration', problems, 1),
     maxInFlight: positive(argv, 'max-in-flight', problems, { integer: true, allowZero: true }),
     drainTimeoutMs: duration(argv, 'drain-timeout', problems),

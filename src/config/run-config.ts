@@ -1,3 +1,5 @@
+import type { ArrivalName } from '../schedule/pacers.js';
+
 /** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
 export interface RunConfig {
   endpoint: string | null;
@@ -7,6 +9,10 @@ export interface RunConfig {
   apiKeyEnv: string;
   headers: Record<string, string>;
   rate: number;
+  arrival: ArrivalName;
+  /** Gamma shape of the gaps for --arrival poisson (1 = exponential). */
+  burstiness: number;
+  seed: number;
   durationMs: number;
   maxInFlight: number;
   drainTimeoutMs: number;
@@ -45,6 +51,9 @@ export const SIM_DEFAULTS: SimOptions = {
 export const RUN_DEFAULTS = {
   api: 'openai-chat',
   rate: 10,
+  arrival: 'constant',
+  burstiness: 1,
+  seed: 42,
   duration: '120s',
   maxInFlight: 0,
   drainTimeout: '60s',

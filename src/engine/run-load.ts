@@ -8,7 +8,7 @@ import { FILES, RunFolder } from '../results/run-folder.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
 import { startSimChild, type SimChild } from '../sim/child.js';
 import { startWorkers, type PoolRun } from '../workers/pool.js';
-import type { BatchMessage, Progress, WorkerSettings } from '../workers/messages.js';
+import type { BatchMessage, PacerSpec, Progress, WorkerSettings } from '../workers/messages.js';
 import { publicUrl, splitEndpoint } from './target.js';
 import { TOOL } from './tool.js';
 
@@ -69,11 +69,11 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     tool: TOOL,
     run: {
       id: runId, started_at: startedAt.toISOString(), t0_wall_ms: t0Wall, duration_s: cfg.durationMs / 1000,
-      elapsed_s: Math.max(0, (Date.now() - t0Wall) / 1000), rate: cfg.rate, arrival: 'constant', workers: cfg.workers,
+      elapsed_s: Math.max(0, (Date.now() - t0Wall) / 1000), rate: cfg.rate, arrival: cfg.arrival, workers: cfg.workers,
       max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
-    workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: 'constant', max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
+    workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.arrival, burstiness: cfg.burstiness, seed: cfg.seed, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } },
     warnings: [],
   });
@@ -128,10 +128,15 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
   const { origin, basePath } = splitEndpoint(url);
   return {
     origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
-    stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: { kind: 'constant', rate: cfg.rate, durationMs: cfg.durationMs },
+    stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg),
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
     bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs,
   };
+}
+
+function pacerSpec(cfg: RunConfig): PacerSpec {
+  const base = { rate: cfg.rate, durationMs: cfg.durationMs };
+  return cfg.arrival === 'poisson' ? { kind: 'poisson', ...base, burstiness: cfg.burstiness, seed: cfg.seed } : { kind: cfg.arrival, ...base };
 }
 
 function live(progress: Map<number, Progress>, agg: Aggregator, t0Wall: number, totalMs: number): LiveStatus {

@@ -29,3 +29,29 @@ export function* stripe(pacer: Pacer, k: number, n: number): Generator<{ index: 
     yield { index: i, dueMs: due };
   }
 }
+
+/**
+ * Random gaps with mean 1/rate drawn from Gamma(shape = burstiness, scale = 1 / (rate * burstiness)),
+ * as vLLM's bench does: burstiness 1 is a Poisson process (exponential gaps), below 1 burstier, above 1
+ * more regular. The whole schedule is drawn once from the seed, so every caller sees the same times.
+ */
+export function gammaPacer(ratePerS: number, durationMs: number, burstiness: number, draw: (shape: number, scale: number) => number): Pacer {
+  const times: number[] = [];
+  for (let t = 0; t < durationMs; t += draw(burstiness, 1000 / (ratePerS * burstiness))) times.push(t);
+  return {
+    name: burstiness === 1 ? 'poisson' : `gamma(burstiness=${burstiness})`,
+    total: times.length,
+    dueMs: (i) => (i < times.length ? times[i] : null),
+  };
+}
+
+/** The seed script's shape: `rate` requests together at the start of every whole second. */
+export function burstPacer(ratePerS: number, durationMs: number): Pacer {
+  const perSecond = Math.max(1, Math.round(ratePerS));
+  const total = perSecond * Math.ceil(durationMs / 1000 - 1e-9);
+  return {
+    name: 'burst',
+    total,
+    dueMs: (i) => (i < total ? Math.floor(i / perSecond) * 1000 : null),
+  };
+}

@@ -1,10 +1,20 @@
 import type { PacerSpec } from '../workers/messages.js';
-import { constantPacer, type Pacer } from './pacer.js';
+import { burstPacer, constantPacer, gammaPacer, type Pacer } from './pacer.js';
+import { gammaSample, seededRandom } from './random.js';
+
+export const ARRIVALS = ['constant', 'poisson', 'burst'] as const;
+export type ArrivalName = (typeof ARRIVALS)[number];
 
 /** Builds the pacer a spec names; the same spec gives the same schedule in every thread and shard. */
 export function pacerFrom(spec: PacerSpec): Pacer {
   switch (spec.kind) {
     case 'constant':
       return constantPacer(spec.rate, spec.durationMs);
+    case 'burst':
+      return burstPacer(spec.rate, spec.durationMs);
+    case 'poisson': {
+      const rand = seededRandom(spec.seed);
+      return gammaPacer(spec.rate, spec.durationMs, spec.burstiness, (shape, scale) => gammaSample(rand, shape, scale));
+    }
   }
 }

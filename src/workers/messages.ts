@@ -22,7 +22,10 @@ export interface WorkerSettings {
   warmupMs: number;
 }
 
-export type PacerSpec = { kind: 'constant'; rate: number; durationMs: number };
+export type PacerSpec =
+  | { kind: 'constant'; rate: number; durationMs: number }
+  | { kind: 'burst'; rate: number; durationMs: number }
+  | { kind: 'poisson'; rate: number; durationMs: number; burstiness: number; seed: number };
 
 export interface PromptSpec {
   /** Base text; each request gets a distinct prefix so no two prompts share a cache entry. */

@@ -153,3 +153,23 @@ describe('bad input: one line naming the flag, exit code 2, nothing sent', () =>
     expect(r.summary).toBeNull();
   });
 });
+
+describe('arrival models end to end', () => {
+  it('--arrival burst schedules `rate` requests together at each whole second and sends them on time', async () => {
+    const r = await cli(['--arrival', 'burst', '--rate', '4', '--duration', '2s', '--max-tokens', '5']);
+    expect(r.summary.run.arrival).toBe('burst');
+    expect(r.summary.requests).toMatchObject({ scheduled: 8, sent: 8, completed: 8 });
+    const rows = r.csv.slice(1).map((l) => l.split(','));
+    const sched = rows.map((c) => Number(c[4])).sort((a, b) => a - b);
+    expect(sched).toEqual([0, 0, 0, 0, 1000, 1000, 1000, 1000]);
+    for (const c of rows) expect(Number(c[5]) - Number(c[4])).toBeLessThan(5);
+  });
+
+  it('--arrival poisson is seeded: the same seed schedules the same arrivals', async () => {
+    const args = ['--arrival', 'poisson', '--rate', '10', '--duration', '2s', '--max-tokens', '3', '--seed', '5'];
+    const [a, b] = [await cli(args), await cli(args)];
+    const times = (x: Ran) => x.csv.slice(1).map((l) => Number(l.split(',')[4])).sort((p, q) => p - q);
+    expect(times(a)).toEqual(times(b));
+    expect(a.summary.requests.scheduled).toBe(a.summary.requests.completed);
+  });
+});
