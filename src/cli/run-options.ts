@@ -25,6 +25,8 @@ export const RUN_OPTIONS: Record<string, Options> = {
   'max-in-flight': { type: 'number', group: LOAD, default: RUN_DEFAULTS.maxInFlight, describe: 'Concurrency cap; an arrival finding it reached is dropped and counted (0 = no cap)' },
   'drain-timeout': { type: 'string', group: LOAD, default: RUN_DEFAULTS.drainTimeout, describe: 'After --duration, how long in-flight requests may finish before being marked incomplete' },
   workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count)' },
+  warmup: { type: 'string', group: LOAD, default: RUN_DEFAULTS.warmup, describe: 'Requests scheduled in this first stretch are sent and written but flagged and left out of the statistics' },
+  'sampling-params': { type: 'string', group: LOAD, describe: 'JSON object merged into every request body, e.g. \'{"temperature":0.7}\' (LLMPerf --additional-sampling-params)' },
   'max-tokens': { type: 'number', group: LOAD, default: RUN_DEFAULTS.maxTokens, describe: 'max_tokens asked of every request' },
   stream: { type: 'boolean', group: LOAD, default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
   prompt: { type: 'string', group: LOAD, default: RUN_DEFAULTS.prompt, describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
@@ -63,6 +65,18 @@ function parseHeaders(list: unknown, problems: string[]): Record<string, string>
     out[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
   return out;
+}
+
+function samplingParams(v: unknown, problems: string[]): Record<string, unknown> {
+  if (v === undefined) return {};
+  try {
+    const o = JSON.parse(String(v));
+    if (o && typeof o === 'object' && !Array.isArray(o)) return o as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  problems.push(`--sampling-params: must be a JSON object, e.g. '{"temperature":0.7}'`);
+  return {};
 }
 
 function endpointUrl(v: unknown, problems: string[]): string | null {
@@ -111,11 +125,11 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     workers,
     maxTokens: positive(argv, 'max-tokens', problems, { integer: true }),
     stream: argv.stream !== false,
-    params: {},
+    params: samplingParams(argv['sampling-params'], problems),
     prompt: String(argv.prompt),
     resultsDir: String(argv['results-dir']),
     requestTimeoutMs: duration(argv, 'request-timeout', problems, 1),
-    warmupMs: 0,
+    warmupMs: duration(argv, 'warmup', problems),
     progress: argv.progress as RunConfig['progress'],
     runId: (argv['run-id'] as string | undefined) ?? null,
     sim,

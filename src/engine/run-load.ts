@@ -73,7 +73,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
       max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
-    workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.arrival, burstiness: cfg.burstiness, seed: cfg.seed, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
+    workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.arrival, burstiness: cfg.burstiness, seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } },
     warnings: [],
   });
