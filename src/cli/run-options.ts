@@ -54,6 +54,13 @@ function positive(argv: Record<string, unknown>, flag: string, problems: string[
   return ok ? v : 0;
 }
 
+function integer(argv: Record<string, unknown>, flag: string, problems: string[]): number {
+  const v = argv[flag];
+  if (Number.isInteger(v)) return v as number;
+  problems.push(`--${flag}: must be an integer, got '${String(v)}'`);
+  return 0;
+}
+
 function parseHeaders(list: unknown, problems: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of (list as string[] | undefined) ?? []) {
@@ -118,7 +125,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     rate: positive(argv, 'rate', problems),
     arrival: argv.arrival as ArrivalName,
     burstiness: positive(argv, 'burstiness', problems),
-    seed: Number.isInteger(argv.seed) ? (argv.seed as number) : (problems.push(`--seed: must be an integer, got '${String(argv.seed)}'`), 0),
+    seed: integer(argv, 'seed', problems),
     durationMs: duration(argv, 'duration', problems, 1),
     maxInFlight: positive(argv, 'max-in-flight', problems, { integer: true, allowZero: true }),
     drainTimeoutMs: duration(argv, 'drain-timeout', problems),

@@ -26,7 +26,7 @@ export function checkWritable(dir: string): string | null {
   }
 }
 
-export function recordRow(r: RequestRecord): unknown[] {
+function recordRow(r: RequestRecord): unknown[] {
   const d = derive(r);
   const all: Record<string, unknown> = { ...r, ...d };
   return RECORD_COLUMNS.map((k) => {
@@ -64,7 +64,7 @@ export class RunFolder {
   }
 }
 
-export function writeAtomic(file: string, text: string): void {
+function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
