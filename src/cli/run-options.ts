@@ -4,6 +4,7 @@ import { parseDuration } from '../config/duration.js';
 import { RUN_DEFAULTS, SIM_DEFAULTS, type RunConfig } from '../config/run-config.js';
 import { API_NAMES, protocolFor } from '../protocols/registry.js';
 import { ARRIVALS, type ArrivalName } from '../schedule/pacers.js';
+import { parseSlos, type Slo } from '../slo/parse.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 
 const LOAD = 'Load:';
@@ -31,6 +32,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   stream: { type: 'boolean', group: LOAD, default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
   prompt: { type: 'string', group: LOAD, default: RUN_DEFAULTS.prompt, describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
   'request-timeout': { type: 'string', group: LOAD, default: RUN_DEFAULTS.requestTimeout, describe: 'Per-request limit on waiting for headers and between body chunks' },
+  slo: { type: 'string', group: 'Objectives:', describe: "Service-level objectives checked at the end (exit code 3 if one fails), e.g. 'ttft_p99<=2s,tpot_p50<=40ms,error_rate<=1%,total_tps_peak>=500'; per-request ones (ttft/ttfo/tpot/itl/e2e) also define goodput" },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
   progress: { type: 'string', group: OUT, default: 'auto', choices: ['auto', 'tty', 'plain', 'none'], describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
@@ -99,6 +101,13 @@ function endpointUrl(v: unknown, problems: string[]): string | null {
   }
 }
 
+function objectives(v: unknown, problems: string[]): Slo[] {
+  if (v === undefined) return [];
+  const r = parseSlos(String(v));
+  if ('problems' in r) problems.push(...r.problems);
+  return 'slos' in r ? r.slos : [];
+}
+
 /** Turns parsed flags into a RunConfig, or every problem found (one line each, naming the flag). */
 export function resolveRunConfig(argv: Record<string, unknown>): { config: RunConfig } | { problems: string[] } {
   const problems: string[] = [];
@@ -140,6 +149,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     progress: argv.progress as RunConfig['progress'],
     runId: (argv['run-id'] as string | undefined) ?? null,
     sim,
+    slo: objectives(argv.slo, problems),
   };
   return problems.length ? { problems } : { config };
 }

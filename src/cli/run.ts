@@ -1,12 +1,23 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { runLoad } from '../engine/run-load.js';
+import type { RunSummary } from '../metrics/summary.js';
 import { checkWritable } from '../results/run-folder.js';
+import { renderObjectives } from '../report/objectives.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { renderSummary } from '../report/terminal.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 
-/** Exit codes: 0 completed, 1 failed (a worker crashed), 2 bad input, 130 interrupted. */
+/**
+ * Exit codes: 0 completed (every SLO met), 1 failed (a worker crashed), 2 bad input, 3 an SLO failed,
+ * 130 interrupted. A run that did not complete reports that first: its SLO verdicts judge a partial run.
+ */
+export function exitCode(s: RunSummary): number {
+  if (s.status === 'interrupted') return 130;
+  if (s.status !== 'completed') return 1;
+  return s.slo && !s.slo.passed ? 3 : 0;
+}
+
 export async function runCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
   const resolved = resolveRunConfig(argv);
   if ('problems' in resolved) return usageError(resolved.problems);
@@ -19,7 +30,7 @@ export async function runCommand(argv: ArgumentsCamelCase<Record<string, unknown
   const { summary, folder } = await runLoad(cfg, { log, progress: printer.update });
   printer.end();
   if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else process.stdout.write(`${renderSummary(summary)}\n`);
+  else process.stdout.write(`${renderSummary(summary)}\n${renderObjectives(summary)}\n`);
   log(`results: ${folder}`);
-  return summary.status === 'completed' ? 0 : summary.status === 'interrupted' ? 130 : 1;
+  return exitCode(summary);
 }

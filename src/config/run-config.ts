@@ -1,4 +1,5 @@
 import type { ArrivalName } from '../schedule/pacers.js';
+import type { Slo } from '../slo/parse.js';
 
 /** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
 export interface RunConfig {
@@ -27,6 +28,8 @@ export interface RunConfig {
   progress: 'auto' | 'tty' | 'plain' | 'none';
   runId: string | null;
   sim: SimOptions;
+  /** Objectives checked at the end (exit code 3 when one fails); per-request ones also define goodput. */
+  slo: Slo[];
 }
 
 export interface SimOptions {

@@ -5,6 +5,8 @@ import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
 import type { RunStatus, RunSummary } from '../metrics/summary.js';
 import { monoNs } from '../schedule/clock.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
+import { evaluateSlos } from '../slo/evaluate.js';
+import { requestCriteria } from '../slo/goodput.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
 import { startSimChild, type SimChild } from '../sim/child.js';
 import { startWorkers, type PoolRun } from '../workers/pool.js';
@@ -55,7 +57,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const name = cfg.name ?? (sim ? 'simulated' : new URL(url).host);
   const runId = cfg.runId ?? `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${slug(name)}`;
   const folder = new RunFolder(cfg.resultsDir, runId);
-  const agg = new Aggregator();
+  const agg = new Aggregator(requestCriteria(cfg.slo));
   let t0Wall = Date.now();
   const mainEld = monitorEventLoopDelay({ resolution: 10 });
   mainEld.enable();
@@ -117,6 +119,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
   };
   const summary = buildSummary(agg, m);
+  if (cfg.slo.length) summary.slo = evaluateSlos(summary, cfg.slo);
   folder.writeSummary(summary);
   folder.writeCsv(FILES.timeseries, SECOND_HEADER, secondRows(agg));
   folder.writeCsv(FILES.buckets, BUCKET_HEADER, bucketRows(agg, t0Wall));

@@ -1,4 +1,5 @@
 import { Distribution } from './distribution.js';
+import { meetsAll, type RequestCriterion } from '../slo/goodput.js';
 import { derive, type RequestRecord } from './record.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
 import { Series } from './timeline.js';
@@ -23,12 +24,14 @@ export class Aggregator {
   readonly finished = new Series();
   readonly completed = new Series();
   readonly sources = { usage: 0, chunks: 0 };
+  /** Completed requests that met every per-request criterion (goodput); counts add exactly across shards. */
+  good = 0;
   outputTotal = 0;
   inputTotal = 0;
   firstSentMs = Infinity;
   lastEndMs = -Infinity;
 
-  constructor() {
+  constructor(readonly criteria: readonly RequestCriterion[] = []) {
     for (const name of [...METRIC_NAMES, 'send_lag_ms'] as const) this.dists.set(name, new Distribution(SCALES[name]));
   }
 
@@ -58,6 +61,7 @@ export class Aggregator {
     }
     if (r.outcome !== 'completed') return;
     this.completed.addAt(r.end_ms!, 1);
+    if (meetsAll(d, this.criteria)) this.good++;
     this.sources[r.output_tokens_source]++;
     this.outputTotal += r.output_tokens;
     this.inputTotal += r.input_tokens ?? 0;

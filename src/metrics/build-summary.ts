@@ -9,7 +9,7 @@ export const STEP_MS = 100;
 /** Thresholds past which the generator, not the endpoint, limited what was measured. */
 export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
 
-export type SummaryMeta = Omit<RunSummary, 'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings'> & {
+export type SummaryMeta = Omit<RunSummary, 'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings'> & {
   client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck'>;
   warnings: string[];
 };
@@ -42,11 +42,24 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
       output_tokens_per_s: span ? agg.outputTotal / (span / 1000) : 0,
       requests_per_s: span ? c.completed / (span / 1000) : 0,
     },
+    goodput: goodput(agg, span),
+    slo: null,
     tokens: { output_source: usage && chunks ? 'mixed' : chunks ? 'chunks' : 'usage', output_total: agg.outputTotal, input_total: agg.inputTotal },
     client: { ...meta.client, send_lag_ms: sendLag, bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
     warnings,
     histograms: Object.fromEntries([...agg.dists].map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
+  };
+}
+
+function goodput(agg: Aggregator, spanMs: number): RunSummary['goodput'] {
+  const total = agg.counts.scheduled - agg.counts.warmup;
+  return {
+    criteria: agg.criteria.map((c) => c.text),
+    good: agg.good,
+    total,
+    fraction: total ? agg.good / total : null,
+    requests_per_s: spanMs ? agg.good / (spanMs / 1000) : 0,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SloReport } from '../slo/evaluate.js';
 import type { EncodedDistribution, Stats } from './distribution.js';
 
 /**
@@ -49,6 +50,18 @@ export interface RunSummary {
     output_tokens_per_s: number;
     requests_per_s: number;
   };
+  /** Requests that met every per-request objective (see DEFINITIONS.goodput). */
+  goodput: {
+    /** The per-request objectives applied (none: every completed request is good). */
+    criteria: string[];
+    good: number;
+    /** Every non-warm-up request: completed + failed + dropped + incomplete. */
+    total: number;
+    fraction: number | null;
+    requests_per_s: number;
+  };
+  /** The --slo verdicts; null when no objective was given. */
+  slo: SloReport | null;
   tokens: { output_source: 'usage' | 'chunks' | 'mixed'; output_total: number; input_total: number };
   client: {
     send_lag_ms: Stats;
@@ -78,5 +91,7 @@ export const DEFINITIONS: Record<string, string> = {
   output_tps: 'per request, output tokens / request time',
   peak_total_tps: 'max over 1 s windows sliding by 100 ms of output tokens received by all requests / 1 s',
   error_rate: 'failed requests / sent requests',
+  goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
+  good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',
   send_lag_ms: 'actual send time - scheduled time (generator lateness)',
 };

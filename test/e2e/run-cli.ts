@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const execFileP = promisify(execFile);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The --results-dir given to the run (a fresh temporary folder). */
+  dir: string;
+}
+
+/** Runs the built CLI with a fresh results folder and no progress output; never rejects. */
+export async function runCli(args: string[]): Promise<CliResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'at-e2e-'));
+  const argv = [CLI, ...args, '--results-dir', dir, '--progress', 'none'];
+  try {
+    const { stdout, stderr } = await execFileP(process.execPath, argv, { maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr, dir };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr, dir };
+  }
+}

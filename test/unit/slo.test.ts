@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { Aggregator } from '../../src/metrics/aggregator.js';
+import { buildSummary, type SummaryMeta } from '../../src/metrics/build-summary.js';
+import type { RequestRecord } from '../../src/metrics/record.js';
+import type { RunSummary } from '../../src/metrics/summary.js';
+import { evaluateSlos } from '../../src/slo/evaluate.js';
+import { requestCriteria } from '../../src/slo/goodput.js';
+import { parseSlos, type Slo } from '../../src/slo/parse.js';
+
+/** A completed request: sent at 0, first token at `ttftMs`, 10 tokens 20 ms apart. */
+function done(id: number, ttftMs: number, over: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    id, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: 0, sent_ms: 0, first_token_ms: ttftMs, first_output_ms: ttftMs,
+    end_ms: ttftMs + 180, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 10,
+    output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 20, chunks: 10, chunk_gap_sum_ms: 180, chunk_gap_max_ms: 20,
+    requested_output_tokens: 10, ...over,
+  };
+}
+
+const META: SummaryMeta = {
+  status: 'completed', status_reason: null, tool: { name: 't', version: '0' },
+  run: { id: 'r', started_at: '', t0_wall_ms: 0, duration_s: 1, elapsed_s: 1, rate: 1, arrival: 'constant', workers: 1, max_in_flight: null, drain_timeout_s: 1, max_tokens: 1, stream: true },
+  endpoint: { name: 'e', url: 'u', api: 'openai-chat', model: 'm', simulated: true }, workload: {},
+  client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } }, warnings: [],
+};
+
+function slos(text: string): Slo[] {
+  const r = parseSlos(text);
+  if ('problems' in r) throw new Error(r.problems.join('\n'));
+  return r.slos;
+}
+
+function summarise(records: RequestRecord[], objectives: Slo[] = []): RunSummary {
+  const agg = new Aggregator(requestCriteria(objectives));
+  records.forEach((r) => agg.add(r));
+  agg.addTokens([0, 50, 1, 250]);
+  return buildSummary(agg, META);
+}
+
+/** 100 requests with TTFT 1..100 ms, 2 failed, 3 dropped. */
+const FIXED = [
+  ...Array.from({ length: 100 }, (_, i) => done(i, i + 1)),
+  done(100, 0, { outcome: 'failed', first_token_ms: null, first_output_ms: null, end_ms: 5, error_class: 'http_status' }),
+  done(101, 0, { outcome: 'failed', first_token_ms: null, first_output_ms: null, end_ms: 5, error_class: 'http_status' }),
+  ...[102, 103, 104].map((id) => done(id, 0, { outcome: 'dropped', sent_ms: null, first_token_ms: null, first_output_ms: null, end_ms: null })),
+];
+
+describe('SLO parsing', () => {
+  it('converts every threshold to the unit the summary stores', () => {
+    const got = slos('ttft_p99<=2s, tpot_p50 < 40ms,itl_p99<=100000us,e2e_max>0.5s,error_rate<=1%,good_fraction>=0.95,total_tps_peak>=500');
+    expect(got.map((s) => [s.metric.name, s.op, s.threshold])).toEqual([
+      ['ttft_p99', '<=', 2], ['tpot_p50', '<', 40], ['itl_p99', '<=', 100], ['e2e_max', '>', 0.5],
+      ['error_rate', '<=', 0.01], ['good_fraction', '>=', 0.95], ['total_tps_peak', '>=', 500],
+    ]);
+    expect(slos('ttft_p50<=250ms')[0].threshold).toBeCloseTo(0.25, 12);
+  });
+
+  it.each([
+    ['ttft_p98<=2s', /unknown metric 'ttft_p98'; use <ttft\|.*error_rate/],
+    ['latency<=2s', /unknown metric 'latency'/],
+    ['ttft_p99<=2', /is a time: give a unit \(s, ms or us\)/],
+    ['ttft_p99<=2min', /is a time: give a unit/],
+    ['error_rate<=5', /percentage \(1%\) or a fraction/],
+    ['total_tps_peak>=500tok', /plain number/],
+    ['ttft_p99=2s', /operators are <, <=, >, >=/],
+    ['ttft_p99=>2s', /operators are/],
+    ['', /empty/],
+  ])('%j is refused with one line naming --slo', (text, why) => {
+    const r = parseSlos(text);
+    expect('problems' in r && r.problems.length).toBe(1);
+    const line = (r as { problems: string[] }).problems[0];
+    expect(line.startsWith('--slo: ')).toBe(true);
+    expect(line).toMatch(why);
+  });
+
+  it('reports every bad objective, not just the first', () => {
+    const r = parseSlos('ttft_p99<=2,bogus>1,error_rate<=1%');
+    expect('problems' in r && r.problems.length).toBe(2);
+  });
+});
+
+describe('SLO evaluation on a fixed summary', () => {
+  const s = summarise(FIXED);
+
+  it('passes and fails each objective on the measured value, shown in the unit written', () => {
+    const report = evaluateSlos(s, slos('ttft_max<=100ms,ttft_p50<50ms,error_rate<=1%,error_rate<3%,requests_dropped<=3,total_tps_peak>=1000,total_tps_peak>1000'));
+    expect(report.results.map((r) => [r.slo, r.passed])).toEqual([
+      ['ttft_max<=100ms', true], ['ttft_p50<50ms', false], ['error_rate<=1%', false], ['error_rate<3%', true],
+      ['requests_dropped<=3', true], ["total_tps_peak>=1000", true], ["total_tps_peak>1000", false],
+    ]);
+    expect(report.passed).toBe(false);
+    expect(report.results[0]).toMatchObject({ unit: 'ms', threshold: 100, measured: 100 });
+    expect(report.results[2].measured).toBeCloseTo(2 / 102 * 100, 9);
+    expect(evaluateSlos(s, slos('ttft_p99<=1s')).passed).toBe(true);
+  });
+
+  it('fails an objective whose metric has no value (nothing completed)', () => {
+    const empty = summarise([done(0, 0, { outcome: 'failed', first_token_ms: null, first_output_ms: null, end_ms: 5 })]);
+    expect(evaluateSlos(empty, slos('ttft_p99<=10s')).results[0]).toMatchObject({ measured: null, passed: false });
+  });
+});
+
+describe('goodput', () => {
+  it('counts requests meeting every per-request objective, failed and dropped ones in the denominator', () => {
+    const s = summarise(FIXED, slos('ttft_p99<=40ms,tpot_p50<=30ms,error_rate<=50%'));
+    // TTFT <= 40 ms: requests 0..39; TPOT = (ttft + 180) / 10 <= 30 ms holds for ttft <= 120 ms: all of them
+    expect(s.goodput).toMatchObject({ criteria: ['ttft_p99<=40ms', 'tpot_p50<=30ms'], good: 40, total: 105 });
+    expect(s.goodput.fraction).toBeCloseTo(40 / 105, 12);
+    const spanS = (100 + 180) / 1000;
+    expect(s.goodput.requests_per_s).toBeCloseTo(40 / spanS, 9);
+    expect(evaluateSlos(s, slos('good_fraction>=40%,goodput>=100'))).toMatchObject({ passed: false, results: [{ passed: false }, { passed: true }] });
+  });
+
+  it('with no per-request objective every completed request is good; warm-up requests are left out', () => {
+    const s = summarise([...FIXED, done(105, 1, { warmup: true })]);
+    expect(s.goodput).toMatchObject({ criteria: [], good: 100, total: 105 });
+  });
+
+  it('adds exactly across aggregators (shards): the sum of the parts equals the whole', () => {
+    const crit = requestCriteria(slos('ttft_p90<=25ms'));
+    const [a, b] = [new Aggregator(crit), new Aggregator(crit)];
+    FIXED.forEach((r, i) => (i % 2 ? a : b).add(r));
+    const whole = summarise(FIXED, slos('ttft_p90<=25ms')).goodput;
+    expect(a.good + b.good).toBe(whole.good);
+    expect(whole.good).toBe(25);
+  });
+});
