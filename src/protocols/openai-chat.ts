@@ -5,12 +5,16 @@ import { bearer, jsonBody } from './request-body.js';
 const shape: OpenAiShape = {
   contentKey: '"content":',
   reasoningKeys: ['"reasoning_content":', '"reasoning":'],
-  nonStreamText: (b: any) => b.choices?.[0]?.message?.content ?? '',
+  nonStreamText: (b) => {
+    const m = b.choices?.[0]?.message;
+    return { reasoning: m?.reasoning_content ?? m?.reasoning ?? '', output: m?.content ?? '' };
+  },
 };
 
 /** POST {endpoint}/chat/completions (OpenAI, vLLM, SGLang, TGI's Messages API, llama.cpp, ...). */
 export const openaiChat = {
   name: 'openai-chat',
+  basePath: '/v1',
   defaultApiKeyEnv: 'OPENAI_API_KEY',
   requiresApiKey: false,
   request(spec, apiKey) {

@@ -5,12 +5,13 @@ import { bearer, jsonBody } from './request-body.js';
 const shape: OpenAiShape = {
   contentKey: '"text":',
   reasoningKeys: [],
-  nonStreamText: (b: any) => b.choices?.[0]?.text ?? '',
+  nonStreamText: (b) => ({ reasoning: '', output: b.choices?.[0]?.text ?? '' }),
 };
 
 /** POST {endpoint}/completions: the legacy text-completion API most self-hosted engines still serve. */
 export const openaiCompletions = {
   name: 'openai-completions',
+  basePath: '/v1',
   defaultApiKeyEnv: 'OPENAI_API_KEY',
   requiresApiKey: false,
   request(spec, apiKey) {

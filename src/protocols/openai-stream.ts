@@ -1,6 +1,6 @@
-import { SseParser } from '../sse/parser.js';
+import { parseEvent, sseDecoder, wholeAnswer, wholeBodyDecoder, type WholeText } from './decoders.js';
 import type { ResponseDecoder, StreamSink, TokenUsage } from './types.js';
-import { errorMessage, hasNonEmptyString, readString, stringValueStart, readStringAt, tryParse } from './scan.js';
+import { errorMessage, hasNonEmptyString, readString, stringValueStart, readStringAt } from './scan.js';
 
 /** The OpenAI streaming dialect shared by chat and completions; they differ only in where text lives. */
 export interface OpenAiShape {
@@ -8,8 +8,8 @@ export interface OpenAiShape {
   contentKey: string;
   /** Keys carrying reasoning text (vLLM / SGLang / DeepSeek / llama.cpp). */
   reasoningKeys: readonly string[];
-  /** Reads the full answer text of a non-streaming body. */
-  nonStreamText(body: Record<string, unknown>): string;
+  /** Reads the full answer of a non-streaming body. */
+  nonStreamText(body: Record<string, any>): WholeText;
 }
 
 export function openAiUsage(u: unknown): TokenUsage | null {
@@ -27,8 +27,7 @@ export function openAiDecoder(shape: OpenAiShape, sink: StreamSink, stream: bool
 }
 
 function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolean): ResponseDecoder {
-  let at = 0;
-  const parser = new SseParser((data) => {
+  return sseDecoder((data, _event, at) => {
     if (data === '[DONE]') return sink.done(at);
     if (data.indexOf('"error"') !== -1 || data.indexOf('"usage":{') !== -1) return rareEvent(data, sink, at);
     const c = stringValueStart(data, shape.contentKey);
@@ -45,20 +44,10 @@ function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolea
     const finish = readString(data, '"finish_reason":');
     if (finish !== null) sink.finish(finish);
   });
-  return {
-    push(chunk, atMs) {
-      at = atMs;
-      parser.push(chunk);
-    },
-    end(atMs) {
-      at = atMs;
-      parser.end();
-    },
-  };
 
   function rareEvent(data: string, s: StreamSink, atMs: number): void {
-    const obj = tryParse(data) as Record<string, any> | undefined;
-    if (obj === undefined) return s.error('parse', `unparseable event: ${data.slice(0, 200)}`);
+    const obj = parseEvent(data, s);
+    if (obj === undefined) return;
     if (obj.error) return s.error('server_error_event', errorMessage(obj));
     const choice = obj.choices?.[0];
     const text = choice?.delta?.content ?? choice?.text;
@@ -70,22 +59,10 @@ function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolea
 }
 
 function nonStreamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolean): ResponseDecoder {
-  const parts: Buffer[] = [];
-  return {
-    push(chunk) {
-      parts.push(chunk);
-    },
-    end(atMs) {
-      const obj = tryParse(Buffer.concat(parts).toString('utf8')) as Record<string, any> | undefined;
-      if (obj === undefined) return sink.error('parse', 'response body is not JSON');
-      if (obj.error) return sink.error('server_error_event', errorMessage(obj));
-      const u = openAiUsage(obj.usage);
-      if (u) sink.usage(u);
-      const text = shape.nonStreamText(obj);
-      if (text.length > 0) sink.token('output', atMs, u?.output, captureText ? text : undefined);
-      const finish = obj.choices?.[0]?.finish_reason;
-      if (typeof finish === 'string') sink.finish(finish);
-      sink.done(atMs);
-    },
-  };
+  return wholeBodyDecoder(sink, (obj, atMs) => {
+    wholeAnswer(sink, atMs, shape.nonStreamText(obj), openAiUsage(obj.usage), captureText);
+    const finish = obj.choices?.[0]?.finish_reason;
+    if (typeof finish === 'string') sink.finish(finish);
+    sink.done(atMs);
+  });
 }

@@ -1,11 +1,21 @@
 import type { ProtocolClient } from './types.js';
 import { openaiChat } from './openai-chat.js';
 import { openaiCompletions } from './openai-completions.js';
+import { openaiResponses } from './openai-responses.js';
+import { anthropicMessages } from './anthropic-messages.js';
+import { gemini } from './gemini.js';
+import { tgi } from './tgi.js';
+import { ollama } from './ollama.js';
 
 /** Every API `--api` accepts. Adding a protocol: one file, one line here. */
 export const PROTOCOLS: Readonly<Record<string, ProtocolClient>> = {
   [openaiChat.name]: openaiChat,
   [openaiCompletions.name]: openaiCompletions,
+  [openaiResponses.name]: openaiResponses,
+  [anthropicMessages.name]: anthropicMessages,
+  [gemini.name]: gemini,
+  [tgi.name]: tgi,
+  [ollama.name]: ollama,
 };
 
 export const API_NAMES = Object.keys(PROTOCOLS);

@@ -1,7 +1,21 @@
 /** Helpers every protocol's request builder shares. */
 
+/**
+ * The body with `params` (--sampling-params) merged in deeply, so `{"generationConfig":{"temperature":0}}`
+ * adds to the generation settings the protocol already set instead of replacing them.
+ */
 export function jsonBody(base: Record<string, unknown>, params: Record<string, unknown>): string {
-  return JSON.stringify({ ...base, ...params });
+  return JSON.stringify(deepMerge(base, params));
+}
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(extra)) out[k] = isPlainObject(out[k]) && isPlainObject(v) ? deepMerge(out[k], v) : v;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function bearer(apiKey: string | undefined): Record<string, string> {

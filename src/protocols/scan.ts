@@ -4,9 +4,9 @@
  * occurs as a real key followed by a string value.
  */
 
-/** Index just past `"key":"` (tolerating one space after the colon), or -1. */
-export function stringValueStart(json: string, quotedKeyColon: string): number {
-  const at = json.indexOf(quotedKeyColon);
+/** Index just past `"key":"` (tolerating one space after the colon), searching from `from`, or -1. */
+export function stringValueStart(json: string, quotedKeyColon: string, from = 0): number {
+  const at = json.indexOf(quotedKeyColon, from);
   if (at === -1) return -1;
   let i = at + quotedKeyColon.length;
   if (json.charCodeAt(i) === 32) i++;
@@ -33,8 +33,8 @@ export function readStringAt(json: string, start: number): string {
   return raw.indexOf('\\') === -1 ? raw : (JSON.parse(`"${raw}"`) as string);
 }
 
-export function readString(json: string, quotedKeyColon: string): string | null {
-  const s = stringValueStart(json, quotedKeyColon);
+export function readString(json: string, quotedKeyColon: string, from = 0): string | null {
+  const s = stringValueStart(json, quotedKeyColon, from);
   return s === -1 ? null : readStringAt(json, s);
 }
 

@@ -1,4 +1,5 @@
 import type { ErrorClass } from '../metrics/record.js';
+import type { TransportObserver } from '../transport/http.js';
 
 /** What one request asks for; built by the worker from the workload, identical for every protocol. */
 export interface RequestSpec {
@@ -23,6 +24,7 @@ export interface TokenUsage {
 export interface StreamSink {
   /** A chunk carrying generated text; `tokens` only when the server says how many (per-chunk usage). */
   token(kind: 'output' | 'reasoning', atMs: number, tokens?: number, text?: string): void;
+  /** Usage may come in parts (Anthropic: input first, output last): an undefined field keeps its value. */
   usage(u: TokenUsage): void;
   finish(reason: string): void;
   /** The protocol's own terminator ([DONE], message_stop, response.completed, ...). */
@@ -48,10 +50,34 @@ export interface HttpRequest {
 /** One API dialect. Adding a protocol = one file implementing this + one registry line. */
 export interface ProtocolClient {
   readonly name: string;
+  /** Path prefix of the API's base URL as its servers publish it ('/v1', '/v1beta', ''): where the
+   *  built-in simulator is addressed, and what `--endpoint` is expected to end with. */
+  readonly basePath: string;
   /** Env var read for the key when the user names none. */
   readonly defaultApiKeyEnv: string;
   /** Whether a missing key is an error before the run (hosted-only APIs) or fine (self-hosted). */
   readonly requiresApiKey: boolean;
   request(spec: RequestSpec, apiKey: string | undefined): HttpRequest;
   decoder(sink: StreamSink, stream: boolean, captureText?: boolean): ResponseDecoder;
+  /**
+   * Only for APIs reached through a vendor SDK rather than our HTTP transport (Bedrock): opens the
+   * SDK client once per worker. Its sender reports through the same observer as `transport/http.ts`,
+   * handing each SDK event to the observer as bytes the protocol's own decoder reads, stamped as the
+   * event arrives; so decoding, timing and error classification stay one path.
+   */
+  connect?(settings: ConnectSettings): OwnTransport;
+}
+
+/** What an SDK-backed protocol needs to open its client. */
+export interface ConnectSettings {
+  /** `--endpoint` when given (a VPC endpoint, a local stub), else the SDK's default for the region. */
+  endpoint: string | null;
+  region: string | null;
+  requestTimeoutMs: number;
+}
+
+export interface OwnTransport {
+  /** Sends one request; same contract as `transport/http.ts` `send` (returns an abort). */
+  send(req: HttpRequest, now: () => number, obs: TransportObserver): (reason: Error) => void;
+  close(): Promise<void>;
 }

@@ -123,7 +123,11 @@ export class RequestTracker implements TransportObserver, StreamSink {
   }
 
   usage(u: TokenUsage): void {
-    this.#usage = { ...this.#usage, ...u };
+    const merged: TokenUsage = { ...this.#usage };
+    if (u.input !== undefined) merged.input = u.input;
+    if (u.output !== undefined) merged.output = u.output;
+    if (u.reasoning !== undefined) merged.reasoning = u.reasoning;
+    this.#usage = merged;
   }
 
   finish(reason: string): void {

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorClass } from '../../src/metrics/record.js';
 import { openaiChat } from '../../src/protocols/openai-chat.js';
 import { openaiCompletions } from '../../src/protocols/openai-completions.js';
-import type { ProtocolClient, StreamSink, TokenUsage } from '../../src/protocols/types.js';
-import { fixtureBody, splits } from '../helpers.js';
-
-function decode(client: ProtocolClient, chunks: Buffer[], stream = true) {
-  const seen = { output: 0, reasoning: 0, text: '', usage: {} as TokenUsage, finish: '', done: false, errors: [] as [ErrorClass, string][] };
-  const sink: StreamSink = {
-    token(kind, _at, _n, text) {
-      seen[kind]++;
-      seen.text += text ?? '';
-    },
-    usage: (u) => Object.assign(seen.usage, u),
-    finish: (r) => (seen.finish = r),
-    done: () => (seen.done = true),
-    error: (c, m) => seen.errors.push([c, m]),
-  };
-  const d = client.decoder(sink, stream, true);
-  chunks.forEach((c, i) => d.push(c, i));
-  d.end(chunks.length);
-  return seen;
-}
+import { decode, fixtureBody, splits } from '../helpers.js';
 
 describe('OpenAI decoders on real llama.cpp captures', () => {
   it('chat: skips the role-only chunk, counts content chunks, reads usage, finish and [DONE] at every split', () => {
