@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
@@ -27,6 +28,9 @@ await yargs(hideBin(process.argv))
     'ipc-ready': { type: 'boolean', hidden: true, default: false },
     ...simYargsOptions(''),
   }).example('$0 sim --port 8000 --decode-ms 25', 'Then point any tool at http://127.0.0.1:8000/v1'), exitWith(simCommand))
+  .command('leaderboard', 'Render saved results into the Markdown leaderboard (tables, charts); no requests sent', (y) => y.options(LEADERBOARD_OPTIONS)
+    .example('$0 leaderboard', 'The latest run per endpoint in ./results -> leaderboard_data/README.md')
+    .example('$0 leaderboard --inject README.md', 'Also refresh the README between its leaderboard markers'), exitWith(leaderboardCommand))
   .strict()
   .help()
   .alias('h', 'help')

@@ -9,6 +9,9 @@ function findPackageJson(): string {
   return join(dir, 'package.json');
 }
 
-const pkg = JSON.parse(readFileSync(findPackageJson(), 'utf8')) as { name: string; version: string };
+/** The installed package's folder: where shipped files (leaderboard_data/template.md) live. */
+export const PACKAGE_DIR = dirname(findPackageJson());
+
+const pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { name: string; version: string };
 
 export const TOOL = { name: pkg.name, version: pkg.version };

@@ -51,29 +51,36 @@ export interface WindowStats {
  * When the active span is shorter than one window, the span itself is the single window.
  */
 export function slidingRate(counts: Series, windowMs: number, stepMs: number, fromMs: number, toMs: number, bucketMs = BUCKET_MS): WindowStats {
+  const windows = windowRates(counts, windowMs, stepMs, fromMs, toMs, bucketMs);
+  let peak = 0;
+  let peakAt = windows.length ? windows[0].startMs : 0;
+  let total = 0;
+  for (const w of windows) {
+    if (w.rate > peak) {
+      peak = w.rate;
+      peakAt = w.startMs;
+    }
+    total += w.rate;
+  }
+  return { peak, mean: windows.length ? total / windows.length : 0, peak_at_ms: peakAt };
+}
+
+/** Every window `slidingRate` considers: its start (ms on the run timeline) and rate (count / s). */
+export function windowRates(counts: Series, windowMs: number, stepMs: number, fromMs: number, toMs: number, bucketMs = BUCKET_MS): { startMs: number; rate: number }[] {
   const per = Math.max(1, Math.round(windowMs / bucketMs));
   const step = Math.max(1, Math.round(stepMs / bucketMs));
   const first = Math.floor(fromMs / bucketMs);
   const end = Math.ceil(toMs / bucketMs);
-  if (end <= first) return { peak: 0, mean: 0, peak_at_ms: 0 };
+  if (end <= first) return [];
   const span = Math.min(per, end - first);
   const seconds = (span * bucketMs) / 1000;
-  let peak = 0;
-  let peakAt = first;
-  let total = 0;
-  let windows = 0;
+  const out: { startMs: number; rate: number }[] = [];
   for (let b = first; b + span <= end; b += step) {
     let sum = 0;
     for (let i = 0; i < span; i++) sum += counts.at(b + i);
-    const rate = sum / seconds;
-    if (rate > peak) {
-      peak = rate;
-      peakAt = b;
-    }
-    total += rate;
-    windows++;
+    out.push({ startMs: b * bucketMs, rate: sum / seconds });
   }
-  return { peak, mean: windows ? total / windows : 0, peak_at_ms: peakAt * bucketMs };
+  return out;
 }
 
 /** Returns the non-zero buckets as [bucket, value, ...] and empties the series (worker -> main deltas). */

@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ArgumentsCamelCase, Options } from 'yargs';
+import { PACKAGE_DIR } from '../engine/tool.js';
+import { injectBetweenMarkers } from '../leaderboard/inject.js';
+import { PLACEHOLDER_NAMES, renderLeaderboard } from '../leaderboard/render.js';
+import { findRunFolders, latestPerEndpoint, readRun } from '../results/read-runs.js';
+import { usageError } from './usage-error.js';
+
+export const LEADERBOARD_OPTIONS: Record<string, Options> = {
+  results: { type: 'string', default: './results', describe: 'Results folder to read (run folders at any depth below it)' },
+  all: { type: 'boolean', default: false, describe: 'One row per run, every run (default: the latest run per endpoint and workload)' },
+  latest: { type: 'boolean', default: true, describe: 'The latest run per endpoint and workload (the default; --all overrides)' },
+  template: { type: 'string', describe: 'Markdown template with {{placeholders}} (default: the shipped leaderboard_data/template.md)' },
+  out: { type: 'string', default: 'leaderboard_data/README.md', describe: 'Where the rendered Markdown is written' },
+  inject: { type: 'string', describe: 'Also replace the text between <!-- leaderboard:start --> and <!-- leaderboard:end --> in this file' },
+};
+
+/** `auto-testing leaderboard`: saved results -> Markdown; never touches the network. Exit 2 on bad input. */
+export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+  const root = String(argv.results);
+  const templateFile = (argv.template as string | undefined) ?? join(PACKAGE_DIR, 'leaderboard_data', 'template.md');
+  const problems: string[] = [];
+  if (!existsSync(templateFile)) problems.push(`--template: '${templateFile}' does not exist; give a Markdown file with {{placeholders}}`);
+  const folders = findRunFolders(root);
+  if (!folders.length) problems.push(`--results: no run folder (with a summary.json) under '${root}'; run a load test first or point --results elsewhere`);
+  if (problems.length) return usageError(problems);
+
+  const runs = folders.map((f) => readRun(root, f));
+  const chosen = argv.all ? runs : latestPerEndpoint(runs);
+  const filled = renderLeaderboard(readFileSync(templateFile, 'utf8'), chosen, { all: Boolean(argv.all), now: now() });
+  if (filled.unknown.length) return usageError(filled.unknown.map((p) => `--template: unknown placeholder {{${p}}} in '${templateFile}'; known: ${PLACEHOLDER_NAMES.join(', ')}`));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  for (const m of filled.missing) log(`auto-testing leaderboard: warning: the template has no {{${m}}}; that table is left out`);
+
+  const out = String(argv.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, filled.text);
+  log(`auto-testing leaderboard: ${chosen.length} run(s) from '${root}' -> ${out}`);
+  if (argv.inject) {
+    const file = String(argv.inject);
+    const doc = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    const injected = doc === null ? { problem: 'does not exist' } : injectBetweenMarkers(doc, filled.text);
+    if ('problem' in injected) return usageError([`--inject: '${file}' ${injected.problem}`]);
+    writeFileSync(file, injected.text);
+    log(`auto-testing leaderboard: injected into ${file}`);
+  }
+  return 0;
+}
+
+/** SOURCE_DATE_EPOCH (the reproducible-builds convention) pins {{last_update}}. */
+function now(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}

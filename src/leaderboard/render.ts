@@ -1,0 +1,39 @@
+import { stringify } from 'yaml';
+import { workloadKey, type SavedRun } from '../results/read-runs.js';
+import { groupRuns, workloadLabel } from './groups.js';
+import { METRIC_TABLES, metricTable, successTable } from './tables.js';
+import { fillTemplate, type Filled } from './template.js';
+
+export interface RenderOptions {
+  /** Every run (several per endpoint), rather than the latest per endpoint + workload. */
+  all: boolean;
+  /** The instant printed as {{last_update}}: the only part of the output that changes between renders. */
+  now: Date;
+}
+
+/** Every placeholder a template may use. */
+export const PLACEHOLDER_NAMES = ['last_update', 'run_config', ...METRIC_TABLES.map((t) => t.placeholder), 'Success_rate_table'];
+
+/** Every placeholder's value for these runs. */
+export function placeholderValues(runs: readonly SavedRun[], o: RenderOptions): Record<string, string> {
+  const groups = groupRuns(runs);
+  const values: Record<string, string> = {
+    last_update: `${o.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    run_config: runConfig(runs),
+  };
+  for (const t of METRIC_TABLES) values[t.placeholder] = metricTable(t, groups, o.all);
+  values.Success_rate_table = successTable(groups, o.all);
+  return values;
+}
+
+export function renderLeaderboard(template: string, runs: readonly SavedRun[], o: RenderOptions): Filled {
+  return fillTemplate(template, placeholderValues(runs, o));
+}
+
+/** The workload(s) behind the runs, as YAML; several are each headed by a comment naming them. */
+function runConfig(runs: readonly SavedRun[]): string {
+  const byKey = new Map(runs.map((r) => [workloadKey(r.summary), r.summary]));
+  const entries = [...byKey.values()].map((s) => ({ label: workloadLabel(s), yaml: stringify(s.workload ?? {}).trimEnd() }));
+  if (entries.length === 1) return entries[0].yaml;
+  return entries.sort((a, b) => a.label.localeCompare(b.label)).map((e) => `# ${e.label}\n${e.yaml}`).join('\n\n');
+}

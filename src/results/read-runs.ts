@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { RunSummary } from '../metrics/summary.js';
+import { FILES } from './run-folder.js';
+
+/** One saved run, as the leaderboard needs it: the summary plus its per-second and per-bucket series. */
+export interface SavedRun {
+  /** Folder relative to the results root, with `/` separators (stable across machines). */
+  folder: string;
+  summary: RunSummary;
+  /** `timeseries.csv` rows: second -> total_tps (tokens/s). */
+  seconds: { second: number; total_tps: number }[];
+  /** `buckets.csv` rows: what sliding windows are computed from. */
+  buckets: { t_ms: number; sent: number; finished: number; output_tokens: number }[];
+}
+
+/** Every folder under `root` (at any depth) holding a summary.json, sorted by path. */
+export function findRunFolders(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name === FILES.summary)) out.push(dir);
+    for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name));
+  };
+  if (existsSync(root)) walk(root);
+  return out.sort();
+}
+
+function readCsv(file: string): Record<string, string>[] {
+  return existsSync(file) ? (parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) : [];
+}
+
+export function readRun(root: string, folder: string): SavedRun {
+  const summary = JSON.parse(readFileSync(join(folder, FILES.summary), 'utf8')) as RunSummary;
+  return {
+    folder: relative(root, folder).split(/[\\/]/).join('/'),
+    summary,
+    seconds: readCsv(join(folder, FILES.timeseries)).map((r) => ({ second: Number(r.second), total_tps: Number(r.total_tps) })),
+    buckets: readCsv(join(folder, FILES.buckets)).map((r) => ({ t_ms: Number(r.t_ms), sent: Number(r.sent), finished: Number(r.finished), output_tokens: Number(r.output_tokens) })),
+  };
+}
+
+/** What makes two runs comparable: the same endpoint under the same workload. */
+export function workloadKey(s: RunSummary): string {
+  const name = s.workload?.name;
+  return typeof name === 'string' ? name : JSON.stringify(s.workload ?? {});
+}
+
+/** The latest run (by start time, then id) of each endpoint + workload pair. */
+export function latestPerEndpoint(runs: readonly SavedRun[]): SavedRun[] {
+  const best = new Map<string, SavedRun>();
+  for (const r of runs) {
+    const key = `${r.summary.endpoint.name}\u0000${workloadKey(r.summary)}`;
+    const prev = best.get(key);
+    if (!prev || runOrder(r, prev) > 0) best.set(key, r);
+  }
+  return [...best.values()].sort((a, b) => a.folder.localeCompare(b.folder));
+}
+
+function runOrder(a: SavedRun, b: SavedRun): number {
+  return a.summary.run.started_at.localeCompare(b.summary.run.started_at) || a.summary.run.id.localeCompare(b.summary.run.id);
+}
