@@ -5,6 +5,7 @@ import { RUN_DEFAULTS, SIM_DEFAULTS, type RunConfig } from '../config/run-config
 import { API_NAMES, protocolFor } from '../protocols/registry.js';
 import { ARRIVALS, type ArrivalName } from '../schedule/pacers.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
+import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 
 const LOAD = 'Load:';
@@ -37,6 +38,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
   progress: { type: 'string', group: OUT, default: 'auto', choices: ['auto', 'tty', 'plain', 'none'], describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
   json: { type: 'boolean', group: OUT, default: false, describe: 'Print summary.json to stdout instead of the table' },
+  ...SHARD_OPTIONS,
   ...simYargsOptions('sim-'),
 };
 
@@ -150,6 +152,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     runId: (argv['run-id'] as string | undefined) ?? null,
     sim,
     slo: objectives(argv.slo, problems),
+    ...readShardOptions(argv, process.env, Date.now(), problems),
   };
   return problems.length ? { problems } : { config };
 }

@@ -30,6 +30,16 @@ export interface RunConfig {
   sim: SimOptions;
   /** Objectives checked at the end (exit code 3 when one fails); per-request ones also define goodput. */
   slo: Slo[];
+  /** This process's share of the schedule; null = the whole schedule. */
+  shard: ShardSpec | null;
+  /** Wall-clock epoch ms of t0 given by --start-at; null = as soon as the workers are ready. */
+  startAtMs: number | null;
+}
+
+/** Shard `index` of `count` owns the global arrivals k with k mod count = index. */
+export interface ShardSpec {
+  index: number;
+  count: number;
 }
 
 export interface SimOptions {

@@ -2,8 +2,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RunConfig } from '../config/run-config.js';
 import { Aggregator } from '../metrics/aggregator.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
-import type { RunStatus, RunSummary } from '../metrics/summary.js';
-import { monoNs } from '../schedule/clock.js';
+import type { RunStatus, RunSummary, ShardInfo } from '../metrics/summary.js';
+import { atCsvPrecision, csvNumber, type RequestRecord } from '../metrics/record.js';
+import { monoAtWall } from '../schedule/clock.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
 import { evaluateSlos } from '../slo/evaluate.js';
 import { requestCriteria } from '../slo/goodput.js';
@@ -55,7 +56,7 @@ function describeSim(cfg: RunConfig): string {
 async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: RunIo): Promise<RunResult> {
   const startedAt = new Date();
   const name = cfg.name ?? (sim ? 'simulated' : new URL(url).host);
-  const runId = cfg.runId ?? `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${slug(name)}`;
+  const runId = cfg.runId ?? defaultRunId(cfg, startedAt, name);
   const folder = new RunFolder(cfg.resultsDir, runId);
   const agg = new Aggregator(requestCriteria(cfg.slo));
   let t0Wall = Date.now();
@@ -64,6 +65,8 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const cpu0 = process.cpuUsage();
   let status: RunStatus = 'completed';
   let reason: string | null = null;
+  let readyLeadMs: number | null = null;
+  let firstSend: RequestRecord | null = null;
 
   const meta = (): SummaryMeta => ({
     status,
@@ -78,20 +81,30 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.arrival, burstiness: cfg.burstiness, seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } },
     warnings: [],
+    ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
   });
   folder.writeSummary(buildSummary(agg, { ...meta(), status: 'running' }));
 
   const progress = new Map<number, Progress>();
   const onBatch = (b: BatchMessage) => {
-    folder.appendRecords(b.records);
-    for (const r of b.records) agg.add(r);
+    const records = b.records.map(atCsvPrecision);
+    folder.appendRecords(records);
+    for (const r of records) {
+      agg.add(r);
+      if (r.sent_ms !== null && (!firstSend || r.scheduled_ms < firstSend.scheduled_ms)) firstSend = r;
+    }
     agg.addTokens(b.tokens);
     progress.set(b.worker, b.progress);
   };
   const pool = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
   await pool.ready;
-  t0Wall = Date.now() + START_LEAD_MS;
-  pool.start(monoNs() + BigInt(START_LEAD_MS * 1e6));
+  const readyWall = Date.now();
+  t0Wall = cfg.startAtMs ?? readyWall + START_LEAD_MS;
+  if (cfg.startAtMs !== null) {
+    readyLeadMs = cfg.startAtMs - readyWall;
+    io.log(`Start at ${new Date(cfg.startAtMs).toISOString()} (${(readyLeadMs / 1000).toFixed(3)} s from now)${cfg.shard ? `, shard ${cfg.shard.index}/${cfg.shard.count}` : ''}.`);
+  }
+  pool.start(monoAtWall(t0Wall, readyWall));
   const stopSignals = handleSignals(pool, (why) => {
     status = 'interrupted';
     reason = why;
@@ -133,7 +146,7 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
     stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg),
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
-    bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs,
+    bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
   };
 }
 
@@ -165,6 +178,22 @@ function handleSignals(pool: PoolRun, onInterrupt: (why: string) => void): () =>
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+  };
+}
+
+/** Shards of one run share the prefix (the start instant when given) and differ by their suffix. */
+function defaultRunId(cfg: RunConfig, startedAt: Date, name: string): string {
+  const stamp = new Date(cfg.startAtMs ?? startedAt.getTime()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${slug(name)}${cfg.shard ? `-shard-${cfg.shard.index}-of-${cfg.shard.count}` : ''}`;
+}
+
+function shardInfo(cfg: RunConfig, readyLeadMs: number | null, first: RequestRecord | null): ShardInfo {
+  return {
+    index: cfg.shard?.index ?? 0,
+    count: cfg.shard?.count ?? 1,
+    start_at: cfg.startAtMs === null ? null : new Date(cfg.startAtMs).toISOString(),
+    ready_lead_ms: readyLeadMs,
+    first_send_late_ms: first ? csvNumber(first.sent_ms! - first.scheduled_ms) : null,
   };
 }
 

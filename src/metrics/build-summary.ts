@@ -47,6 +47,8 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     tokens: { output_source: usage && chunks ? 'mixed' : chunks ? 'chunks' : 'usage', output_total: agg.outputTotal, input_total: agg.inputTotal },
     client: { ...meta.client, send_lag_ms: sendLag, bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
     warnings,
+    ...(meta.shard && { shard: meta.shard }),
+    ...(meta.shards && { shards: meta.shards }),
     histograms: Object.fromEntries([...agg.dists].map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
   };

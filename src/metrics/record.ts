@@ -81,6 +81,21 @@ export interface DerivedMetrics {
   output_tps: number | null;
 }
 
+/** requests.csv keeps 4 decimals: 0.1 µs for times in ms. */
+export function csvNumber(v: number): number {
+  return Number.isInteger(v) ? v : Number(v.toFixed(4));
+}
+
+/**
+ * The record exactly as requests.csv will hold it. Runs aggregate this form, so a summary rebuilt from
+ * the CSV files (a merge of shards) has the same histograms as the one the run wrote.
+ */
+export function atCsvPrecision(r: RequestRecord): RequestRecord {
+  const out: Record<string, unknown> = { ...r };
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'number') out[k] = csvNumber(v);
+  return out as unknown as RequestRecord;
+}
+
 export function derive(r: RequestRecord): DerivedMetrics {
   const sent = r.sent_ms;
   const ok = r.outcome === 'completed' && sent !== null && r.end_ms !== null;

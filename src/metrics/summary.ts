@@ -70,9 +70,34 @@ export interface RunSummary {
     bottleneck: boolean;
   };
   warnings: string[];
+  /** Present when this run is one shard of a schedule (--shard / --shards). */
+  shard?: ShardInfo;
+  /** Present when this run was merged from shards (`auto-testing merge`). */
+  shards?: MergedShards;
   /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
   histograms: Record<string, EncodedDistribution>;
   definitions: Record<string, string>;
+}
+
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** The --start-at instant (ISO 8601), null when the shard started as soon as it was ready. */
+  start_at: string | null;
+  /** --start-at minus the instant the shard's workers were ready: negative = it started late. */
+  ready_lead_ms: number | null;
+  /** Sent minus scheduled time (start_at + due offset) of the shard's first arrival. */
+  first_send_late_ms: number | null;
+}
+
+export interface MergedShards {
+  count: number;
+  merged: number[];
+  missing: number[];
+  start_at: string | null;
+  /** Of the shards' first_send_late_ms: min, max and max - min (clock skew, late starters). */
+  first_send_late_ms: { min: number | null; max: number | null; spread: number | null };
+  runs: (ShardInfo & { run_id: string; status: RunStatus })[];
 }
 
 export interface LoopDelay {

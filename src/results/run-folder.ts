@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { derive, RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
+import { csvNumber, derive, RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
 import type { RunSummary } from '../metrics/summary.js';
 
 /**
@@ -31,7 +31,7 @@ function recordRow(r: RequestRecord): unknown[] {
   const all: Record<string, unknown> = { ...r, ...d };
   return RECORD_COLUMNS.map((k) => {
     const v = all[k];
-    return typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(4)) : v;
+    return typeof v === 'number' ? csvNumber(v) : v;
   });
 }
 

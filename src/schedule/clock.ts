@@ -13,6 +13,14 @@ export function monoNs(): bigint {
   return process.hrtime.bigint();
 }
 
+/**
+ * The monotonic instant of wall-clock `wallMs`, read once: from then on only the monotonic clock counts,
+ * so a wall-clock step (NTP) during the run cannot move the schedule.
+ */
+export function monoAtWall(wallMs: number, nowWallMs = Date.now(), nowNs = monoNs()): bigint {
+  return nowNs + BigInt(Math.round((wallMs - nowWallMs) * 1e6));
+}
+
 /** How early a timer is asked to fire before a due time; the rest is polled with setImmediate. */
 const SPIN_MS = 1.5;
 

@@ -31,6 +31,15 @@ export function* stripe(pacer: Pacer, k: number, n: number): Generator<{ index: 
 }
 
 /**
+ * Worker `worker` of `workers` inside shard I of N owns the global indices I + N * (worker + workers * j):
+ * shards stripe the schedule, workers stripe their shard's share, and all of them together cover every
+ * index exactly once, each at its global due time.
+ */
+export function workerStripe(pacer: Pacer, shard: { index: number; count: number }, worker: number, workers: number): Generator<{ index: number; dueMs: number }> {
+  return stripe(pacer, shard.index + shard.count * worker, shard.count * workers);
+}
+
+/**
  * Random gaps with mean 1/rate drawn from Gamma(shape = burstiness, scale = 1 / (rate * burstiness)),
  * as vLLM's bench does: burstiness 1 is a Poisson process (exponential gaps), below 1 burstier, above 1
  * more regular. The whole schedule is drawn once from the seed, so every caller sees the same times.

@@ -1,5 +1,6 @@
 /** Plain data that crosses between the main thread and worker threads (structured-clone safe). */
 import type { MessagePort } from 'node:worker_threads';
+import type { ShardSpec } from '../config/run-config.js';
 import type { RequestRecord } from '../metrics/record.js';
 
 /** Everything a worker needs to run its stripe of the schedule. Secrets live only in memory. */
@@ -14,6 +15,8 @@ export interface WorkerSettings {
   maxTokens: number;
   params: Record<string, unknown>;
   pacer: PacerSpec;
+  /** This process's share of the schedule ({0, 1}: all of it). */
+  shard: ShardSpec;
   maxInFlight: number;
   drainTimeoutMs: number;
   headersTimeoutMs: number;

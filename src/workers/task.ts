@@ -5,7 +5,7 @@ import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
 import { realClock, type Clock } from '../schedule/clock.js';
 import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
-import { stripe } from '../schedule/pacer.js';
+import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { send, type Target } from '../transport/http.js';
 import type { BatchMessage, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
@@ -91,7 +91,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   port.on('message', (m: ControlMessage) => {
     if (m.type === 'start') {
       clock = realClock(BigInt(m.t0Ns));
-      dispatcher = new OpenLoopDispatcher(clock, stripe(pacerFrom(s.pacer), worker, input.workers), fire, () => finishFiring());
+      dispatcher = new OpenLoopDispatcher(clock, workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers), fire, () => finishFiring());
       dispatcher.start();
     } else if (m.type === 'stop') {
       drainMs = m.graceMs;
