@@ -37,6 +37,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
   progress: { type: 'string', group: OUT, default: 'auto', choices: ['auto', 'tty', 'plain', 'none'], describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
+  'measure-error': { type: 'boolean', group: OUT, default: false, describe: 'Bench mode: record per-token receive time - the chunk\'s send stamp (an endpoint run as `sim --stamp`; implied for the built-in simulator) in client.measurement_error' },
   json: { type: 'boolean', group: OUT, default: false, describe: 'Print summary.json to stdout instead of the table' },
   ...SHARD_OPTIONS,
   ...simYargsOptions('sim-'),
@@ -125,7 +126,9 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
   const apiKeyEnv = (argv['api-key-env'] as string | undefined) ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
   if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
   const workers = argv.workers === undefined ? availableParallelism() : positive(argv, 'workers', problems, { integer: true });
+  const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);
+  if (measureError && !endpoint) sim.stamp = true;
   const config: RunConfig = {
     endpoint,
     name: (argv.name as string | undefined) ?? null,
@@ -150,6 +153,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     warmupMs: duration(argv, 'warmup', problems),
     progress: argv.progress as RunConfig['progress'],
     runId: (argv['run-id'] as string | undefined) ?? null,
+    measureError,
     sim,
     slo: objectives(argv.slo, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),

@@ -27,6 +27,8 @@ export interface RunConfig {
   warmupMs: number;
   progress: 'auto' | 'tty' | 'plain' | 'none';
   runId: string | null;
+  /** Bench mode: record receive time - the chunk's send stamp per token (client.measurement_error). */
+  measureError: boolean;
   sim: SimOptions;
   /** Objectives checked at the end (exit code 3 when one fails); per-request ones also define goodput. */
   slo: Slo[];
@@ -49,6 +51,8 @@ export interface SimOptions {
   decodeMs: number;
   decodeGrowth: number;
   model: string;
+  /** Stamp each content chunk with its monotonic send time (bench mode). */
+  stamp: boolean;
 }
 
 export const SIM_DEFAULTS: SimOptions = {
@@ -58,6 +62,7 @@ export const SIM_DEFAULTS: SimOptions = {
   decodeMs: 20,
   decodeGrowth: 0,
   model: 'auto-testing-sim',
+  stamp: false,
 };
 
 /** The seed workload: 10 requests/s for 2 minutes. */

@@ -62,7 +62,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   let t0Wall = Date.now();
   const mainEld = monitorEventLoopDelay({ resolution: 10 });
   mainEld.enable();
-  const cpu0 = process.cpuUsage();
+  let cpu0 = process.cpuUsage();
   let status: RunStatus = 'completed';
   let reason: string | null = null;
   let readyLeadMs: number | null = null;
@@ -79,7 +79,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
     workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.arrival, burstiness: cfg.burstiness, seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
-    client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } },
+    client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 } },
     warnings: [],
     ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
   });
@@ -98,6 +98,8 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   };
   const pool = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
   await pool.ready;
+  // CPU from here on is the run's own: thread and connection-pool start-up stay out of it
+  cpu0 = process.cpuUsage();
   const readyWall = Date.now();
   t0Wall = cfg.startAtMs ?? readyWall + START_LEAD_MS;
   if (cfg.startAtMs !== null) {
@@ -130,7 +132,9 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
       workers: results.flatMap((r) => (r.ok ? [{ worker: r.value.worker, ...r.value.eventLoopDelayMs, utilization: r.value.utilization }] : [])),
     },
     cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
+    memory_mb: { rss_max: process.resourceUsage().maxRSS / 1024 },
   };
+  for (const r of results) if (r.ok && r.value.measurementError) agg.addMeasurementError(r.value.measurementError);
   const summary = buildSummary(agg, m);
   if (cfg.slo.length) summary.slo = evaluateSlos(summary, cfg.slo);
   folder.writeSummary(summary);
@@ -147,6 +151,7 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg),
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
     bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
+    measureError: cfg.measureError,
   };
 }
 

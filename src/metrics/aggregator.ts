@@ -1,4 +1,4 @@
-import { Distribution } from './distribution.js';
+import { Distribution, type EncodedDistribution } from './distribution.js';
 import { meetsAll, type RequestCriterion } from '../slo/goodput.js';
 import { derive, type RequestRecord } from './record.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
@@ -33,6 +33,16 @@ export class Aggregator {
 
   constructor(readonly criteria: readonly RequestCriterion[] = []) {
     for (const name of [...METRIC_NAMES, 'send_lag_ms'] as const) this.dists.set(name, new Distribution(SCALES[name]));
+  }
+
+  /** Bench mode: a worker's stamp errors (`measurement_error_{ttft,itl}_ms`, kept beside the metrics). */
+  addMeasurementError(e: { ttft: EncodedDistribution; itl: EncodedDistribution }): void {
+    for (const [name, enc] of [['measurement_error_ttft_ms', e.ttft], ['measurement_error_itl_ms', e.itl]] as const) {
+      const d = Distribution.decode(enc);
+      const have = this.dists.get(name);
+      if (have) have.add(d);
+      else this.dists.set(name, d);
+    }
   }
 
   addTokens(sparse: readonly number[]): void {

@@ -10,7 +10,7 @@ export const STEP_MS = 100;
 export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
 
 export type SummaryMeta = Omit<RunSummary, 'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings'> & {
-  client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck'>;
+  client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck' | 'measurement_error'>;
   warnings: string[];
 };
 
@@ -45,7 +45,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     goodput: goodput(agg, span),
     slo: null,
     tokens: { output_source: usage && chunks ? 'mixed' : chunks ? 'chunks' : 'usage', output_total: agg.outputTotal, input_total: agg.inputTotal },
-    client: { ...meta.client, send_lag_ms: sendLag, bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
+    client: { ...meta.client, send_lag_ms: sendLag, ...measurementError(agg), bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
     warnings,
     ...(meta.shard && { shard: meta.shard }),
     ...(meta.shards && { shards: meta.shards }),
@@ -63,6 +63,12 @@ function goodput(agg: Aggregator, spanMs: number): RunSummary['goodput'] {
     fraction: total ? agg.good / total : null,
     requests_per_s: spanMs ? agg.good / (spanMs / 1000) : 0,
   };
+}
+
+function measurementError(agg: Aggregator): Pick<RunSummary['client'], 'measurement_error'> {
+  const ttft = agg.dists.get('measurement_error_ttft_ms');
+  const itl = agg.dists.get('measurement_error_itl_ms');
+  return ttft && itl ? { measurement_error: { ttft_ms: ttft.stats(), itl_ms: itl.stats() } } : {};
 }
 
 function bottleneckWarnings(sendLag: Stats, dropped: number, client: SummaryMeta['client']): string[] {

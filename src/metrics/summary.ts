@@ -67,6 +67,10 @@ export interface RunSummary {
     send_lag_ms: Stats;
     event_loop_delay_ms: { main: LoopDelay; workers: (LoopDelay & { worker: number; utilization: number })[] };
     cpu: { user_s: number; system_s: number; utilization: number };
+    /** Peak resident memory of the client process (all its threads; not the simulator child). */
+    memory_mb: { rss_max: number };
+    /** Bench mode (`--measure-error`): receive stamp - the endpoint's send stamp, per token. */
+    measurement_error?: { ttft_ms: Stats; itl_ms: Stats };
     bottleneck: boolean;
   };
   warnings: string[];
@@ -119,4 +123,5 @@ export const DEFINITIONS: Record<string, string> = {
   goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
   good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',
   send_lag_ms: 'actual send time - scheduled time (generator lateness)',
+  measurement_error_ms: 'bench mode: client receive stamp of a chunk - the simulator\'s send stamp in it (CLOCK_MONOTONIC)',
 };

@@ -39,7 +39,15 @@ export function renderSummary(s: RunSummary): string {
       `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
     `client  send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
+    ...measurementErrorLines(s),
     ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),
   ];
   return lines.join('\n');
+}
+
+function measurementErrorLines(s: RunSummary): string[] {
+  const e = s.client.measurement_error;
+  if (!e) return [];
+  const row = (st: Stats) => `p50 ${fmt(st.p50, 3)}  p99 ${fmt(st.p99, 3)}  max ${fmt(st.max, 3)} ms (n ${st.count})`;
+  return [`measurement error  TTFT ${row(e.ttft_ms)}  ITL ${row(e.itl_ms)}`];
 }

@@ -17,6 +17,7 @@ export function simArgs(o: SimOptions): string[] {
   return [
     '--slots', String(o.slots), '--prefill-ms', String(o.prefillMs), '--prefill-per-token-ms', String(o.prefillPerTokenMs),
     '--decode-ms', String(o.decodeMs), '--decode-growth', String(o.decodeGrowth), '--model', o.model,
+    ...(o.stamp ? ['--stamp'] : []),
   ];
 }
 

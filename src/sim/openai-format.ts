@@ -9,11 +9,15 @@ export function tokenText(j: number): string {
   return VOCAB[j % VOCAB.length];
 }
 
+/** The key of the send stamp in `--stamp` mode (read by src/bench/stamp-scanner.ts). */
+export const STAMP_KEY = 'sim_ns';
+
 export type Dialect = 'chat' | 'completions';
 
 export interface OpenAiStreamFrames {
   head(): string;
-  token(text: string): string;
+  /** `stampNs`: the send time put in the chunk (`"sim_ns":<ns>`, first key) in `--stamp` mode. */
+  token(text: string, stampNs?: bigint): string;
   tail(finishReason: string, usage: { prompt: number; completion: number }): string;
 }
 
@@ -22,13 +26,13 @@ export function openAiFrames(dialect: Dialect, model: string, includeUsage: bool
   const created = Math.floor(Date.now() / 1000);
   const object = dialect === 'chat' ? 'chat.completion.chunk' : 'text_completion';
   const meta = `"created":${created},"id":"${id}","model":${JSON.stringify(model)},"system_fingerprint":"b1-sim","object":"${object}"`;
-  const pre = dialect === 'chat' ? 'data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":' : 'data: {"choices":[{"text":';
+  const pre = dialect === 'chat' ? '"choices":[{"finish_reason":null,"index":0,"delta":{"content":' : '"choices":[{"text":';
   const post = dialect === 'chat' ? `}}],${meta}}\n\n` : `,"index":0,"logprobs":null,"finish_reason":null}],${meta}}\n\n`;
   const usage = (u: { prompt: number; completion: number }) =>
     `"usage":{"completion_tokens":${u.completion},"prompt_tokens":${u.prompt},"total_tokens":${u.prompt + u.completion}}`;
   return {
     head: () => (dialect === 'chat' ? `data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}],${meta}}\n\n` : ''),
-    token: (text) => pre + JSON.stringify(text) + post,
+    token: (text, stampNs) => (stampNs === undefined ? 'data: {' : `data: {"${STAMP_KEY}":${stampNs},`) + pre + JSON.stringify(text) + post,
     tail(finish, u) {
       if (dialect === 'completions') {
         const use = includeUsage ? `,${usage(u)}` : '';

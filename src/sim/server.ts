@@ -101,7 +101,8 @@ function serve(engine: SimEngine, o: SimOptions, dialect: Dialect, body: any, re
       inputTokens,
       outputTokens,
       onToken(j, last) {
-        res.write(last ? frames.token(tokenText(j)) + frames.tail('length', usage) : frames.token(tokenText(j)));
+        const frame = frames.token(tokenText(j), o.stamp ? process.hrtime.bigint() : undefined);
+        res.write(last ? frame + frames.tail('length', usage) : frame);
         if (last) res.end();
       },
     });

@@ -1,6 +1,7 @@
 /** Plain data that crosses between the main thread and worker threads (structured-clone safe). */
 import type { MessagePort } from 'node:worker_threads';
 import type { ShardSpec } from '../config/run-config.js';
+import type { EncodedDistribution } from '../metrics/distribution.js';
 import type { RequestRecord } from '../metrics/record.js';
 
 /** Everything a worker needs to run its stripe of the schedule. Secrets live only in memory. */
@@ -23,6 +24,8 @@ export interface WorkerSettings {
   bodyTimeoutMs: number;
   prompt: PromptSpec;
   warmupMs: number;
+  /** Bench mode: record the error of each chunk's receive stamp against the sim's send stamp. */
+  measureError: boolean;
 }
 
 export type PacerSpec =
@@ -66,6 +69,8 @@ export interface WorkerFinal {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Share of wall time the worker's event loop was busy (0..1). */
   utilization: number;
+  /** Bench mode only: receive stamp - send stamp, ms, of first tokens and later tokens. */
+  measurementError?: { ttft: EncodedDistribution; itl: EncodedDistribution };
 }
 
 /** Sent once the worker is set up; it then waits for a StartMessage. */

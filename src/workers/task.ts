@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import { MeasurementError } from '../bench/measurement-error.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
@@ -26,7 +27,8 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   // the schedule origin arrives with the start message, once every worker is ready
   let clock: Clock = realClock(process.hrtime.bigint());
   const inFlightAll = new Int32Array(input.shared);
-  const protocol = protocolFor(s.api);
+  const errors = s.measureError ? new MeasurementError() : null;
+  const protocol = errors ? errors.wrap(protocolFor(s.api)) : protocolFor(s.api);
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
   const target: Target = {
     dispatcher: agent,
@@ -91,6 +93,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   port.on('message', (m: ControlMessage) => {
     if (m.type === 'start') {
       clock = realClock(BigInt(m.t0Ns));
+      if (errors) errors.originNs = Number(m.t0Ns);
       dispatcher = new OpenLoopDispatcher(clock, workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers), fire, () => finishFiring());
       dispatcher.start();
     } else if (m.type === 'stop') {
@@ -118,6 +121,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     worker,
     eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
     utilization: elu.utilization,
+    ...(errors && { measurementError: { ttft: errors.ttft.encode(), itl: errors.itl.encode() } }),
   };
 }
 

@@ -1,0 +1,279 @@
+/**
+ * `npm run bench [-- --quick]`: how far the generator goes on this machine, and how true its stamps are.
+ * Runs the real CLI as a child process against its built-in simulator in stamp mode (a separate process),
+ * reads each run's summary.json, prints a Markdown table and writes bench/latest.json (README: "Benchmark").
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stepSearch, type Probe, type SearchPlan } from '../src/bench/search.js';
+import { Distribution, type EncodedDistribution } from '../src/metrics/distribution.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+
+/** The pass lines of the issue: generator lateness and per-token stamp error, p99, in ms. */
+const LIMIT_MS = 1;
+/** 50 tokens/s per stream, one token per chunk. */
+const DECODE_MS = 20;
+
+interface Mode {
+  name: 'quick' | 'full';
+  arrivalS: number;
+  arrival: SearchPlan;
+  /** Output tokens of a stream-capacity request (its life is tokens x DECODE_MS). */
+  streamTokens: number;
+  streamS: number;
+  streams: SearchPlan;
+  /** Fixed loads for the truth-at-load figures (beside the capacity). */
+  truthAt: number[];
+  /** Probes allowed in the `--workers 1` searches (the default gets the plan's own). */
+  singleWorkerProbes: number;
+}
+
+const MODES: Record<Mode['name'], Mode> = {
+  quick: {
+    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 1.5, truthAt: [100, 1000], singleWorkerProbes: 1,
+    arrival: { start: 2000, factor: 1.5, maxProbes: 2, step: 250, min: 250, max: 20000 },
+    streams: { start: 1000, factor: 2, maxProbes: 2, step: 250, min: 250, max: 8000 },
+  },
+  full: {
+    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4,
+    arrival: { start: 1000, factor: 2, maxProbes: 6, step: 100, min: 100, max: 20000 },
+    streams: { start: 500, factor: 2, maxProbes: 6, step: 100, min: 100, max: 8000 },
+  },
+};
+
+interface RunSpec {
+  rate: number;
+  durationS: number;
+  maxTokens: number;
+  prefillMs: number;
+  decodeMs: number;
+  workers: number;
+}
+
+interface RunOut {
+  summary: any;
+  inFlightMax: number;
+}
+
+const children = new Set<ChildProcess>();
+let scratch = '';
+let runs = 0;
+
+function runCli(spec: RunSpec): Promise<RunOut> {
+  const id = `run-${++runs}`;
+  const args = [
+    CLI, '--rate', String(spec.rate), '--duration', `${spec.durationS}s`, '--max-tokens', String(spec.maxTokens),
+    '--workers', String(spec.workers), '--measure-error', '--drain-timeout', '10s', '--request-timeout', '30s',
+    '--sim-slots', '1000000', '--sim-prefill-ms', String(spec.prefillMs), '--sim-prefill-per-token-ms', '0',
+    '--sim-decode-ms', String(spec.decodeMs), '--results-dir', scratch, '--run-id', id, '--progress', 'none',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(child);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
+    const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + 40) * 1000);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      children.delete(child);
+      try {
+        const folder = join(scratch, id);
+        resolve({ summary: JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')), inFlightMax: inFlightMax(join(folder, 'timeseries.csv')) });
+      } catch {
+        reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
+      } finally {
+        rmSync(join(scratch, id), { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+function inFlightMax(csv: string): number {
+  const rows = readFileSync(csv, 'utf8').trim().split('\n');
+  const col = rows[0].split(',').indexOf('in_flight');
+  return Math.max(0, ...rows.slice(1).map((r) => Number(r.split(',')[col])));
+}
+
+/** Every token's stamp error (first tokens and later ones together). */
+function tokenError(s: any): Distribution | null {
+  const h = s.histograms as Record<string, EncodedDistribution>;
+  if (!h.measurement_error_ttft_ms || !h.measurement_error_itl_ms) return null;
+  const d = Distribution.decode(h.measurement_error_ttft_ms);
+  d.add(Distribution.decode(h.measurement_error_itl_ms));
+  return d;
+}
+
+const cpuS = (s: any) => s.client.cpu.user_s + s.client.cpu.system_s;
+const clean = (s: any) => s.status === 'completed' && s.requests.failed === 0 && s.requests.incomplete === 0 && s.requests.dropped === 0;
+const r3 = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 1000);
+const errStats = (st: any) => ({ p50: r3(st?.p50), p99: r3(st?.p99), max: r3(st?.max) });
+
+interface ArrivalData {
+  send_lag_p99_ms: number | null;
+  cpu_us_per_request: number;
+  requests: number;
+}
+
+async function arrivalProbe(mode: Mode, workers: number, rate: number): Promise<{ pass: boolean; data: ArrivalData }> {
+  const { summary: s } = await runCli({ rate, durationS: mode.arrivalS, maxTokens: 8, prefillMs: 20, decodeMs: 10, workers });
+  const lag = s.client.send_lag_ms.p99;
+  const data = { send_lag_p99_ms: r3(lag), cpu_us_per_request: (cpuS(s) * 1e6) / Math.max(1, s.requests.sent), requests: s.requests.sent };
+  log(`  arrival ${rate} req/s, ${workers} worker(s): send lag p99 ${data.send_lag_p99_ms} ms, failed ${s.requests.failed}, dropped ${s.requests.dropped}`);
+  return { pass: clean(s) && lag !== null && lag <= LIMIT_MS, data };
+}
+
+interface StreamData {
+  streams: number;
+  in_flight_max: number;
+  token_error_p99_ms: number | null;
+  ttft_error_ms: ReturnType<typeof errStats>;
+  itl_error_ms: ReturnType<typeof errStats>;
+  token_events: number;
+  cpu_us_per_token: number;
+  rss_mb: number;
+}
+
+async function streamRun(mode: Mode, workers: number, streams: number): Promise<{ pass: boolean; data: StreamData }> {
+  const lifeS = (mode.streamTokens * DECODE_MS) / 1000;
+  const { summary: s, inFlightMax: inFlight } = await runCli({ rate: streams / lifeS, durationS: mode.streamS + lifeS, maxTokens: mode.streamTokens, prefillMs: 20, decodeMs: DECODE_MS, workers });
+  const err = tokenError(s)?.stats() ?? null;
+  const events = s.tokens.output_total;
+  const data: StreamData = {
+    streams, in_flight_max: inFlight, token_error_p99_ms: r3(err?.p99), ttft_error_ms: errStats(s.client.measurement_error?.ttft_ms),
+    itl_error_ms: errStats(s.client.measurement_error?.itl_ms), token_events: events, cpu_us_per_token: (cpuS(s) * 1e6) / Math.max(1, events),
+    rss_mb: s.client.memory_mb.rss_max,
+  };
+  log(`  streams ${streams} (in flight max ${inFlight}), ${workers} worker(s): token error p99 ${data.token_error_p99_ms} ms, ${data.cpu_us_per_token.toFixed(2)} us CPU/token`);
+  return { pass: clean(s) && err?.p99 !== null && err !== null && err.p99! <= LIMIT_MS, data };
+}
+
+/** Resident memory per in-flight stream: the slope between the lightest and heaviest stream runs. */
+function kbPerStream(runs: StreamData[]): number | null {
+  const sorted = [...runs].sort((a, b) => a.in_flight_max - b.in_flight_max);
+  const lo = sorted[0];
+  const hi = sorted[sorted.length - 1];
+  if (!lo || !hi || hi.in_flight_max - lo.in_flight_max < 50) return null;
+  return ((hi.rss_mb - lo.rss_mb) * 1024) / (hi.in_flight_max - lo.in_flight_max);
+}
+
+/** The searches of one `--workers` setting. A `reference` (the default's figures) makes it the short
+ *  comparison: fewer probes, starting at the reference's capacities, no extra truth-at-load runs. */
+async function measure(mode: Mode, workers: number, reference?: Figures): Promise<Figures> {
+  log(`workers ${workers}: arrival capacity (8-token requests, ${mode.arrivalS} s each)`);
+  const probes = reference ? mode.singleWorkerProbes : undefined;
+  const arrivalPlan = { ...mode.arrival, maxProbes: probes ?? mode.arrival.maxProbes, start: reference?.arrival_capacity_rps ?? mode.arrival.start };
+  const arrival = await stepSearch(arrivalPlan, (r) => arrivalProbe(mode, workers, r));
+  log(`workers ${workers}: stream capacity (${1000 / DECODE_MS} tok/s per stream, p99 error <= ${LIMIT_MS} ms)`);
+  const streamPlan = { ...mode.streams, maxProbes: probes ?? mode.streams.maxProbes, start: reference?.stream_capacity ?? mode.streams.start };
+  const streams = await stepSearch(streamPlan, (n) => streamRun(mode, workers, n));
+  const truth: StreamData[] = [];
+  for (const n of reference ? [] : mode.truthAt) {
+    truth.push(streams.probes.find((p) => p.load === n)?.data ?? (await streamRun(mode, workers, n)).data);
+  }
+  const cap = streams.best?.data ?? null;
+  const streamRuns = [...streams.probes.map((p) => p.data), ...truth];
+  return {
+    workers,
+    arrival_capacity_rps: arrival.best?.load ?? null,
+    stream_capacity: streams.best?.load ?? null,
+    token_events_per_s: cap ? (cap.streams * 1000) / DECODE_MS : null,
+    cpu_us_per_token: r3(cap?.cpu_us_per_token ?? lowestLoad(streams.probes)?.cpu_us_per_token),
+    cpu_us_per_request: r3(arrival.best?.data.cpu_us_per_request ?? lowestLoad(arrival.probes)?.cpu_us_per_request),
+    kb_per_stream: r3(kbPerStream(streamRuns)),
+    ttft_error_ms: cap?.ttft_error_ms ?? null,
+    itl_error_ms: cap?.itl_error_ms ?? null,
+    truth_at_load: [...truth, ...(cap && !truth.includes(cap) ? [cap] : [])].map((t) => ({ streams: t.streams, ttft_error_ms: t.ttft_error_ms, itl_error_ms: t.itl_error_ms, token_error_p99_ms: t.token_error_p99_ms })),
+    probes: { arrival: arrival.probes.map(flat), streams: streams.probes.map(flat) },
+  };
+}
+
+function lowestLoad<T>(probes: Probe<T>[]): T | undefined {
+  return [...probes].sort((a, b) => a.load - b.load)[0]?.data;
+}
+
+function flat<T>(p: Probe<T>) {
+  return { load: p.load, pass: p.pass, ...p.data };
+}
+
+interface Figures {
+  workers: number;
+  arrival_capacity_rps: number | null;
+  stream_capacity: number | null;
+  token_events_per_s: number | null;
+  cpu_us_per_token: number | null;
+  cpu_us_per_request: number | null;
+  kb_per_stream: number | null;
+  ttft_error_ms: ReturnType<typeof errStats> | null;
+  itl_error_ms: ReturnType<typeof errStats> | null;
+  truth_at_load: { streams: number; ttft_error_ms: ReturnType<typeof errStats>; itl_error_ms: ReturnType<typeof errStats>; token_error_p99_ms: number | null }[];
+  probes: { arrival: object[]; streams: object[] };
+}
+
+const TARGETS: [keyof Figures, string, string, (v: number) => boolean][] = [
+  ['arrival_capacity_rps', 'arrival capacity (req/s, send lag p99 <= 1 ms)', '>= 3000', (v) => v >= 3000],
+  ['stream_capacity', 'stream capacity (50 tok/s streams, error p99 <= 1 ms)', '>= 2000', (v) => v >= 2000],
+  ['token_events_per_s', 'token events/s at stream capacity', '>= 100000', (v) => v >= 100_000],
+  ['cpu_us_per_token', 'client CPU per token event (us)', '<= 5', (v) => v <= 5],
+  ['cpu_us_per_request', 'client CPU per 8-token request (us)', '-', () => true],
+  ['kb_per_stream', 'resident memory per in-flight stream (KB)', '<= 30', (v) => v <= 30],
+];
+
+function table(results: Figures[]): string {
+  const head = `| figure | ${results.map((r) => `--workers ${r.workers}`).join(' | ')} | target |`;
+  const sep = `|---|${results.map(() => '---:').join('|')}|---|`;
+  const rows = TARGETS.map(([k, label, target, ok]) => `| ${label} | ${results.map((r) => cell(r[k] as number | null, ok)).join(' | ')} | ${target} |`);
+  const err = (k: 'ttft_error_ms' | 'itl_error_ms') => `| ${k.replace('_error_ms', '').toUpperCase()} error at capacity p50 / p99 / max (ms) | ${results.map((r) => (r[k] ? `${r[k]!.p50} / ${r[k]!.p99} / ${r[k]!.max}` : '-')).join(' | ')} | p99 <= 1 |`;
+  const truth = results.flatMap((r) => r.truth_at_load.map((t) => `| error at ${t.streams} streams, TTFT / ITL p99 (ms), --workers ${r.workers} | ${results.map((x) => (x === r ? `${t.ttft_error_ms.p99} / ${t.itl_error_ms.p99}` : '')).join(' | ')} | |`));
+  return [head, sep, ...rows, err('ttft_error_ms'), err('itl_error_ms'), ...truth].join('\n');
+}
+
+function cell(v: number | null, ok: (v: number) => boolean): string {
+  return v === null ? '-' : `${v}${ok(v) ? '' : ' (missed)'}`;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function stopChildren(): void {
+  for (const c of children) c.kill('SIGTERM');
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const mode = MODES[argv.includes('--quick') ? 'quick' : 'full'];
+  const outIdx = argv.indexOf('--out');
+  const out = outIdx !== -1 ? argv[outIdx + 1] : join('bench', 'latest.json');
+  const defaultWorkers = availableParallelism();
+  const started = Date.now();
+  const load0 = loadavg()[0];
+  scratch = mkdtempSync(join(tmpdir(), 'auto-testing-bench-'));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopChildren(), rmSync(scratch, { recursive: true, force: true }), process.exit(130)));
+  try {
+    const main = await measure(mode, defaultWorkers);
+    const single = defaultWorkers === 1 ? main : await measure(mode, 1, main);
+    const results = defaultWorkers === 1 ? [main] : [single, main];
+    const { probes: _p, ...headline } = main;
+    const report = {
+      ...headline,
+      mode: mode.name,
+      machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model ?? null, node: process.version, platform: process.platform, load_avg_1m: { start: r3(load0), end: r3(loadavg()[0]) } },
+      by_workers: Object.fromEntries(results.map((r) => [String(r.workers), r])),
+      generated_at: new Date().toISOString(),
+      bench_seconds: Math.round((Date.now() - started) / 1000),
+    };
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${table(results)}\n\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
+  } finally {
+    stopChildren();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

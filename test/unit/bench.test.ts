@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { MeasurementError } from '../../src/bench/measurement-error.js';
+import { nextLoad, stepSearch, type SearchPlan } from '../../src/bench/search.js';
+import { StampScanner } from '../../src/bench/stamp-scanner.js';
+import { protocolFor } from '../../src/protocols/registry.js';
+import type { StreamSink } from '../../src/protocols/types.js';
+import { openAiFrames } from '../../src/sim/openai-format.js';
+import { splits } from '../helpers.js';
+
+const frames = openAiFrames('chat', 'm', true);
+const STAMPS = [1_000_000_123_456n, 1_000_000_223_456n, 9_007_199_254_740_000n];
+const body = Buffer.from(frames.head() + STAMPS.map((ns, j) => frames.token(` t${j}`, ns)).join('') + frames.tail('length', { prompt: 3, completion: 3 }));
+
+function scan(parts: Buffer[]): number[] {
+  const scanner = new StampScanner();
+  const seen: number[] = [];
+  for (const p of parts) scanner.push(p, (ns) => seen.push(ns));
+  return seen;
+}
+
+describe('stamp scanner', () => {
+  it('finds every send stamp once, in order, wherever the body is split', () => {
+    for (const parts of splits(body)) expect(scan(parts)).toEqual(STAMPS.map(Number));
+  });
+
+  it('finds nothing in an unstamped stream', () => {
+    expect(scan([Buffer.from(frames.token(' a') + frames.token(' b'))])).toEqual([]);
+  });
+});
+
+describe('measurement error', () => {
+  it('records receive - send per stamped chunk: the first as TTFT, the rest as ITL, and still decodes', () => {
+    const m = new MeasurementError();
+    m.originNs = 1_000_000_000_000;
+    const tokens: number[] = [];
+    const sink = { token: (_k: string, at: number) => tokens.push(at), usage() {}, finish() {}, done() {}, error() {} } as unknown as StreamSink;
+    const decoder = m.wrap(protocolFor('openai-chat')).decoder(sink, true);
+    // stamps at 0.123456 ms and 0.223456 ms after the origin, received at 0.5 ms and 1 ms
+    decoder.push(Buffer.from(frames.head() + frames.token(' a', 1_000_000_123_456n)), 0.5);
+    decoder.push(Buffer.from(frames.token(' b', 1_000_000_223_456n) + frames.tail('stop', { prompt: 1, completion: 2 })), 1);
+    decoder.end(1);
+    expect(tokens).toEqual([0.5, 1]);
+    expect(m.ttft.stats().max).toBeCloseTo(0.376544, 6);
+    expect(m.itl.stats().max).toBeCloseTo(0.776544, 6);
+    expect(m.itl.count).toBe(1);
+  });
+});
+
+const PLAN: SearchPlan = { start: 1000, factor: 2, maxProbes: 10, step: 100, min: 100, max: 20000 };
+
+async function search(capacity: number, plan = PLAN) {
+  return stepSearch(plan, async (load) => ({ pass: load <= capacity, data: load }));
+}
+
+describe('stepped search', () => {
+  it('steps up until a failure, then bisects to within one step', async () => {
+    const r = await search(2700);
+    expect(r.probes.map((p) => p.load)).toEqual([1000, 2000, 4000, 3000, 2500, 2800, 2700]);
+    expect(r.best?.load).toBe(2700);
+  });
+
+  it('steps down when the first load fails, and reports null when nothing passes', async () => {
+    expect((await search(300)).best?.load).toBe(300);
+    expect((await search(50)).best).toBeNull();
+  });
+
+  it('stops at the plan maximum and within the probe budget', async () => {
+    expect((await search(1e9)).best?.load).toBe(20000);
+    const r = await search(2700, { ...PLAN, maxProbes: 3 });
+    expect(r.probes).toHaveLength(3);
+    expect(r.best?.load).toBe(2000);
+  });
+
+  it('is done when the bracket is one step wide', () => {
+    expect(nextLoad(PLAN, 1000, 1100)).toBeNull();
+    expect(nextLoad(PLAN, 1000, 1200)).toBe(1100);
+  });
+});
