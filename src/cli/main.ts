@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
+import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
@@ -22,6 +23,8 @@ await yargs(hideBin(process.argv))
     .example('$0 --rate 10 --duration 120s --endpoint http://127.0.0.1:8000/v1 --model my-model', 'The seed workload against a vLLM / llama.cpp / SGLang server')
     .example('$0 --rate 10 --duration 20s', 'No endpoint: the built-in simulated endpoint')
     .example('OPENAI_API_KEY=... $0 --endpoint https://api.example.com/v1 --model m --max-in-flight 64', 'A hosted API, key from the environment'), exitWith(runCommand))
+  .command('capacity', 'Find the highest arrival rate that still meets the SLOs: geometric steps, then bisection', (y) => y.options(CAPACITY_OPTIONS)
+    .example("$0 capacity --from 2 --step-duration 60s --slo 'ttft_p99<=2s,tpot_p50<=50ms,error_rate<=1%' --endpoint http://127.0.0.1:8000/v1 --model m", 'Steps 2, 4, 8, ... req/s until one fails, then bisect to 10%'), exitWith(capacityCommand))
   .command('sim', 'Serve the simulated OpenAI-compatible endpoint on its own (for this tool and others)', (y) => y.options({
     port: { type: 'number', default: 8000, describe: 'Port to listen on (0 = any free port)' },
     host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback unless you say otherwise)' },

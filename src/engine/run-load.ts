@@ -30,6 +30,10 @@ export interface LiveStatus extends Progress {
 export interface RunIo {
   log(line: string): void;
   progress(s: LiveStatus): void;
+  /** Each batch of finished records, after the aggregator has them (a live view, e.g. for early stops). */
+  records?(records: readonly RequestRecord[]): void;
+  /** Aborting it stops firing at once (no grace); the run ends 'interrupted' with the abort reason. */
+  stop?: AbortSignal;
 }
 
 export interface RunResult {
@@ -95,6 +99,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     }
     agg.addTokens(b.tokens);
     progress.set(b.worker, b.progress);
+    io.records?.(records);
   };
   const pool = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
   await pool.ready;
@@ -107,14 +112,21 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     io.log(`Start at ${new Date(cfg.startAtMs).toISOString()} (${(readyLeadMs / 1000).toFixed(3)} s from now)${cfg.shard ? `, shard ${cfg.shard.index}/${cfg.shard.count}` : ''}.`);
   }
   pool.start(monoAtWall(t0Wall, readyWall));
-  const stopSignals = handleSignals(pool, (why) => {
+  const interrupt = (why: string) => {
     status = 'interrupted';
     reason = why;
-  });
+  };
+  const stopSignals = handleSignals(pool, interrupt);
+  const stopEarly = () => {
+    interrupt(String(io.stop!.reason));
+    pool.stop(String(io.stop!.reason), 0);
+  };
+  io.stop?.addEventListener('abort', stopEarly, { once: true });
   const ticker = setInterval(() => io.progress(live(progress, agg, t0Wall, cfg.durationMs)), 250);
   const results = await pool.done;
   clearInterval(ticker);
   stopSignals();
+  io.stop?.removeEventListener('abort', stopEarly);
   io.progress(live(progress, agg, t0Wall, cfg.durationMs));
 
   const failures = results.filter((r) => !r.ok);

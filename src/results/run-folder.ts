@@ -64,7 +64,8 @@ export class RunFolder {
   }
 }
 
-function writeAtomic(file: string, text: string): void {
+/** Temp file + rename: a reader sees the old or the new file, never half of one. */
+export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);

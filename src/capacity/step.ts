@@ -1,0 +1,60 @@
+import { BOTTLENECK } from '../metrics/build-summary.js';
+import type { RunSummary } from '../metrics/summary.js';
+import type { EarlyStop } from './early-stop.js';
+import type { Verdict } from './search.js';
+
+/** One step of the search as capacity.json keeps it: the figures of its table row and its verdict. */
+export interface StepResult {
+  step: number;
+  rate: number;
+  /** The step's results folder, relative to the capacity folder. */
+  folder: string;
+  verdict: Verdict;
+  early_stop: EarlyStop | null;
+  /** Completed requests per second (`throughput.requests_per_s`): what the endpoint actually served. */
+  achieved_rps: number;
+  ttft_p50_s: number | null;
+  ttft_p99_s: number | null;
+  tpot_p50_ms: number | null;
+  error_rate: number;
+  peak_total_tps: number;
+  goodput_rps: number;
+  failed_slos: string[];
+  /** Why the generator, not the endpoint, may have been the limit (empty: it was not). */
+  client_limits: string[];
+}
+
+/**
+ * The generator limited a step when its self-monitoring says so: send lag p99 over `maxSendLagMs`,
+ * a worker thread busy over 90 % of the time, or arrivals dropped at --max-in-flight.
+ */
+export function clientLimits(s: RunSummary, maxSendLagMs: number): string[] {
+  const out: string[] = [];
+  const lag = s.client.send_lag_ms.p99;
+  if (lag !== null && lag > maxSendLagMs) out.push(`send lag p99 ${lag.toFixed(2)} ms > ${maxSendLagMs} ms`);
+  const busy = s.client.event_loop_delay_ms.workers.filter((w) => w.utilization > BOTTLENECK.workerUtilization);
+  if (busy.length) out.push(`worker(s) ${busy.map((w) => w.worker).join(', ')} busy > ${BOTTLENECK.workerUtilization * 100}%`);
+  if (s.requests.dropped > 0) out.push(`${s.requests.dropped} arrivals dropped at --max-in-flight`);
+  return out;
+}
+
+/** Passing needs every objective met over the whole step; a failure counts only if the generator kept up. */
+export function stepResult(step: number, folder: string, s: RunSummary, earlyStop: EarlyStop | null, maxSendLagMs: number): StepResult {
+  const failed = s.slo?.results.filter((r) => !r.passed).map((r) => r.slo) ?? [];
+  const limits = clientLimits(s, maxSendLagMs);
+  const passed = !earlyStop && failed.length === 0;
+  return {
+    step, rate: s.run.rate, folder,
+    verdict: passed ? 'pass' : limits.length ? 'client-limited' : 'fail',
+    early_stop: earlyStop,
+    achieved_rps: s.throughput.requests_per_s,
+    ttft_p50_s: s.metrics.ttft_s.p50,
+    ttft_p99_s: s.metrics.ttft_s.p99,
+    tpot_p50_ms: s.metrics.tpot_ms.p50,
+    error_rate: s.error_rate,
+    peak_total_tps: s.throughput.peak_total_tps,
+    goodput_rps: s.goodput.requests_per_s,
+    failed_slos: failed,
+    client_limits: limits,
+  };
+}

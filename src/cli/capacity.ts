@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { CapacityReport } from '../capacity/run-capacity.js';
+import { runCapacity } from '../capacity/run-capacity.js';
+import type { SearchPlan } from '../capacity/search.js';
+import { parseDuration } from '../config/duration.js';
+import { BOTTLENECK } from '../metrics/build-summary.js';
+import { checkWritable } from '../results/run-folder.js';
+import { renderCapacity } from '../report/capacity-table.js';
+import { progressPrinter, resolveProgressMode } from '../report/progress.js';
+import { RUN_OPTIONS, resolveRunConfig } from './run-options.js';
+import { usageError } from './usage-error.js';
+
+const SEARCH = 'Capacity search:';
+
+/**
+ * The run flags minus what the search sets for each step (rate, duration) and what has no meaning for a
+ * sequence of steps (sharding, a fixed start instant, --json); plus the search's own.
+ */
+const STEP_OPTIONS = Object.fromEntries(Object.entries(RUN_OPTIONS).filter(([k]) => !['rate', 'duration', 'json', 'shard', 'shards', 'start-at'].includes(k)));
+
+export const CAPACITY_OPTIONS: Record<string, Options> = {
+  from: { type: 'number', group: SEARCH, demandOption: true, describe: 'First arrival rate tried (req/s); each next step multiplies it by --factor until one fails' },
+  factor: { type: 'number', group: SEARCH, default: 2, describe: 'Growth between steps before the first failure (> 1)' },
+  precision: { type: 'string', group: SEARCH, default: '10%', describe: "Stop bisecting when the failing and passing rates are this close: '10%' (of the passing rate) or '2' (req/s)" },
+  'step-duration': { type: 'string', group: SEARCH, default: '60s', describe: 'How long each step fires arrivals (a step that clearly fails stops earlier)' },
+  'max-steps': { type: 'number', group: SEARCH, default: 12, describe: 'Most steps run in all' },
+  'max-send-lag': { type: 'string', group: SEARCH, default: `${BOTTLENECK.sendLagP99Ms}ms`, describe: 'Send lag p99 above which a failing step is blamed on the load generator, not the endpoint' },
+  ...STEP_OPTIONS,
+};
+
+function precision(v: unknown, problems: string[]): SearchPlan['precision'] {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(String(v).trim());
+  if (m && Number(m[1]) > 0) return m[2] ? { kind: 'relative', value: Number(m[1]) / 100 } : { kind: 'absolute', value: Number(m[1]) };
+  problems.push(`--precision: '${String(v)}' is neither a percentage ('10%') nor a rate in req/s ('2'), greater than 0`);
+  return { kind: 'relative', value: 0.1 };
+}
+
+function plan(argv: Record<string, unknown>, problems: string[]): SearchPlan {
+  const from = argv.from as number;
+  const factor = argv.factor as number;
+  const maxSteps = argv['max-steps'] as number;
+  if (!(from > 0)) problems.push(`--from: must be a rate > 0 req/s, got '${String(from)}'`);
+  if (!(factor > 1)) problems.push(`--factor: must be a number > 1, got '${String(factor)}'`);
+  if (!(Number.isInteger(maxSteps) && maxSteps >= 2)) problems.push(`--max-steps: must be an integer >= 2, got '${String(maxSteps)}'`);
+  return { from, factor, precision: precision(argv.precision, problems), maxSteps };
+}
+
+function ms(argv: Record<string, unknown>, flag: string, problems: string[]): number {
+  const v = parseDuration(String(argv[flag]));
+  if (v === null || v <= 0) problems.push(`--${flag}: '${String(argv[flag])}' is not a duration > 0; use e.g. 60s, 2m, 500ms`);
+  return v ?? 0;
+}
+
+/**
+ * Exit codes: 0 the search found the knee (or reached --max-steps with every step passing), 1 a step
+ * failed (worker crash), 2 bad input, 3 no rate met the SLOs, 4 inconclusive: the load generator was the
+ * bottleneck, 130 interrupted.
+ */
+export function capacityExitCode(c: CapacityReport): number {
+  const codes: Record<CapacityReport['end'], number> = { converged: 0, 'max-steps': 0, 'no-passing-rate': 3, 'client-limited': 4, interrupted: 130, failed: 1, running: 1 };
+  return codes[c.end];
+}
+
+export async function capacityCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+  const problems: string[] = [];
+  const searchPlan = plan(argv, problems);
+  const stepMs = ms(argv, 'step-duration', problems);
+  const maxSendLagMs = ms(argv, 'max-send-lag', problems);
+  if (argv.slo === undefined) problems.push("--slo: required: the objectives a rate must meet, e.g. 'ttft_p99<=2s,error_rate<=1%'");
+  const resolved = resolveRunConfig({ ...argv, rate: 1, duration: '1s' });
+  if ('problems' in resolved) problems.push(...resolved.problems);
+  if (problems.length || 'problems' in resolved) return usageError(problems);
+  const base = resolved.config;
+  const unwritable = checkWritable(base.resultsDir);
+  if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
+  const folder = join(base.resultsDir, base.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-capacity`);
+  const printer = progressPrinter(resolveProgressMode(base.progress, Boolean(process.stderr.isTTY)));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const report = await runCapacity({ base, plan: searchPlan, stepMs, maxSendLagMs, folder }, {
+    log,
+    progress: printer.update,
+    step: (r) => {
+      printer.end();
+      log(`  ${r.rate} req/s: ${r.verdict}${r.early_stop ? ` (${r.early_stop.reason})` : ''}${r.failed_slos.length ? `; failed ${r.failed_slos.join(', ')}` : ''}`);
+    },
+  });
+  process.stdout.write(`${renderCapacity(report)}\n`);
+  log(`results: ${folder}`);
+  return capacityExitCode(report);
+}

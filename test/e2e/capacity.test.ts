@@ -1,0 +1,45 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+describe('auto-testing capacity against the simulator', () => {
+  // 4 slots, each request holding one for prefill 10 ms + 19 x 10 ms decode = 200 ms: 20 req/s at most
+  const CAPACITY = 20;
+  const PRECISION = 0.35;
+
+  it('finds the knee within the stated precision and stops a clearly failing step early', async () => {
+    const r = await runCli([
+      'capacity', '--from', '10', '--factor', '3', '--precision', `${PRECISION * 100}%`, '--step-duration', '2s', '--slo', 'ttft_p99<=300ms',
+      '--sim-slots', '4', '--sim-prefill-ms', '10', '--sim-decode-ms', '10', '--max-tokens', '20', '--drain-timeout', '1s',
+      // a shared 2-core test machine lags by milliseconds; the verdict logic is what is under test here
+      '--max-send-lag', '1s',
+    ]);
+    expect(r.code).toBe(0);
+    const [folder] = readdirSync(r.dir);
+    const c = JSON.parse(readFileSync(join(r.dir, folder, 'capacity.json'), 'utf8'));
+    expect(c.end).toBe('converged');
+    const { rate: knee, first_failing_rate: fail } = c.knee;
+    expect(knee).toBeGreaterThanOrEqual(CAPACITY / (1 + PRECISION));
+    expect(knee).toBeLessThanOrEqual(CAPACITY * 1.05);
+    expect(fail - knee).toBeLessThanOrEqual(PRECISION * knee);
+    expect(r.stdout).toContain(`knee: ${knee} req/s`);
+
+    // 30 req/s is 1.5 x capacity: the queue grows from the start and the step is cut short
+    const step30 = c.steps.find((s: any) => s.rate === 30);
+    expect(step30.verdict).toBe('fail');
+    expect(step30.early_stop.atMs).toBeLessThan(2000);
+    const summary30 = JSON.parse(readFileSync(join(r.dir, folder, step30.folder, 'summary.json'), 'utf8'));
+    expect(summary30.requests.scheduled).toBeLessThan(60);
+    expect(summary30.status_reason).toContain('stopped early');
+    expect(readdirSync(join(r.dir, folder)).filter((f) => f.startsWith('step-'))).toHaveLength(c.steps.length);
+  });
+
+  it('bad search flags are refused before any step: exit 2', async () => {
+    const r = await runCli(['capacity', '--from', '0', '--precision', 'ten', '--slo', 'ttft_p99<=1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--from');
+    expect(r.stderr).toContain('--precision');
+    expect(readdirSync(r.dir)).toEqual([]);
+  });
+});

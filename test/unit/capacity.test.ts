@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { QueueWatch, leastSquares, ttftWindowMs } from '../../src/capacity/early-stop.js';
+import { nextRate, type SearchPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
+import type { RequestRecord } from '../../src/metrics/record.js';
+
+const PLAN: SearchPlan = { from: 10, factor: 2, precision: { kind: 'relative', value: 0.1 }, maxSteps: 12 };
+
+/** Runs the search against an endpoint that passes every rate up to `capacity`. */
+function search(plan: SearchPlan, verdictAt: (rate: number) => Verdict): { rates: number[]; end: string } {
+  const tried: Tried[] = [];
+  for (;;) {
+    const next = nextRate(plan, tried);
+    if ('end' in next) return { rates: tried.map((t) => t.rate), end: next.end };
+    tried.push({ rate: next.rate, verdict: verdictAt(next.rate) });
+  }
+}
+
+describe('capacity search plan', () => {
+  it('grows geometrically until a failure, then bisects to the relative precision', () => {
+    const r = search(PLAN, (rate) => (rate <= 57 ? 'pass' : 'fail'));
+    expect(r.rates).toEqual([10, 20, 40, 80, 60, 50, 55]); // 60 fails, 55 passes: 5 / 55 <= 10 %
+    expect(r.end).toBe('converged');
+  });
+
+  it('an absolute precision is in req/s', () => {
+    const r = search({ ...PLAN, precision: { kind: 'absolute', value: 2 } }, (rate) => (rate <= 57 ? 'pass' : 'fail'));
+    expect(r.rates).toEqual([10, 20, 40, 80, 60, 50, 55, 57.5, 56.25]);
+  });
+
+  it('ends without a knee when --from already fails, and at the first client-limited step', () => {
+    expect(search(PLAN, () => 'fail')).toEqual({ rates: [10], end: 'no-passing-rate' });
+    expect(search(PLAN, (rate) => (rate < 40 ? 'pass' : 'client-limited'))).toEqual({ rates: [10, 20, 40], end: 'client-limited' });
+  });
+
+  it('stops at --max-steps when nothing fails', () => {
+    expect(search({ ...PLAN, maxSteps: 3 }, () => 'pass')).toEqual({ rates: [10, 20, 40], end: 'max-steps' });
+  });
+});
+
+function completed(id: number, sentMs: number, ttftMs: number): RequestRecord {
+  return {
+    id, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: sentMs, sent_ms: sentMs, first_token_ms: sentMs + ttftMs,
+    first_output_ms: sentMs + ttftMs, end_ms: sentMs + ttftMs + 100, http_status: 200, error_class: null, error_message: null,
+    finish_reason: 'length', output_tokens: 10, output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 10, chunks: 10,
+    chunk_gap_sum_ms: 90, chunk_gap_max_ms: 10, requested_output_tokens: 10,
+  };
+}
+
+/** Feeds a 10 s step at 20 req/s whose TTFT is `ttftAt(sentMs)` and in-flight count `inFlightAt(ms)`. */
+function watch(ttftAt: (ms: number) => number, inFlightAt: (ms: number) => number): ReturnType<QueueWatch['sample']> {
+  const w = new QueueWatch(10_000);
+  for (let t = 0; t <= 10_000; t += 250) {
+    const sent = Math.floor(t / 50);
+    w.records(Array.from({ length: 5 }, (_, i) => completed(sent + i, t, ttftAt(t))));
+    const stop = w.sample({ elapsedMs: t, inFlight: inFlightAt(t), sent });
+    if (stop) return stop;
+  }
+  return null;
+}
+
+describe('early stop of a capacity step', () => {
+  it('uses TTFT windows of a tenth of the step within [250 ms, 1 s]', () => {
+    expect([ttftWindowMs(2000), ttftWindowMs(5000), ttftWindowMs(60_000)]).toEqual([250, 500, 1000]);
+    expect(leastSquares([0, 1, 2, 3], [1, 3, 5, 7])).toEqual({ slope: 2, intercept: 1 });
+  });
+
+  it('stops once in-flight grows and TTFT trends up, no earlier than a quarter of the step', () => {
+    const stop = watch((t) => 50 + t / 10, (t) => 2 + t / 100);
+    expect(stop).not.toBeNull();
+    expect(stop!.atMs).toBeGreaterThanOrEqual(2500);
+    expect(stop!.atMs).toBeLessThan(4000);
+    expect(stop!.reason).toMatch(/in flight .* TTFT trend/);
+  });
+
+  it('does not stop a stable step, a ramp-up without queueing, or noisy TTFT without a backlog', () => {
+    expect(watch(() => 80, () => 10)).toBeNull();
+    expect(watch(() => 80, (t) => Math.min(40, t / 50))).toBeNull();
+    expect(watch((t) => 50 + t / 10, () => 10)).toBeNull();
+  });
+});
