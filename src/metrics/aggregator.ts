@@ -1,18 +1,21 @@
 import { Distribution, type EncodedDistribution } from './distribution.js';
 import { meetsAll, type RequestCriterion } from '../slo/goodput.js';
 import { derive, type RequestRecord } from './record.js';
+import { RequestLog } from './request-log.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
 import { Series } from './timeline.js';
+import { TokenChecks, type ClientTokenCounts } from './token-checks.js';
 
 /** Scale turning each metric into integer HDR units (finer than any figure we print). */
-const SCALES: Record<MetricName | 'send_lag_ms', number> = {
+export const SCALES: Record<MetricName | 'send_lag_ms', number> = {
   ttft_s: 1e6, ttfo_s: 1e6, e2e_s: 1e6, tpot_ms: 1e3, itl_ms: 1e3, send_lag_ms: 1e3,
-  output_tps: 1e3, output_tokens: 1, input_tokens: 1,
+  output_tps: 1e3, output_tokens: 1, input_tokens: 1, reasoning_tokens: 1,
 };
 
 /**
- * Folds finished records into mergeable distributions, counters and time series as they arrive;
- * holds no per-request data, so memory is independent of run length.
+ * Folds finished records into mergeable distributions, counters and time series as they arrive.
+ * Of each completed request it keeps only a fixed row of numbers (`log`, 72 bytes), for the figures
+ * that need the requests themselves: the seed's Total TPS and the steady-state window.
  */
 export class Aggregator {
   readonly dists = new Map<string, Distribution>();
@@ -26,9 +29,13 @@ export class Aggregator {
   readonly sources = { usage: 0, chunks: 0 };
   /** Completed requests that met every per-request criterion (goodput); counts add exactly across shards. */
   good = 0;
+  readonly log = new RequestLog();
+  readonly tokenChecks = new TokenChecks();
   outputTotal = 0;
   inputTotal = 0;
+  reasoningTotal = 0;
   firstSentMs = Infinity;
+  lastSentMs = -Infinity;
   lastEndMs = -Infinity;
 
   constructor(readonly criteria: readonly RequestCriterion[] = []) {
@@ -49,7 +56,7 @@ export class Aggregator {
     for (let i = 0; i < sparse.length; i += 2) this.tokens.add(sparse[i], sparse[i + 1]);
   }
 
-  add(r: RequestRecord): void {
+  add(r: RequestRecord & ClientTokenCounts): void {
     const c = this.counts;
     c.scheduled++;
     c[r.outcome]++;
@@ -57,6 +64,7 @@ export class Aggregator {
       c.sent++;
       this.sent.addAt(r.sent_ms, 1);
       this.firstSentMs = Math.min(this.firstSentMs, r.sent_ms);
+      this.lastSentMs = Math.max(this.lastSentMs, r.sent_ms);
     }
     if (r.end_ms !== null && r.sent_ms !== null) {
       this.finished.addAt(r.end_ms, 1);
@@ -75,8 +83,12 @@ export class Aggregator {
     this.sources[r.output_tokens_source]++;
     this.outputTotal += r.output_tokens;
     this.inputTotal += r.input_tokens ?? 0;
+    this.reasoningTotal += r.reasoning_tokens;
     for (const name of ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps'] as const) this.dists.get(name)!.record(d[name]);
     this.dists.get('output_tokens')!.record(r.output_tokens);
     this.dists.get('input_tokens')!.record(r.input_tokens);
+    this.dists.get('reasoning_tokens')!.record(r.reasoning_tokens);
+    this.tokenChecks.add(r);
+    this.log.push({ sent_ms: r.sent_ms, end_ms: r.end_ms, output_tokens: r.output_tokens, ...d });
   }
 }

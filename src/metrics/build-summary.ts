@@ -1,7 +1,10 @@
 import type { Stats } from './distribution.js';
-import type { Aggregator } from './aggregator.js';
+import { SCALES, type Aggregator } from './aggregator.js';
+import { sumOfRequestTps, type RequestSpan } from './concurrent-tps.js';
+import { STEADY_RULE, steadyState } from './steady-state.js';
 import { DEFINITIONS, METRIC_NAMES, SUMMARY_SCHEMA_VERSION, type RunSummary } from './summary.js';
 import { slidingRate } from './timeline.js';
+import { tokenCheckWarnings } from './token-checks.js';
 
 export const WINDOW_MS = 1000;
 export const STEP_MS = 100;
@@ -9,7 +12,10 @@ export const STEP_MS = 100;
 /** Thresholds past which the generator, not the endpoint, limited what was measured. */
 export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
 
-export type SummaryMeta = Omit<RunSummary, 'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings'> & {
+export type SummaryMeta = Omit<
+  RunSummary,
+  'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings' | 'token_checks' | 'steady_state' | 'steady_state_rule'
+> & {
   client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck' | 'measurement_error'>;
   warnings: string[];
 };
@@ -17,10 +23,12 @@ export type SummaryMeta = Omit<RunSummary, 'schema_version' | 'requests' | 'erro
 export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
   const c = agg.counts;
   const span = agg.lastEndMs > agg.firstSentMs ? agg.lastEndMs - agg.firstSentMs : 0;
-  const window = span > 0 ? slidingRate(agg.tokens, WINDOW_MS, STEP_MS, agg.firstSentMs, agg.lastEndMs) : { peak: 0, mean: 0 };
+  const window = span > 0 ? slidingRate(agg.tokens, WINDOW_MS, STEP_MS, agg.firstSentMs, agg.lastEndMs) : { peak: 0, mean: 0, peak_at_ms: 0 };
+  const summed = sumOfRequestTps([...requestSpans(agg)]);
   const metrics = Object.fromEntries(METRIC_NAMES.map((m) => [m, agg.dists.get(m)!.stats()])) as RunSummary['metrics'];
   const sendLag = agg.dists.get('send_lag_ms')!.stats();
-  const warnings = [...meta.warnings, ...bottleneckWarnings(sendLag, c.dropped, meta.client)];
+  const tokenChecks = agg.tokenChecks.summary();
+  const warnings = [...meta.warnings, ...bottleneckWarnings(sendLag, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks)];
   const { usage, chunks } = agg.sources;
   return {
     schema_version: SUMMARY_SCHEMA_VERSION,
@@ -41,10 +49,25 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
       step_s: STEP_MS / 1000,
       output_tokens_per_s: span ? agg.outputTotal / (span / 1000) : 0,
       requests_per_s: span ? c.completed / (span / 1000) : 0,
+      total_tps_windowed: { peak: window.peak, mean: window.mean, window_s: WINDOW_MS / 1000, step_s: STEP_MS / 1000, peak_at_s: window.peak_at_ms / 1000 },
+      total_tps_sum_of_requests: { peak: summed.peak, mean: summed.mean, peak_at_s: summed.peak_at_ms / 1000 },
     },
     goodput: goodput(agg, span),
     slo: null,
-    tokens: { output_source: usage && chunks ? 'mixed' : chunks ? 'chunks' : 'usage', output_total: agg.outputTotal, input_total: agg.inputTotal },
+    tokens: {
+      output_source: usage && chunks ? 'mixed' : chunks ? 'chunks' : 'usage',
+      output_total: agg.outputTotal,
+      input_total: agg.inputTotal,
+      reasoning_total: agg.reasoningTotal,
+      answer_total: agg.outputTotal - agg.reasoningTotal,
+      counted: 'every generated token, reasoning and answer alike, counts in TPOT, ITL and every TPS figure',
+    },
+    token_checks: tokenChecks,
+    steady_state: steadyState({
+      log: agg.log, tokens: agg.tokens, completed: agg.completed, firstSentMs: agg.firstSentMs, lastSentMs: agg.lastSentMs,
+      e2eP90S: metrics.e2e_s.p90, scales: SCALES,
+    }),
+    steady_state_rule: STEADY_RULE,
     client: { ...meta.client, send_lag_ms: sendLag, ...measurementError(agg), bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
     warnings,
     ...(meta.shard && { shard: meta.shard }),
@@ -69,6 +92,10 @@ function measurementError(agg: Aggregator): Pick<RunSummary['client'], 'measurem
   const ttft = agg.dists.get('measurement_error_ttft_ms');
   const itl = agg.dists.get('measurement_error_itl_ms');
   return ttft && itl ? { measurement_error: { ttft_ms: ttft.stats(), itl_ms: itl.stats() } } : {};
+}
+
+function* requestSpans(agg: Aggregator): Generator<RequestSpan> {
+  for (const r of agg.log.rows()) if (r.output_tps !== null) yield { sentMs: r.sent_ms!, endMs: r.end_ms!, tps: r.output_tps };
 }
 
 function bottleneckWarnings(sendLag: Stats, dropped: number, client: SummaryMeta['client']): string[] {

@@ -18,9 +18,19 @@ export interface Stats {
   p90: number | null;
   p95: number | null;
   p99: number | null;
+  /** Quantiles estimated from fewer samples than `minSamples` asks (e.g. 'p99' with count < 100). */
+  low_sample: string[];
 }
 
 export const QUANTILES = [25, 50, 75, 90, 95, 99] as const;
+
+/**
+ * The pth percentile is solid once at least one sample is expected beyond it: n >= 1 / (1 - p/100),
+ * so p99 needs 100 samples, p95 20, p90 10, p75 4, p50 and p25 2.
+ */
+export function minSamples(p: number): number {
+  return Math.ceil(1 / (1 - p / 100) - 1e-9);
+}
 
 /** The serialised form kept in summary.json (`histograms.<name>`). */
 export interface EncodedDistribution {
@@ -94,6 +104,7 @@ export class Distribution {
       max: n ? this.#max : null,
       stddev: variance === null ? null : Math.sqrt(variance),
       p25: null, p50: null, p75: null, p90: null, p95: null, p99: null,
+      low_sample: n ? QUANTILES.filter((q) => n < minSamples(q)).map((q) => `p${q}`) : [],
     };
     for (const q of QUANTILES) s[`p${q}`] = this.quantile(q);
     return s;

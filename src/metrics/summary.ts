@@ -1,5 +1,7 @@
 import type { SloReport } from '../slo/evaluate.js';
 import type { EncodedDistribution, Stats } from './distribution.js';
+import type { SteadyState } from './steady-state.js';
+import type { TokenCheckSummary } from './token-checks.js';
 
 /**
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
@@ -10,7 +12,7 @@ export const SUMMARY_SCHEMA_VERSION = 1;
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 
-export const METRIC_NAMES = ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps', 'output_tokens', 'input_tokens'] as const;
+export const METRIC_NAMES = ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps', 'output_tokens', 'input_tokens', 'reasoning_tokens'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export interface RunSummary {
@@ -41,14 +43,19 @@ export interface RunSummary {
   errors: Record<string, number>;
   metrics: Record<MetricName, Stats>;
   throughput: {
-    /** Peak over sliding windows of (output tokens received by all requests in the window) / window. */
+    /** Same as total_tps_windowed.peak (kept for readers of the first schema). */
     peak_total_tps: number;
+    /** Same as total_tps_windowed.mean. */
     mean_total_tps: number;
     window_s: number;
     step_s: number;
     /** Total output tokens / (last end - first send). */
     output_tokens_per_s: number;
     requests_per_s: number;
+    /** Output tokens received by all requests in a window / the window, windows sliding by step_s. */
+    total_tps_windowed: { peak: number; mean: number; window_s: number; step_s: number; peak_at_s: number };
+    /** The seed's literal Total TPS: at each instant, the sum of each in-progress request's own TPS. */
+    total_tps_sum_of_requests: { peak: number; mean: number; peak_at_s: number };
   };
   /** Requests that met every per-request objective (see DEFINITIONS.goodput). */
   goodput: {
@@ -62,7 +69,21 @@ export interface RunSummary {
   };
   /** The --slo verdicts; null when no objective was given. */
   slo: SloReport | null;
-  tokens: { output_source: 'usage' | 'chunks' | 'mixed'; output_total: number; input_total: number };
+  tokens: {
+    output_source: 'usage' | 'chunks' | 'mixed';
+    output_total: number;
+    input_total: number;
+    /** Reasoning tokens among output_total (usage's reasoning_tokens, else reasoning chunks counted). */
+    reasoning_total: number;
+    /** output_total - reasoning_total. */
+    answer_total: number;
+    /** What every per-token figure (TPOT, ITL, TPS) counts. */
+    counted: string;
+  };
+  token_checks: TokenCheckSummary;
+  /** Figures over the window where arrivals ran at the target rate and nothing drained; null if none. */
+  steady_state: SteadyState | null;
+  steady_state_rule: string;
   client: {
     send_lag_ms: Stats;
     event_loop_delay_ms: { main: LoopDelay; workers: (LoopDelay & { worker: number; utilization: number })[] };
@@ -118,7 +139,14 @@ export const DEFINITIONS: Record<string, string> = {
   itl_ms: 'per request, mean gap between consecutive content chunks after the first',
   e2e_s: 'time of last byte - time the request was sent',
   output_tps: 'per request, output tokens / request time',
+  reasoning_tokens: "per request, usage's completion_tokens_details.reasoning_tokens, else reasoning chunks counted",
   peak_total_tps: 'max over 1 s windows sliding by 100 ms of output tokens received by all requests / 1 s',
+  total_tps_windowed: 'output tokens received by all requests in a 1 s window / 1 s, windows sliding by 100 ms between first send and last byte; peak and mean over windows',
+  total_tps_sum_of_requests:
+    "at each instant, sum over in-progress requests [sent, end) of each request's output tokens / request time (seed); peak, and time-weighted mean over first send..last end",
+  low_sample: 'a quantile pX is marked low_sample when count < 1 / (1 - X/100): p99 needs 100 samples, p95 20, p90 10',
+  short_output: 'completed requests ending more than min(5% of max_tokens, 50 tokens) short of max_tokens',
+  token_agreement: "|client tokenizer count - server usage count| / server count, per request; over_10pct counts those above 10%",
   error_rate: 'failed requests / sent requests',
   goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
   good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',

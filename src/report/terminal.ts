@@ -5,6 +5,7 @@ import type { MetricName, RunSummary } from '../metrics/summary.js';
 
 const ROWS: { key: MetricName; label: string; digits: number }[] = [
   { key: 'ttft_s', label: 'TTFT (s)', digits: 3 },
+  { key: 'ttfo_s', label: 'TTFO (s)', digits: 3 },
   { key: 'tpot_ms', label: 'TPOT (ms)', digits: 2 },
   { key: 'itl_ms', label: 'ITL (ms)', digits: 2 },
   { key: 'e2e_s', label: 'E2E (s)', digits: 3 },
@@ -18,13 +19,32 @@ export function fmt(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined ? '-' : v.toFixed(digits);
 }
 
+/** A quantile from too few samples gets a `*` (see LOW_SAMPLE_NOTE). */
+function cell(st: Stats, col: (typeof COLS)[number], digits: number): string {
+  const v = fmt(st[col], digits);
+  return st[col] !== null && st.low_sample?.includes(col) ? `${v}*` : v;
+}
+
+export const LOW_SAMPLE_NOTE = '* quantile from too few samples: pX needs at least 1 / (1 - X/100) (p99: 100, p95: 20, p90: 10)';
+
+function steadyLine(s: RunSummary): string {
+  const st = s.steady_state;
+  if (!st) return 'steady state  none: the run never held its arrival rate for 1 s with its first requests finished';
+  const m = st.metrics;
+  return (
+    `steady state  ${st.from_s.toFixed(1)}-${st.to_s.toFixed(1)} s (${st.requests} requests)  output ${fmt(st.output_tokens_per_s, 1)} tok/s  ${fmt(st.requests_per_s, 2)} req/s` +
+    `  TTFT p50 ${fmt(m.ttft_s.p50, 3)} s  TPOT p50 ${fmt(m.tpot_ms.p50, 2)} ms  E2E p50 ${fmt(m.e2e_s.p50, 3)} s`
+  );
+}
+
 /** The end-of-run report: a distribution table, then counts, throughput and warnings. */
 export function renderSummary(s: RunSummary): string {
   const table = new Table({ head: ['metric', 'n', ...COLS].map((h) => chalk.bold(h)), style: { head: [], border: [] } });
   for (const row of ROWS) {
     const st: Stats = s.metrics[row.key];
-    table.push([row.label, String(st.count), ...COLS.map((c) => fmt(st[c], row.digits))]);
+    table.push([row.label, String(st.count), ...COLS.map((c) => cell(st, c, row.digits))]);
   }
+  const lowSample = ROWS.some((row) => s.metrics[row.key].low_sample?.length);
   const r = s.requests;
   const t = s.throughput;
   const lag = s.client.send_lag_ms;
@@ -32,11 +52,15 @@ export function renderSummary(s: RunSummary): string {
     chalk.bold(`auto-testing: ${s.endpoint.name} (${s.endpoint.api}, model ${s.endpoint.model})${s.endpoint.simulated ? chalk.yellow(' [SIMULATED endpoint]') : ''}`),
     `status ${s.status === 'completed' ? chalk.green(s.status) : chalk.red(s.status)}${s.status_reason ? ` (${s.status_reason})` : ''}`,
     table.toString(),
+    ...(lowSample ? [LOW_SAMPLE_NOTE] : []),
     `requests  scheduled ${r.scheduled}  sent ${r.sent}  completed ${r.completed}  failed ${r.failed}  dropped ${r.dropped}  incomplete ${r.incomplete}` +
       `  error rate ${(s.error_rate * 100).toFixed(2)}%`,
     ...Object.entries(s.errors).map(([k, n]) => `  errors: ${k} ${n}`),
-    `throughput  peak Total TPS ${fmt(t.peak_total_tps, 1)} tok/s (${t.window_s} s window)  mean ${fmt(t.mean_total_tps, 1)}` +
+    `throughput  Total TPS windowed peak ${fmt(t.total_tps_windowed.peak, 1)} mean ${fmt(t.total_tps_windowed.mean, 1)} tok/s (${t.window_s} s window, ${t.step_s} s step)` +
+      `  sum of request TPS peak ${fmt(t.total_tps_sum_of_requests.peak, 1)} mean ${fmt(t.total_tps_sum_of_requests.mean, 1)} tok/s` +
       `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
+    `tokens  output ${s.tokens.output_total} (reasoning ${s.tokens.reasoning_total}, answer ${s.tokens.answer_total}; all count in TPOT, ITL, TPS)`,
+    steadyLine(s),
     `client  send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
     ...measurementErrorLines(s),
