@@ -4,7 +4,9 @@ import type { ArgumentsCamelCase, Options } from 'yargs';
 import { PACKAGE_DIR } from '../engine/tool.js';
 import { injectBetweenMarkers } from '../leaderboard/inject.js';
 import { PLACEHOLDER_NAMES, renderLeaderboard } from '../leaderboard/render.js';
-import { findRunFolders, latestPerEndpoint, readRun } from '../results/read-runs.js';
+import { findRunFolders, latestPerEndpoint, readRun, type SavedRun } from '../results/read-runs.js';
+import { svgToPng } from '../charts/png.js';
+import { leaderboardCharts } from '../leaderboard/charts.js';
 import { usageError } from './usage-error.js';
 
 export const LEADERBOARD_OPTIONS: Record<string, Options> = {
@@ -14,6 +16,8 @@ export const LEADERBOARD_OPTIONS: Record<string, Options> = {
   template: { type: 'string', describe: 'Markdown template with {{placeholders}} (default: the shipped leaderboard_data/template.md)' },
   out: { type: 'string', default: 'leaderboard_data/README.md', describe: 'Where the rendered Markdown is written' },
   inject: { type: 'string', describe: 'Also replace the text between <!-- leaderboard:start --> and <!-- leaderboard:end --> in this file' },
+  charts: { type: 'boolean', default: true, describe: 'Write TTFT.png, TPOT.png and Total_TPS.png (--no-charts: Markdown only)' },
+  'charts-dir': { type: 'string', describe: 'Where the charts are written (default: the folder of --out)' },
 };
 
 /** `auto-testing leaderboard`: saved results -> Markdown; never touches the network. Exit 2 on bad input. */
@@ -37,6 +41,7 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, filled.text);
   log(`auto-testing leaderboard: ${chosen.length} run(s) from '${root}' -> ${out}`);
+  if (argv.charts !== false) await writeCharts(chosen, Boolean(argv.all), (argv.chartsDir as string | undefined) ?? dirname(out), log);
   if (argv.inject) {
     const file = String(argv.inject);
     const doc = existsSync(file) ? readFileSync(file, 'utf8') : null;
@@ -46,6 +51,12 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
     log(`auto-testing leaderboard: injected into ${file}`);
   }
   return 0;
+}
+
+async function writeCharts(runs: SavedRun[], all: boolean, dir: string, log: (line: string) => void): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const c of leaderboardCharts(runs, all)) writeFileSync(join(dir, c.file), await svgToPng(c.svg));
+  log(`auto-testing leaderboard: charts -> ${dir}`);
 }
 
 /** SOURCE_DATE_EPOCH (the reproducible-builds convention) pins {{last_update}}. */

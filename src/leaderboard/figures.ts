@@ -37,8 +37,13 @@ export function figuresOf(d: Distribution): Figures {
 
 /** A per-request metric of a run, decoded from the HDR histogram saved in its summary.json. */
 export function requestFigures(run: SavedRun, metric: string): Figures | null {
+  const d = requestDistribution(run, metric);
+  return d ? figuresOf(d) : null;
+}
+
+export function requestDistribution(run: SavedRun, metric: string): Distribution | null {
   const enc = run.summary.histograms?.[metric];
-  return enc && enc.count > 0 ? figuresOf(Distribution.decode(enc)) : null;
+  return enc && enc.count > 0 ? Distribution.decode(enc) : null;
 }
 
 /**

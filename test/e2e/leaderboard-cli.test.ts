@@ -10,16 +10,16 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const RESULTS = join(ROOT, 'test', 'fixtures', 'results');
 
 function leaderboard(args: string[]): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, 'leaderboard', '--results', RESULTS, ...args], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1795000000' } });
+  const r = spawnSync(process.execPath, [CLI, 'leaderboard', '--results', RESULTS, '--no-charts', ...args], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1795000000' } });
   return { code: r.status, stderr: r.stderr };
 }
 
 describe('auto-testing leaderboard (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'at-leaderboard-'));
 
-  it('renders the shipped seed template, warning about the tables it leaves out', () => {
+  it('renders the shipped seed template and its charts, warning about the tables it leaves out', () => {
     const out = join(dir, 'seed.md');
-    const r = leaderboard(['--out', out]);
+    const r = leaderboard(['--out', out, '--charts']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('the template has no {{Output_TPS_table}}');
     expect(r.stderr).toContain('the template has no {{Success_rate_table}}');
@@ -27,6 +27,7 @@ describe('auto-testing leaderboard (CLI)', () => {
     expect(md).toContain('> Last update: 2026-11-18 11:06 UTC');
     expect(md).not.toMatch(/\{\{/);
     expect(md).toContain('| fast-sim ');
+    for (const f of ['TTFT.png', 'TPOT.png', 'Total_TPS.png']) expect(readFileSync(join(dir, f)).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('an unknown placeholder is an error naming it (exit 2), and nothing is written', () => {
