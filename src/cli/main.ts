@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
 import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
+import { mergeCommand, MERGE_OPTIONS } from './merge.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
@@ -31,6 +32,9 @@ await yargs(hideBin(process.argv))
     'ipc-ready': { type: 'boolean', hidden: true, default: false },
     ...simYargsOptions(''),
   }).example('$0 sim --port 8000 --decode-ms 25', 'Then point any tool at http://127.0.0.1:8000/v1'), exitWith(simCommand))
+  .command('merge <dirs..>', 'Merge the run folders of shards (--shard/--shards) into one run folder, exactly', (y) => y.options(MERGE_OPTIONS)
+    .positional('dirs', { type: 'string', array: true, describe: 'Shard run folders' })
+    .example('$0 merge results/20260301T120000Z-vllm-shard-* --out results/20260301T120000Z-vllm', 'Counts summed, histograms added, series aligned on the wall clock'), exitWith(mergeCommand))
   .command('leaderboard', 'Render saved results into the Markdown leaderboard (tables, charts); no requests sent', (y) => y.options(LEADERBOARD_OPTIONS)
     .example('$0 leaderboard', 'The latest run per endpoint in ./results -> leaderboard_data/README.md')
     .example('$0 leaderboard --inject README.md', 'Also refresh the README between its leaderboard markers'), exitWith(leaderboardCommand))

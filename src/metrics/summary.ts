@@ -122,7 +122,7 @@ export interface MergedShards {
   start_at: string | null;
   /** Of the shards' first_send_late_ms: min, max and max - min (clock skew, late starters). */
   first_send_late_ms: { min: number | null; max: number | null; spread: number | null };
-  runs: (ShardInfo & { run_id: string; status: RunStatus })[];
+  runs: (ShardInfo & { run_id: string; status: RunStatus; warnings: string[] })[];
 }
 
 export interface LoopDelay {
