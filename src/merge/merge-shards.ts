@@ -84,6 +84,7 @@ function meta(shards: readonly ShardData[], runId: string, extraWarnings: readon
       // each shard's main thread is its own process: the worst of them, not an average
       event_loop_delay_ms: { main: { p50: Math.max(...mains.map((m) => m.p50)), p99: Math.max(...mains.map((m) => m.p99)), max: Math.max(...mains.map((m) => m.max)) }, workers },
       cpu: { user_s: sum((s) => s.client.cpu.user_s), system_s: sum((s) => s.client.cpu.system_s), utilization: sum((s) => s.client.cpu.utilization) },
+      memory_mb: { rss_max: Math.max(...all.map((s) => s.client.memory_mb?.rss_max ?? 0)) },
     },
     warnings: [...extraWarnings, ...lateStarters(shardsInfo)],
     shards: shardsInfo,
