@@ -30,7 +30,7 @@ export interface StepResult {
  */
 export function clientLimits(s: RunSummary, maxSendLagMs: number): string[] {
   const out: string[] = [];
-  const lag = s.client.send_lag_ms.p99;
+  const lag = s.client.send_lag_ms?.p99 ?? null;
   if (lag !== null && lag > maxSendLagMs) out.push(`send lag p99 ${lag.toFixed(2)} ms > ${maxSendLagMs} ms`);
   const busy = s.client.event_loop_delay_ms.workers.filter((w) => w.utilization > BOTTLENECK.workerUtilization);
   if (busy.length) out.push(`worker(s) ${busy.map((w) => w.worker).join(', ')} busy > ${BOTTLENECK.workerUtilization * 100}%`);
@@ -44,7 +44,7 @@ export function stepResult(step: number, folder: string, s: RunSummary, earlySto
   const limits = clientLimits(s, maxSendLagMs);
   const passed = !earlyStop && failed.length === 0;
   return {
-    step, rate: s.run.rate, folder,
+    step, rate: s.run.rate ?? 0, folder,
     verdict: passed ? 'pass' : limits.length ? 'client-limited' : 'fail',
     early_stop: earlyStop,
     achieved_rps: s.throughput.requests_per_s,

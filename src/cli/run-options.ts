@@ -3,12 +3,15 @@ import type { Options } from 'yargs';
 import { parseDuration } from '../config/duration.js';
 import { RUN_DEFAULTS, SIM_DEFAULTS, type RunConfig } from '../config/run-config.js';
 import { API_NAMES, protocolFor } from '../protocols/registry.js';
-import { ARRIVALS, type ArrivalName } from '../schedule/pacers.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
 import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
+import type { ArrivalName } from '../schedule/pacers.js';
+import { LOAD_GROUP, workloadYargsOptions, type WorkloadKeyName } from '../workload/keys.js';
+import { parseRamp } from '../workload/ramp-stages.js';
+import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 
-const LOAD = 'Load:';
+const LOAD = LOAD_GROUP;
 const TARGET = 'Endpoint:';
 const OUT = 'Output:';
 
@@ -19,20 +22,9 @@ export const RUN_OPTIONS: Record<string, Options> = {
   'api-key-env': { type: 'string', group: TARGET, describe: 'Name of the environment variable holding the API key (default: the protocol\'s, e.g. OPENAI_API_KEY)' },
   header: { type: 'string', array: true, group: TARGET, describe: "Extra request header 'Name: value' (repeatable)" },
   name: { type: 'string', group: TARGET, describe: 'Endpoint name used in results and leaderboards (default: the URL host)' },
-  rate: { type: 'number', group: LOAD, default: RUN_DEFAULTS.rate, describe: 'Arrival rate, requests per second (open loop: independent of completions)' },
-  arrival: { type: 'string', group: LOAD, default: RUN_DEFAULTS.arrival, choices: [...ARRIVALS], describe: 'constant: evenly spaced; poisson: random gaps (see --burstiness); burst: rate requests together at each whole second (the seed script)' },
-  burstiness: { type: 'number', group: LOAD, default: RUN_DEFAULTS.burstiness, describe: 'With --arrival poisson: gamma shape of the gaps (1 = Poisson, < 1 burstier, > 1 more regular), as vLLM bench' },
-  seed: { type: 'number', group: LOAD, default: RUN_DEFAULTS.seed, describe: 'Seed of every random choice (arrival gaps), so a schedule is reproducible' },
-  duration: { type: 'string', group: LOAD, default: RUN_DEFAULTS.duration, describe: 'How long arrivals are fired: 120s, 2m, 500ms or seconds' },
-  'max-in-flight': { type: 'number', group: LOAD, default: RUN_DEFAULTS.maxInFlight, describe: 'Concurrency cap; an arrival finding it reached is dropped and counted (0 = no cap)' },
-  'drain-timeout': { type: 'string', group: LOAD, default: RUN_DEFAULTS.drainTimeout, describe: 'After --duration, how long in-flight requests may finish before being marked incomplete' },
-  workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count)' },
-  warmup: { type: 'string', group: LOAD, default: RUN_DEFAULTS.warmup, describe: 'Requests scheduled in this first stretch are sent and written but flagged and left out of the statistics' },
-  'sampling-params': { type: 'string', group: LOAD, describe: 'JSON object merged into every request body, e.g. \'{"temperature":0.7}\' (LLMPerf --additional-sampling-params)' },
-  'max-tokens': { type: 'number', group: LOAD, default: RUN_DEFAULTS.maxTokens, describe: 'max_tokens asked of every request' },
-  stream: { type: 'boolean', group: LOAD, default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
-  prompt: { type: 'string', group: LOAD, default: RUN_DEFAULTS.prompt, describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
-  'request-timeout': { type: 'string', group: LOAD, default: RUN_DEFAULTS.requestTimeout, describe: 'Per-request limit on waiting for headers and between body chunks' },
+  workload: { type: 'string', group: LOAD, describe: 'YAML file of load settings whose keys are the flag names below (see workloads/); flags given on the command line override it' },
+  workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count; closed loop: at most --concurrency)' },
+  ...workloadYargsOptions(),
   slo: { type: 'string', group: 'Objectives:', describe: "Service-level objectives checked at the end (exit code 3 if one fails), e.g. 'ttft_p99<=2s,tpot_p50<=40ms,error_rate<=1%,total_tps_peak>=500'; per-request ones (ttft/ttfo/tpot/itl/e2e) also define goodput" },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
@@ -43,27 +35,38 @@ export const RUN_OPTIONS: Record<string, Options> = {
   ...simYargsOptions('sim-'),
 };
 
-function duration(argv: Record<string, unknown>, flag: string, problems: string[], min = 0): number {
-  const ms = parseDuration(String(argv[flag]));
-  if (ms === null || ms < min) {
-    problems.push(`--${flag}: '${String(argv[flag])}' is not a duration; use e.g. 120s, 2m, 500ms or plain seconds${min ? ' (greater than 0)' : ''}`);
+/** Reads workload values already type-checked by `resolveWorkload`; problems name where the value came from. */
+class Checks {
+  constructor(readonly w: ResolvedWorkload, readonly problems: string[]) {}
+
+  duration(key: WorkloadKeyName, min = 0): number {
+    const ms = parseDuration(String(this.w.values[key]));
+    if (ms === null || ms < min) {
+      this.problems.push(`${this.w.label(key)}: '${String(this.w.values[key])}' is not a duration; use e.g. 120s, 2m, 500ms or plain seconds${min ? ' (greater than 0)' : ''}`);
+      return 0;
+    }
+    return ms;
+  }
+
+  positive(key: WorkloadKeyName, opts: { integer?: boolean; allowZero?: boolean } = {}): number {
+    const v = this.w.values[key] as number;
+    const ok = (opts.allowZero ? v >= 0 : v > 0) && (!opts.integer || Number.isInteger(v));
+    if (!ok) this.problems.push(`${this.w.label(key)}: must be ${opts.integer ? 'an integer' : 'a number'} ${opts.allowZero ? '>= 0' : '> 0'}, got '${String(v)}'`);
+    return ok ? v : 0;
+  }
+
+  integer(key: WorkloadKeyName): number {
+    const v = this.w.values[key];
+    if (Number.isInteger(v)) return v as number;
+    this.problems.push(`${this.w.label(key)}: must be an integer, got '${String(v)}'`);
     return 0;
   }
-  return ms;
-}
 
-function positive(argv: Record<string, unknown>, flag: string, problems: string[], opts: { integer?: boolean; allowZero?: boolean } = {}): number {
-  const v = argv[flag] as number;
-  const ok = typeof v === 'number' && Number.isFinite(v) && (opts.allowZero ? v >= 0 : v > 0) && (!opts.integer || Number.isInteger(v));
-  if (!ok) problems.push(`--${flag}: must be ${opts.integer ? 'an integer' : 'a number'} ${opts.allowZero ? '>= 0' : '> 0'}, got '${String(argv[flag])}'`);
-  return ok ? v : 0;
-}
-
-function integer(argv: Record<string, unknown>, flag: string, problems: string[]): number {
-  const v = argv[flag];
-  if (Number.isInteger(v)) return v as number;
-  problems.push(`--${flag}: must be an integer, got '${String(v)}'`);
-  return 0;
+  /** A key that only makes sense in another mode, given explicitly, is a mistake worth a line. */
+  onlyWith(key: WorkloadKeyName, owner: string): void {
+    const from = this.w.source[key];
+    if (from === 'cli' || from === 'file') this.problems.push(`${this.w.label(key)}: only applies with ${owner}; remove it`);
+  }
 }
 
 function parseHeaders(list: unknown, problems: string[]): Record<string, string> {
@@ -77,18 +80,6 @@ function parseHeaders(list: unknown, problems: string[]): Record<string, string>
     out[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
   return out;
-}
-
-function samplingParams(v: unknown, problems: string[]): Record<string, unknown> {
-  if (v === undefined) return {};
-  try {
-    const o = JSON.parse(String(v));
-    if (o && typeof o === 'object' && !Array.isArray(o)) return o as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  problems.push(`--sampling-params: must be a JSON object, e.g. '{"temperature":0.7}'`);
-  return {};
 }
 
 function endpointUrl(v: unknown, problems: string[]): string | null {
@@ -111,9 +102,11 @@ function objectives(v: unknown, problems: string[]): Slo[] {
   return 'slos' in r ? r.slos : [];
 }
 
-/** Turns parsed flags into a RunConfig, or every problem found (one line each, naming the flag). */
+/** Turns parsed flags (and the --workload file) into a RunConfig, or every problem found (one line each). */
 export function resolveRunConfig(argv: Record<string, unknown>): { config: RunConfig } | { problems: string[] } {
   const problems: string[] = [];
+  const wl = resolveWorkload(argv, problems);
+  const c = new Checks(wl, problems);
   const endpoint = endpointUrl(argv.endpoint, problems);
   const api = String(argv.api);
   let protocol;
@@ -125,10 +118,12 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
   if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves)');
   const apiKeyEnv = (argv['api-key-env'] as string | undefined) ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
   if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
-  const workers = argv.workers === undefined ? availableParallelism() : positive(argv, 'workers', problems, { integer: true });
   const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);
   if (measureError && !endpoint) sim.stamp = true;
+  const v = wl.values;
+  const loop = loadShape(c);
+  const workersAsked = argv.workers === undefined ? availableParallelism() : positiveFlag(argv, 'workers', problems);
   const config: RunConfig = {
     endpoint,
     name: (argv.name as string | undefined) ?? null,
@@ -136,27 +131,57 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     api,
     apiKeyEnv,
     headers: parseHeaders(argv.header, problems),
-    rate: positive(argv, 'rate', problems),
-    arrival: argv.arrival as ArrivalName,
-    burstiness: positive(argv, 'burstiness', problems),
-    seed: integer(argv, 'seed', problems),
-    durationMs: duration(argv, 'duration', problems, 1),
-    maxInFlight: positive(argv, 'max-in-flight', problems, { integer: true, allowZero: true }),
-    drainTimeoutMs: duration(argv, 'drain-timeout', problems),
-    workers,
-    maxTokens: positive(argv, 'max-tokens', problems, { integer: true }),
-    stream: argv.stream !== false,
-    params: samplingParams(argv['sampling-params'], problems),
-    prompt: String(argv.prompt),
+    ...loop,
+    arrival: v.arrival as ArrivalName,
+    burstiness: c.positive('burstiness'),
+    seed: c.integer('seed'),
+    maxInFlight: c.positive('max-in-flight', { integer: true, allowZero: true }),
+    drainTimeoutMs: c.duration('drain-timeout'),
+    workers: loop.closedLoop ? Math.min(workersAsked, loop.closedLoop.concurrency) : workersAsked,
+    maxTokens: c.positive('max-tokens', { integer: true }),
+    stream: v.stream !== false,
+    params: (v['sampling-params'] as Record<string, unknown> | undefined) ?? {},
+    prompt: String(v.prompt),
     resultsDir: String(argv['results-dir']),
-    requestTimeoutMs: duration(argv, 'request-timeout', problems, 1),
-    warmupMs: duration(argv, 'warmup', problems),
+    requestTimeoutMs: c.duration('request-timeout', 1),
+    warmupMs: c.duration('warmup'),
     progress: argv.progress as RunConfig['progress'],
     runId: (argv['run-id'] as string | undefined) ?? null,
     measureError,
+    workloadFile: wl.file,
     sim,
     slo: objectives(argv.slo, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),
   };
   return problems.length ? { problems } : { config };
+}
+
+/** Open loop at a rate, a ramp of rates, or a closed loop: the keys that apply to the mode chosen. */
+function loadShape(c: Checks): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'closedLoop' | 'durationMs'> {
+  const v = c.w.values;
+  if (v.concurrency !== undefined) {
+    c.onlyWith('duration', '--rate or --ramp (closed loop stops at --max-requests or --timeout)');
+    const timeoutMs = c.duration('timeout', 1);
+    const maxRequests = v['max-requests'] === undefined ? null : c.positive('max-requests', { integer: true });
+    return { mode: 'closed', rate: null, ramp: null, closedLoop: { concurrency: c.positive('concurrency', { integer: true }), maxRequests, timeoutMs }, durationMs: timeoutMs };
+  }
+  c.onlyWith('max-requests', '--concurrency');
+  c.onlyWith('timeout', '--concurrency');
+  if (v.ramp !== undefined) {
+    c.onlyWith('duration', '--rate (a ramp lasts the sum of its stages)');
+    const stages = parseRamp(String(v.ramp));
+    if (!stages) c.problems.push(`${c.w.label('ramp')}: '${String(v.ramp)}' is not a list of stages; write target-rate:duration pairs, e.g. 1:30s,10:60s,20:30s`);
+    const startRate = c.positive('start-rate', { allowZero: true });
+    const list = stages ?? [];
+    return { mode: 'open', rate: Math.max(startRate, ...list.map((s) => s.rate)), ramp: { startRate, stages: list }, closedLoop: null, durationMs: list.reduce((t, s) => t + s.durationMs, 0) };
+  }
+  c.onlyWith('start-rate', '--ramp');
+  return { mode: 'open', rate: c.positive('rate'), ramp: null, closedLoop: null, durationMs: c.duration('duration', 1) };
+}
+
+function positiveFlag(argv: Record<string, unknown>, flag: string, problems: string[]): number {
+  const v = argv[flag];
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  problems.push(`--${flag}: must be an integer > 0, got '${String(v)}'`);
+  return 1;
 }

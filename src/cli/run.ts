@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase } from 'yargs';
+import type { RunConfig } from '../config/run-config.js';
 import { runLoad } from '../engine/run-load.js';
 import type { RunSummary } from '../metrics/summary.js';
 import { checkWritable } from '../results/run-folder.js';
@@ -7,6 +8,13 @@ import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { renderSummary } from '../report/terminal.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
+
+function describeLoad(cfg: RunConfig): string {
+  const c = cfg.closedLoop;
+  if (c) return `closed loop, ${c.concurrency} in flight until ${c.maxRequests ?? 'unlimited'} requests or ${c.timeoutMs / 1000}s`;
+  if (cfg.ramp) return `ramp from ${cfg.ramp.startRate} req/s over ${cfg.ramp.stages.map((s) => `${s.rate}:${s.durationMs / 1000}s`).join(',')}`;
+  return `${cfg.rate} req/s for ${cfg.durationMs / 1000}s`;
+}
 
 /**
  * Exit codes: 0 completed (every SLO met), 1 failed (a worker crashed), 2 bad input, 3 an SLO failed,
@@ -26,7 +34,7 @@ export async function runCommand(argv: ArgumentsCamelCase<Record<string, unknown
   if (unwritable) return usageError([`--results-dir: cannot write to '${cfg.resultsDir}' (${unwritable}); choose a writable folder`]);
   const printer = progressPrinter(resolveProgressMode(cfg.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  log(`auto-testing: ${cfg.rate} req/s for ${cfg.durationMs / 1000}s, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}`);
+  log(`auto-testing: ${describeLoad(cfg)}, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}${cfg.workloadFile ? `, workload ${cfg.workloadFile}` : ''}`);
   const { summary, folder } = await runLoad(cfg, { log, progress: printer.update });
   printer.end();
   if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

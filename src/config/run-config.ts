@@ -1,5 +1,6 @@
 import type { ArrivalName } from '../schedule/pacers.js';
 import type { Slo } from '../slo/parse.js';
+import type { RampStage } from '../workload/ramp-stages.js';
 
 /** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
 export interface RunConfig {
@@ -9,11 +10,19 @@ export interface RunConfig {
   api: string;
   apiKeyEnv: string;
   headers: Record<string, string>;
-  rate: number;
+  /** open: arrivals on a schedule (rate, arrival model or ramp); closed: `concurrency` in flight. */
+  mode: 'open' | 'closed';
+  /** Open loop's rate; with a ramp, its peak target (for display only). Null in closed loop. */
+  rate: number | null;
   arrival: ArrivalName;
+  ramp: { startRate: number; stages: RampStage[] } | null;
+  closedLoop: { concurrency: number; maxRequests: number | null; timeoutMs: number } | null;
+  /** The --workload file the values came from, if any. */
+  workloadFile: string | null;
   /** Gamma shape of the gaps for --arrival poisson (1 = exponential). */
   burstiness: number;
   seed: number;
+  /** How long arrivals are fired: --duration, the sum of the ramp stages, or the closed loop's --timeout. */
   durationMs: number;
   maxInFlight: number;
   drainTimeoutMs: number;
@@ -65,19 +74,8 @@ export const SIM_DEFAULTS: SimOptions = {
   stamp: false,
 };
 
-/** The seed workload: 10 requests/s for 2 minutes. */
+/** Flags that are not workload keys (those have their defaults in `workload/keys.ts`). */
 export const RUN_DEFAULTS = {
   api: 'openai-chat',
-  rate: 10,
-  arrival: 'constant',
-  burstiness: 1,
-  seed: 42,
-  duration: '120s',
-  maxInFlight: 0,
-  drainTimeout: '60s',
-  maxTokens: 150,
   resultsDir: './results',
-  requestTimeout: '600s',
-  warmup: '0s',
-  prompt: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.',
 } as const;

@@ -78,11 +78,12 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     tool: TOOL,
     run: {
       id: runId, started_at: startedAt.toISOString(), t0_wall_ms: t0Wall, duration_s: cfg.durationMs / 1000,
-      elapsed_s: Math.max(0, (Date.now() - t0Wall) / 1000), rate: cfg.rate, arrival: cfg.arrival, workers: cfg.workers,
+      elapsed_s: Math.max(0, (Date.now() - t0Wall) / 1000), mode: cfg.mode, rate: cfg.rate, concurrency: cfg.closedLoop?.concurrency ?? null,
+      arrival: cfg.ramp ? 'ramp' : cfg.arrival, workers: cfg.workers,
       max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
-    workload: { rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.arrival, burstiness: cfg.burstiness, seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream },
+    workload: workloadSummary(cfg),
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 } },
     warnings: [],
     ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
@@ -160,15 +161,27 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
   const { origin, basePath } = splitEndpoint(url);
   return {
     origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
-    stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg),
+    stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg), closedLoop: cfg.closedLoop,
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
     bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
     measureError: cfg.measureError,
   };
 }
 
+/** The resolved workload as saved in summary.json (`workload`). */
+function workloadSummary(cfg: RunConfig): Record<string, unknown> {
+  const closed = cfg.closedLoop;
+  return {
+    file: cfg.workloadFile, mode: cfg.mode, rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.ramp ? 'ramp' : cfg.arrival,
+    burstiness: cfg.burstiness, ramp: cfg.ramp && { start_rate: cfg.ramp.startRate, stages: cfg.ramp.stages.map((s) => ({ rate: s.rate, duration_s: s.durationMs / 1000 })) },
+    concurrency: closed?.concurrency ?? null, max_requests: closed?.maxRequests ?? null, timeout_s: closed ? closed.timeoutMs / 1000 : null,
+    seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream,
+  };
+}
+
 function pacerSpec(cfg: RunConfig): PacerSpec {
-  const base = { rate: cfg.rate, durationMs: cfg.durationMs };
+  if (cfg.ramp) return { kind: 'ramp', ...cfg.ramp };
+  const base = { rate: cfg.rate ?? 0, durationMs: cfg.durationMs };
   return cfg.arrival === 'poisson' ? { kind: 'poisson', ...base, burstiness: cfg.burstiness, seed: cfg.seed } : { kind: cfg.arrival, ...base };
 }
 

@@ -26,7 +26,8 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
   const window = span > 0 ? slidingRate(agg.tokens, WINDOW_MS, STEP_MS, agg.firstSentMs, agg.lastEndMs) : { peak: 0, mean: 0, peak_at_ms: 0 };
   const summed = sumOfRequestTps([...requestSpans(agg)]);
   const metrics = Object.fromEntries(METRIC_NAMES.map((m) => [m, agg.dists.get(m)!.stats()])) as RunSummary['metrics'];
-  const sendLag = agg.dists.get('send_lag_ms')!.stats();
+  const closed = meta.run.mode === 'closed';
+  const sendLag = closed ? null : agg.dists.get('send_lag_ms')!.stats();
   const tokenChecks = agg.tokenChecks.summary();
   const warnings = [...meta.warnings, ...bottleneckWarnings(sendLag, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks)];
   const { usage, chunks } = agg.sources;
@@ -72,7 +73,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     warnings,
     ...(meta.shard && { shard: meta.shard }),
     ...(meta.shards && { shards: meta.shards }),
-    histograms: Object.fromEntries([...agg.dists].map(([k, d]) => [k, d.encode()])),
+    histograms: Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
   };
 }
@@ -98,10 +99,10 @@ function* requestSpans(agg: Aggregator): Generator<RequestSpan> {
   for (const r of agg.log.rows()) if (r.output_tps !== null) yield { sentMs: r.sent_ms!, endMs: r.end_ms!, tps: r.output_tps };
 }
 
-function bottleneckWarnings(sendLag: Stats, dropped: number, client: SummaryMeta['client']): string[] {
+function bottleneckWarnings(sendLag: Stats | null, dropped: number, client: SummaryMeta['client']): string[] {
   const out: string[] = [];
-  if ((sendLag.p99 ?? 0) > BOTTLENECK.sendLagP99Ms) {
-    out.push(`GENERATOR BEHIND SCHEDULE: send lag p99 ${sendLag.p99!.toFixed(2)} ms > ${BOTTLENECK.sendLagP99Ms} ms; latency figures include client delay`);
+  if ((sendLag?.p99 ?? 0) > BOTTLENECK.sendLagP99Ms) {
+    out.push(`GENERATOR BEHIND SCHEDULE: send lag p99 ${sendLag!.p99!.toFixed(2)} ms > ${BOTTLENECK.sendLagP99Ms} ms; latency figures include client delay`);
   }
   const busy = client.event_loop_delay_ms.workers.filter((w) => w.utilization > BOTTLENECK.workerUtilization);
   if (busy.length) {

@@ -27,7 +27,12 @@ export interface RunSummary {
     t0_wall_ms: number;
     duration_s: number;
     elapsed_s: number;
-    rate: number;
+    /** open: arrivals on a schedule; closed: a fixed number in flight (LLMPerf). */
+    mode: 'open' | 'closed';
+    /** Requests per second (a ramp's peak target); null in closed loop. */
+    rate: number | null;
+    /** Closed loop only, else null. */
+    concurrency: number | null;
     arrival: string;
     workers: number;
     max_in_flight: number | null;
@@ -85,7 +90,8 @@ export interface RunSummary {
   steady_state: SteadyState | null;
   steady_state_rule: string;
   client: {
-    send_lag_ms: Stats;
+    /** Null in closed loop: requests have no schedule to lag behind. */
+    send_lag_ms: Stats | null;
     event_loop_delay_ms: { main: LoopDelay; workers: (LoopDelay & { worker: number; utilization: number })[] };
     cpu: { user_s: number; system_s: number; utilization: number };
     /** Peak resident memory of the client process (all its threads; not the simulator child). */

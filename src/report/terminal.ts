@@ -61,7 +61,7 @@ export function renderSummary(s: RunSummary): string {
       `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
     `tokens  output ${s.tokens.output_total} (reasoning ${s.tokens.reasoning_total}, answer ${s.tokens.answer_total}; all count in TPOT, ITL, TPS)`,
     steadyLine(s),
-    `client  send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
+    `client  ${lag ? `send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms` : 'send lag n/a (closed loop)'}  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
     ...measurementErrorLines(s),
     ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),

@@ -1,6 +1,7 @@
 import type { PacerSpec } from '../workers/messages.js';
 import { burstPacer, constantPacer, gammaPacer, type Pacer } from './pacer.js';
 import { gammaSample, seededRandom } from './random.js';
+import { rampPacer } from './ramp.js';
 
 export const ARRIVALS = ['constant', 'poisson', 'burst'] as const;
 export type ArrivalName = (typeof ARRIVALS)[number];
@@ -16,5 +17,7 @@ export function pacerFrom(spec: PacerSpec): Pacer {
       const rand = seededRandom(spec.seed);
       return gammaPacer(spec.rate, spec.durationMs, spec.burstiness, (shape, scale) => gammaSample(rand, shape, scale));
     }
+    case 'ramp':
+      return rampPacer(spec.startRate, spec.stages);
   }
 }

@@ -18,7 +18,7 @@ export interface MetricDef {
 }
 
 /** Distributions of the summary, by the short name an SLO uses, and their statistics. */
-const DISTRIBUTIONS: { base: string; type: MetricKind; read: (s: RunSummary) => Stats; perRequest?: keyof DerivedMetrics }[] = [
+const DISTRIBUTIONS: { base: string; type: MetricKind; read: (s: RunSummary) => Stats | null; perRequest?: keyof DerivedMetrics }[] = [
   { base: 'ttft', type: { kind: 'time', unit: 's' }, read: (s) => s.metrics.ttft_s, perRequest: 'ttft_s' },
   { base: 'ttfo', type: { kind: 'time', unit: 's' }, read: (s) => s.metrics.ttfo_s, perRequest: 'ttfo_s' },
   { base: 'tpot', type: { kind: 'time', unit: 'ms' }, read: (s) => s.metrics.tpot_ms, perRequest: 'tpot_ms' },
@@ -48,7 +48,7 @@ const SCALARS: MetricDef[] = [
 export const METRICS: ReadonlyMap<string, MetricDef> = new Map([
   ...DISTRIBUTIONS.flatMap((d) => STATISTICS.map((stat): [string, MetricDef] => {
     const name = `${d.base}_${stat}`;
-    return [name, { name, type: d.type, read: (s) => d.read(s)[stat], perRequest: d.perRequest }];
+    return [name, { name, type: d.type, read: (s) => d.read(s)?.[stat] ?? null, perRequest: d.perRequest }];
   })),
   ...SCALARS.map((m): [string, MetricDef] => [m.name, m]),
 ]);

@@ -18,6 +18,8 @@ export interface WorkerSettings {
   pacer: PacerSpec;
   /** This process's share of the schedule ({0, 1}: all of it). */
   shard: ShardSpec;
+  /** Set for a closed-loop run (the pacer is then unused). */
+  closedLoop: ClosedLoopSpec | null;
   maxInFlight: number;
   drainTimeoutMs: number;
   headersTimeoutMs: number;
@@ -31,7 +33,17 @@ export interface WorkerSettings {
 export type PacerSpec =
   | { kind: 'constant'; rate: number; durationMs: number }
   | { kind: 'burst'; rate: number; durationMs: number }
-  | { kind: 'poisson'; rate: number; durationMs: number; burstiness: number; seed: number };
+  | { kind: 'poisson'; rate: number; durationMs: number; burstiness: number; seed: number }
+  | { kind: 'ramp'; startRate: number; stages: { rate: number; durationMs: number }[] };
+
+/** Closed loop: this worker's share of the concurrency; request ids come from a counter shared by all. */
+export interface ClosedLoopSpec {
+  /** Requests in flight over all workers; each keeps its share (`shareOf`). */
+  concurrency: number;
+  /** Total over all workers (completed or failed); null = until the timeout. */
+  maxRequests: number | null;
+  timeoutMs: number;
+}
 
 export interface PromptSpec {
   /** Base text; each request gets a distinct prefix so no two prompts share a cache entry. */
@@ -43,7 +55,8 @@ export interface TaskInput {
   workers: number;
   settings: WorkerSettings;
   port: MessagePort;
-  /** Int32Array over it: [0] = requests in flight across all workers (for --max-in-flight). */
+  /** Int32Array over it: [0] = requests in flight across all workers (for --max-in-flight);
+   *  [1] = closed-loop requests claimed so far (the next request id). */
   shared: SharedArrayBuffer;
 }
 

@@ -28,7 +28,7 @@ export type WorkerFailureOr<T> = { ok: true; value: T } | { ok: false; worker: n
  */
 export function startWorkers(workers: number, settings: WorkerSettings, onBatch: (b: BatchMessage) => void): PoolRun {
   const pool = new Piscina({ filename: taskFile(), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 1000 });
-  const shared = new SharedArrayBuffer(4);
+  const shared = new SharedArrayBuffer(8);
   const ports: MessagePort[] = [];
   const readies: Promise<void>[] = [];
   const tasks = Array.from({ length: workers }, (_, worker) => {

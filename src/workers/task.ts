@@ -5,11 +5,12 @@ import type { RequestRecord } from '../metrics/record.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
 import { realClock, type Clock } from '../schedule/clock.js';
+import { ClosedLoop, shareOf } from '../schedule/closed-loop.js';
 import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { send, type Target } from '../transport/http.js';
-import type { BatchMessage, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
+import type { BatchMessage, ClosedLoopSpec, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
 import { RequestTracker } from './request-tracker.js';
 
 const FLUSH_MS = 50;
@@ -44,6 +45,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const tokens = new Series();
   const progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
   let records: RequestRecord[] = [];
+  let closedLoop: ClosedLoop | null = null;
 
   const flush = () => {
     if (records.length === 0 && tokens.length === 0) return;
@@ -57,6 +59,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     else if (r.outcome === 'dropped') progress.dropped++;
     else progress.failed++;
     if (records.length >= FLUSH_RECORDS) flush();
+    closedLoop?.finished();
   };
   const flusher = setInterval(flush, FLUSH_MS);
 
@@ -87,14 +90,15 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
 
   let finishFiring!: () => void;
   const firingDone = new Promise<void>((r) => (finishFiring = r));
-  let dispatcher: OpenLoopDispatcher | null = null;
+  let dispatcher: OpenLoopDispatcher | ClosedLoop | null = null;
   let drainMs = s.drainTimeoutMs;
   let wakeDrain = () => {};
   port.on('message', (m: ControlMessage) => {
     if (m.type === 'start') {
       clock = realClock(BigInt(m.t0Ns));
       if (errors) errors.originNs = Number(m.t0Ns);
-      dispatcher = new OpenLoopDispatcher(clock, workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers), fire, () => finishFiring());
+      if (s.closedLoop) dispatcher = closedLoop = closedLoopFor(s.closedLoop, input, clock, fire, () => finishFiring());
+      else dispatcher = new OpenLoopDispatcher(clock, workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers), fire, () => finishFiring());
       dispatcher.start();
     } else if (m.type === 'stop') {
       drainMs = m.graceMs;
@@ -123,6 +127,16 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     utilization: elu.utilization,
     ...(errors && { measurementError: { ttft: errors.ttft.encode(), itl: errors.itl.encode() } }),
   };
+}
+
+/** This worker's share of the closed loop; ids come from the counter all workers share, so --max-requests is exact. */
+function closedLoopFor(spec: ClosedLoopSpec, input: TaskInput, clock: Clock, fire: (a: Arrival) => void, onEnd: () => void): ClosedLoop {
+  const claimed = new Int32Array(input.shared);
+  const claim = () => {
+    const id = Atomics.add(claimed, 1, 1);
+    return spec.maxRequests === null || id < spec.maxRequests ? id : null;
+  };
+  return new ClosedLoop(clock, { slots: shareOf(spec.concurrency, input.worker, input.workers), deadlineMs: spec.timeoutMs }, claim, fire, onEnd);
 }
 
 /** Waits until nothing is in flight, or the drain budget (which a stop message may shorten) runs out. */

@@ -1,0 +1,65 @@
+import type { Options } from 'yargs';
+import { ARRIVALS } from '../schedule/pacers.js';
+
+/**
+ * How a workload value is written: `duration` accepts '120s' / '2m' / plain seconds; `object` is a YAML
+ * mapping in a file and a JSON object on the command line.
+ */
+export type KeyType = 'number' | 'string' | 'boolean' | 'duration' | 'object';
+
+export interface WorkloadKey {
+  type: KeyType;
+  describe: string;
+  /** Absent: the key is unset unless given (e.g. closed-loop keys, which switch the mode on). */
+  default?: string | number | boolean;
+  choices?: readonly string[];
+}
+
+export const LOAD_GROUP = 'Load (each also a key of a --workload file):';
+
+/**
+ * Every key a workload file may hold, and the CLI flag of the same name: one entry per key.
+ * Precedence: a flag given on the command line > the workload file > the default here.
+ */
+export const WORKLOAD_KEYS = {
+  rate: { type: 'number', default: 10, describe: 'Arrival rate, requests per second (open loop: independent of completions)' },
+  arrival: { type: 'string', default: 'constant', choices: ARRIVALS, describe: 'constant: evenly spaced; poisson: random gaps (see --burstiness); burst: rate requests together at each whole second (the seed script)' },
+  burstiness: { type: 'number', default: 1, describe: 'With --arrival poisson: gamma shape of the gaps (1 = Poisson, < 1 burstier, > 1 more regular), as vLLM bench' },
+  ramp: { type: 'string', describe: "Ramping arrival rate, k6 style: 'rate:duration,...' e.g. 1:30s,10:60s,20:30s; linear from the previous target (first: --start-rate); the run lasts the sum of the stages" },
+  'start-rate': { type: 'number', default: 0, describe: 'With --ramp: the rate the first stage starts from (requests per second)' },
+  concurrency: { type: 'number', describe: 'Closed loop (LLMPerf): keep N requests in flight, a new one as each finishes (instead of --rate)' },
+  'max-requests': { type: 'number', describe: 'Closed loop: stop after this many requests (completed or failed), exactly, across all workers' },
+  timeout: { type: 'duration', default: '90s', describe: 'Closed loop: stop sending after this long (LLMPerf --timeout)' },
+  seed: { type: 'number', default: 42, describe: 'Seed of every random choice (arrival gaps, prompts), so a run is reproducible' },
+  duration: { type: 'duration', default: '120s', describe: 'Open loop: how long arrivals are fired: 120s, 2m, 500ms or seconds' },
+  'max-in-flight': { type: 'number', default: 0, describe: 'Concurrency cap; an arrival finding it reached is dropped and counted (0 = no cap)' },
+  'drain-timeout': { type: 'duration', default: '60s', describe: 'After the last send, how long in-flight requests may finish before being marked incomplete' },
+  warmup: { type: 'duration', default: '0s', describe: 'Requests scheduled in this first stretch are sent and written but flagged and left out of the statistics' },
+  'sampling-params': { type: 'object', describe: 'JSON object merged into every request body, e.g. \'{"temperature":0.7}\' (LLMPerf --additional-sampling-params)' },
+  'max-tokens': { type: 'number', default: 150, describe: 'max_tokens asked of every request' },
+  stream: { type: 'boolean', default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
+  prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
+  'request-timeout': { type: 'duration', default: '600s', describe: 'Per-request limit on waiting for headers and between body chunks' },
+} as const satisfies Record<string, WorkloadKey>;
+
+export type WorkloadKeyName = keyof typeof WORKLOAD_KEYS;
+export const WORKLOAD_KEY_NAMES = Object.keys(WORKLOAD_KEYS) as WorkloadKeyName[];
+
+/**
+ * The yargs options for every workload key. No yargs defaults: a value in argv then means the user
+ * typed the flag, which is what lets it override the workload file. Help still shows the default.
+ */
+export function workloadYargsOptions(): Record<string, Options> {
+  const out: Record<string, Options> = {};
+  for (const name of WORKLOAD_KEY_NAMES) {
+    const k: WorkloadKey = WORKLOAD_KEYS[name];
+    out[name] = {
+      type: k.type === 'number' || k.type === 'boolean' ? k.type : 'string',
+      group: LOAD_GROUP,
+      describe: k.describe,
+      ...(k.choices ? { choices: [...k.choices] } : {}),
+      ...(k.default !== undefined ? { defaultDescription: String(k.default) } : {}),
+    };
+  }
+  return out;
+}
