@@ -1,14 +1,33 @@
 import type { Options } from 'yargs';
 import { SIM_DEFAULTS, type SimOptions } from '../config/run-config.js';
+import { parseChunkSizes } from '../sim/stream-plan.js';
 
 /** The simulator's knobs, defined once: `sim --decode-ms` and the main command's `--sim-decode-ms`. */
-const SIM_FLAGS: Record<keyof SimOptions, { flag: string; describe: string; type: 'number' | 'string' | 'boolean' }> = {
-  slots: { flag: 'slots', describe: 'Sequences decoded concurrently; further requests wait in a FIFO queue', type: 'number' },
+interface SimFlag {
+  flag: string;
+  describe: string;
+  type: 'number' | 'string' | 'boolean';
+  /** What a valid value looks like, when a number >= 0 (or any string) is not enough. */
+  valid?: { test: (v: unknown) => boolean; expect: string };
+}
+
+const integerAtLeast = (min: number) => ({ test: (v: unknown) => Number.isInteger(v) && (v as number) >= min, expect: `an integer >= ${min}` });
+
+const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
+  slots: { flag: 'slots', describe: 'Sequences decoded concurrently; further requests wait in a FIFO queue', type: 'number', valid: integerAtLeast(1) },
   prefillMs: { flag: 'prefill-ms', describe: 'Prefill base time before the first token (ms)', type: 'number' },
   prefillPerTokenMs: { flag: 'prefill-per-token-ms', describe: 'Extra prefill time per input token (ms)', type: 'number' },
   decodeMs: { flag: 'decode-ms', describe: 'Time between output tokens with one busy slot (ms)', type: 'number' },
   decodeGrowth: { flag: 'decode-growth', describe: 'Decode interval growth per extra busy slot (0.01 = +1% each)', type: 'number' },
   model: { flag: 'model', describe: 'Model name the simulator reports', type: 'string' },
+  tokensPerChunk: {
+    flag: 'tokens-per-chunk', describe: 'Tokens per streamed chunk: K, or A-B for a size drawn per chunk (seeded by --seed); the decode interval stays per token', type: 'string',
+    valid: { test: (v) => parseChunkSizes(String(v)) !== null, expect: "K or A-B with 1 <= A <= B, e.g. 4 or '1-4'" },
+  },
+  reasoningTokens: { flag: 'reasoning-tokens', describe: 'Reasoning tokens streamed before the answer (openai-chat: reasoning_content deltas), counted in max_tokens', type: 'number', valid: integerAtLeast(0) },
+  stopEarly: { flag: 'stop-early', describe: 'Generate only this fraction of max_tokens, then finish with "stop" (1 = never early)', type: 'number', valid: { test: (v) => (v as number) > 0 && (v as number) <= 1, expect: 'a fraction in (0, 1]' } },
+  usageSkew: { flag: 'usage-skew', describe: 'Multiply the completion_tokens reported in usage (0.8 under-reports by 20%)', type: 'number', valid: { test: (v) => (v as number) > 0, expect: 'a number > 0' } },
+  seed: { flag: 'seed', describe: 'Seed of the simulator\'s random choices (chunk sizes)', type: 'number', valid: integerAtLeast(0) },
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };
 
@@ -26,12 +45,10 @@ export function readSimOptions(argv: Record<string, unknown>, prefix: string, pr
   for (const [key, f] of Object.entries(SIM_FLAGS) as [keyof SimOptions, (typeof SIM_FLAGS)[keyof SimOptions]][]) {
     const v = argv[prefix + f.flag];
     if (v === undefined) continue;
-    if (f.type === 'number') {
-      const min = key === 'slots' ? 1 : 0;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (key === 'slots' && !Number.isInteger(v))) {
-        problems.push(`--${prefix}${f.flag}: must be ${key === 'slots' ? 'an integer >= 1' : 'a number >= 0'}, got '${String(v)}'`);
-        continue;
-      }
+    const numberOk = f.type !== 'number' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+    if (!numberOk || (f.valid && !f.valid.test(v))) {
+      problems.push(`--${prefix}${f.flag}: must be ${f.valid?.expect ?? 'a number >= 0'}, got '${String(v)}'`);
+      continue;
     }
     o[key] = v as never;
   }

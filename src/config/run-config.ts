@@ -62,6 +62,15 @@ export interface SimOptions {
   model: string;
   /** Stamp each content chunk with its monotonic send time (bench mode). */
   stamp: boolean;
+  /** Tokens per chunk: 'K' or 'A-B' (drawn per chunk from `seed`). */
+  tokensPerChunk: string;
+  /** Reasoning tokens before the answer (openai-chat: `reasoning_content` deltas). */
+  reasoningTokens: number;
+  /** Fraction of max_tokens generated before stopping with finish_reason "stop" (1 = never early). */
+  stopEarly: number;
+  /** Factor applied to the completion_tokens the simulator reports (0.8 = under-reports by 20 %). */
+  usageSkew: number;
+  seed: number;
 }
 
 export const SIM_DEFAULTS: SimOptions = {
@@ -72,6 +81,11 @@ export const SIM_DEFAULTS: SimOptions = {
   decodeGrowth: 0,
   model: 'auto-testing-sim',
   stamp: false,
+  tokensPerChunk: '1',
+  reasoningTokens: 0,
+  stopEarly: 1,
+  usageSkew: 1,
+  seed: 42,
 };
 
 /** Flags that are not workload keys (those have their defaults in `workload/keys.ts`). */

@@ -148,6 +148,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     memory_mb: { rss_max: process.resourceUsage().maxRSS / 1024 },
   };
   for (const r of results) if (r.ok && r.value.measurementError) agg.addMeasurementError(r.value.measurementError);
+  for (const r of results) if (r.ok) agg.addInterChunk(r.value.interChunk);
   const summary = buildSummary(agg, m);
   if (cfg.slo.length) summary.slo = evaluateSlos(summary, cfg.slo);
   folder.writeSummary(summary);

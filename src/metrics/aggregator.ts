@@ -9,7 +9,7 @@ import { TokenChecks, type ClientTokenCounts } from './token-checks.js';
 /** Scale turning each metric into integer HDR units (finer than any figure we print). */
 export const SCALES: Record<MetricName | 'send_lag_ms', number> = {
   ttft_s: 1e6, ttfo_s: 1e6, e2e_s: 1e6, tpot_ms: 1e3, itl_ms: 1e3, send_lag_ms: 1e3,
-  output_tps: 1e3, output_tokens: 1, input_tokens: 1, reasoning_tokens: 1,
+  output_tps: 1e3, output_tokens: 1, input_tokens: 1, reasoning_tokens: 1, inter_chunk_ms: 1e3,
 };
 
 /**
@@ -50,6 +50,11 @@ export class Aggregator {
       if (have) have.add(d);
       else this.dists.set(name, d);
     }
+  }
+
+  /** A worker's histogram of every gap between content chunks. */
+  addInterChunk(e: EncodedDistribution): void {
+    this.dists.get('inter_chunk_ms')!.add(Distribution.decode(e));
   }
 
   addTokens(sparse: readonly number[]): void {

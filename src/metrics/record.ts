@@ -53,6 +53,8 @@ export interface RequestRecord {
   /** Largest single gap between content chunks, ms. */
   chunk_gap_max_ms: number;
   requested_output_tokens: number;
+  /** Tokens the first content chunk carried when the server said so (per-chunk usage); null when unknown. */
+  first_chunk_tokens: number | null;
 }
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
@@ -63,6 +65,7 @@ export const RECORD_COLUMNS = [
   'chunk_gap_max_ms', 'requested_output_tokens',
   // derived, written for readers of the CSV; recomputed from the columns above when read back
   'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
+  'first_chunk_tokens', 'inter_chunk_mean_ms',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {
@@ -75,10 +78,12 @@ export interface DerivedMetrics {
   e2e_s: number | null;
   /** Seed definition: request time / output tokens (first token included). */
   tpot_ms: number | null;
-  /** Mean gap between content chunks after the first. */
+  /** Decode time per token: (last chunk - first chunk) / (output tokens - tokens of the first chunk). */
   itl_ms: number | null;
   /** Output tokens / request time. */
   output_tps: number | null;
+  /** Mean gap between consecutive content chunks, as observed (= itl_ms when every chunk is one token). */
+  inter_chunk_mean_ms: number | null;
 }
 
 /** requests.csv keeps 4 decimals: 0.1 µs for times in ms. */
@@ -106,7 +111,21 @@ export function derive(r: RequestRecord): DerivedMetrics {
     ttfo_s: ok && r.first_output_ms !== null ? (r.first_output_ms - sent!) / 1000 : null,
     e2e_s: e2eMs === null ? null : e2eMs / 1000,
     tpot_ms: e2eMs !== null && r.output_tokens > 0 ? e2eMs / r.output_tokens : null,
-    itl_ms: ok && r.chunks > 1 ? r.chunk_gap_sum_ms / (r.chunks - 1) : null,
+    itl_ms: ok ? itlPerToken(r) : null,
     output_tps: e2eMs !== null && e2eMs > 0 && r.output_tokens > 0 ? r.output_tokens / (e2eMs / 1000) : null,
+    inter_chunk_mean_ms: ok && r.chunks > 1 ? r.chunk_gap_sum_ms / (r.chunks - 1) : null,
   };
+}
+
+/**
+ * Decode time per token. The gaps between chunks telescope: their sum is last chunk - first chunk, the
+ * time the tokens after the first chunk took. Those are output tokens - the first chunk's, which the
+ * server states with per-chunk usage; otherwise the first chunk is taken to carry the mean,
+ * output tokens / chunks. With one token a chunk this is vLLM's TPOT with the last token's time as the end.
+ */
+export function itlPerToken(r: Pick<RequestRecord, 'chunks' | 'chunk_gap_sum_ms' | 'output_tokens' | 'first_chunk_tokens'>): number | null {
+  if (r.chunks < 2 || r.output_tokens <= 0) return null;
+  const first = r.first_chunk_tokens ?? r.output_tokens / r.chunks;
+  const after = r.output_tokens - first;
+  return after > 0 ? r.chunk_gap_sum_ms / after : null;
 }

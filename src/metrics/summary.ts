@@ -12,7 +12,7 @@ export const SUMMARY_SCHEMA_VERSION = 1;
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 
-export const METRIC_NAMES = ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps', 'output_tokens', 'input_tokens', 'reasoning_tokens'] as const;
+export const METRIC_NAMES = ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps', 'output_tokens', 'input_tokens', 'reasoning_tokens', 'inter_chunk_ms'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export interface RunSummary {
@@ -142,7 +142,8 @@ export const DEFINITIONS: Record<string, string> = {
   ttft_s: 'time of first generated chunk (reasoning included) - time the request was sent',
   ttfo_s: 'time of first answer (non-reasoning) chunk - time the request was sent',
   tpot_ms: 'request time (last byte - sent) / output tokens (seed definition: first token included)',
-  itl_ms: 'per request, mean gap between consecutive content chunks after the first',
+  itl_ms: 'per request, decode time per token: (last content chunk - first content chunk) / (output tokens - tokens in the first chunk); the first chunk counts output tokens / chunks unless per-chunk usage says',
+  inter_chunk_ms: 'every gap between consecutive content chunks as observed, all requests together (not a per-request mean); = itl_ms x tokens per chunk',
   e2e_s: 'time of last byte - time the request was sent',
   output_tps: 'per request, output tokens / request time',
   reasoning_tokens: "per request, usage's completion_tokens_details.reasoning_tokens, else reasoning chunks counted",

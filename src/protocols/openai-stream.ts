@@ -27,6 +27,8 @@ export function openAiDecoder(shape: OpenAiShape, sink: StreamSink, stream: bool
 }
 
 function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolean): ResponseDecoder {
+  /** completion_tokens of the last per-chunk usage (vLLM continuous_usage_stats): the next chunk's count is the rise. */
+  let counted = 0;
   return sseDecoder((data, _event, at) => {
     if (data === '[DONE]') return sink.done(at);
     if (data.indexOf('"error"') !== -1 || data.indexOf('"usage":{') !== -1) return rareEvent(data, sink, at);
@@ -50,10 +52,14 @@ function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolea
     if (obj === undefined) return;
     if (obj.error) return s.error('server_error_event', errorMessage(obj));
     const choice = obj.choices?.[0];
-    const text = choice?.delta?.content ?? choice?.text;
-    if (typeof text === 'string' && text.length > 0) s.token('output', atMs, undefined, captureText ? text : undefined);
-    if (typeof choice?.finish_reason === 'string') s.finish(choice.finish_reason);
     const u = openAiUsage(obj.usage);
+    const rise = u?.output !== undefined && u.output > counted ? u.output - counted : undefined;
+    if (u?.output !== undefined) counted = u.output;
+    const text = choice?.delta?.content ?? choice?.text;
+    const reasoning = shape.reasoningKeys.map((k) => choice?.delta?.[k.slice(1, -2)]).find((v) => typeof v === 'string' && v.length > 0);
+    if (typeof text === 'string' && text.length > 0) s.token('output', atMs, rise, captureText ? text : undefined);
+    else if (reasoning !== undefined) s.token('reasoning', atMs, rise, captureText ? reasoning : undefined);
+    if (typeof choice?.finish_reason === 'string') s.finish(choice.finish_reason);
     if (u) s.usage(u);
   }
 }

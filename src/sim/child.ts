@@ -18,6 +18,8 @@ export function simArgs(o: SimOptions): string[] {
     '--slots', String(o.slots), '--prefill-ms', String(o.prefillMs), '--prefill-per-token-ms', String(o.prefillPerTokenMs),
     '--decode-ms', String(o.decodeMs), '--decode-growth', String(o.decodeGrowth), '--model', o.model,
     ...(o.stamp ? ['--stamp'] : []),
+    '--tokens-per-chunk', o.tokensPerChunk, '--reasoning-tokens', String(o.reasoningTokens), '--stop-early', String(o.stopEarly),
+    '--usage-skew', String(o.usageSkew), '--seed', String(o.seed),
   ];
 }
 

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { SimOptions } from '../config/run-config.js';
 import { SimEngine } from './engine.js';
-import { openAiError, openAiFrames, openAiNonStream, tokenText, type Dialect } from './openai-format.js';
+import { seededRandom } from '../schedule/random.js';
+import { openAiError, openAiFrames, openAiNonStream, tokenText, withUsage, type Dialect, type SimUsage } from './openai-format.js';
+import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 
 export interface SimServer {
   /** Base URL clients use, e.g. http://127.0.0.1:8000/v1 */
@@ -30,7 +32,9 @@ export function estimateTokens(text: string): number {
 /** Starts the simulated endpoint on loopback (or `host`); port 0 picks a free one. */
 export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'): Promise<SimServer> {
   const engine = new SimEngine(options);
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => route(engine, options, req, res));
+  // one stream of draws for the whole process: a run's chunk sizes follow from --seed and the arrival order
+  const rand = seededRandom(options.seed);
+  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => route(engine, options, rand, req, res));
   server.headersTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -52,7 +56,7 @@ function closeServer(server: Server, engine: SimEngine): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-function route(engine: SimEngine, o: SimOptions, req: IncomingMessage, res: ServerResponse): void {
+function route(engine: SimEngine, o: SimOptions, rand: () => number, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && (path === '/health' || path.endsWith('/models'))) {
     return json(res, 200, path === '/health' ? { status: 'ok' } : { object: 'list', data: [{ id: o.model, object: 'model' }] });
@@ -69,7 +73,7 @@ function route(engine: SimEngine, o: SimOptions, req: IncomingMessage, res: Serv
     }
     const problem = validate(dialect, body);
     if (problem) return sendError(res, 400, problem);
-    serve(engine, o, dialect, body, res);
+    serve(engine, o, rand, dialect, body, res);
   });
 }
 
@@ -87,22 +91,32 @@ function promptText(dialect: Dialect, body: any): string {
   return body.messages.map((m: any) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
 }
 
-function serve(engine: SimEngine, o: SimOptions, dialect: Dialect, body: any, res: ServerResponse): void {
-  const outputTokens: number = body.max_tokens ?? body.max_completion_tokens ?? 16;
+function serve(engine: SimEngine, o: SimOptions, rand: () => number, dialect: Dialect, body: any, res: ServerResponse): void {
+  const plan = planStream(body.max_tokens ?? body.max_completion_tokens ?? 16, o, dialect === 'chat');
   const inputTokens = estimateTokens(promptText(dialect, body));
   const model = typeof body.model === 'string' ? body.model : o.model;
-  const usage = { prompt: inputTokens, completion: outputTokens };
+  const usage = (n: number): SimUsage => {
+    const completion = plan.reported(n);
+    return { prompt: inputTokens, completion, reasoning: Math.min(completion, plan.reasoning) };
+  };
   if (body.stream === true) {
     const frames = openAiFrames(dialect, model, body.stream_options?.include_usage === true);
+    const perChunkUsage = body.stream_options?.continuous_usage_stats === true;
+    const chunks = chunker(parseChunkSizes(o.tokensPerChunk)!, rand, plan);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const head = frames.head();
     if (head) res.write(head);
+    let text = '';
     const cancel = engine.submit({
       inputTokens,
-      outputTokens,
+      outputTokens: plan.total,
       onToken(j, last) {
-        const frame = frames.token(tokenText(j), o.stamp ? process.hrtime.bigint() : undefined);
-        res.write(last ? frame + frames.tail('length', usage) : frame);
+        text += tokenText(j);
+        if (!chunks.add(j)) return;
+        const frame = frames.token(text, o.stamp ? process.hrtime.bigint() : undefined, j < plan.reasoning);
+        text = '';
+        const out = perChunkUsage ? withUsage(frame, usage(j + 1)) : frame;
+        res.write(last ? out + frames.tail(plan.finish, usage(plan.total)) : out);
         if (last) res.end();
       },
     });
@@ -112,10 +126,12 @@ function serve(engine: SimEngine, o: SimOptions, dialect: Dialect, body: any, re
   const parts: string[] = [];
   const cancel = engine.submit({
     inputTokens,
-    outputTokens,
+    outputTokens: plan.total,
     onToken(j, last) {
       parts.push(tokenText(j));
-      if (last) send(res, 200, openAiNonStream(dialect, model, parts.join(''), 'length', usage));
+      if (!last) return;
+      const text = { reasoning: parts.slice(0, plan.reasoning).join(''), answer: parts.slice(plan.reasoning).join('') };
+      send(res, 200, openAiNonStream(dialect, model, text, plan.finish, usage(plan.total)));
     },
   });
   res.on('close', cancel);

@@ -82,6 +82,8 @@ export interface WorkerFinal {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Share of wall time the worker's event loop was busy (0..1). */
   utilization: number;
+  /** Every gap between consecutive content chunks of the worker's non-warm-up requests, ms. */
+  interChunk: EncodedDistribution;
   /** Bench mode only: receive stamp - send stamp, ms, of first tokens and later tokens. */
   measurementError?: { ttft: EncodedDistribution; itl: EncodedDistribution };
 }

@@ -1,3 +1,4 @@
+import type { Distribution } from '../metrics/distribution.js';
 import type { ErrorClass, Outcome, RequestRecord } from '../metrics/record.js';
 import type { Series } from '../metrics/timeline.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
@@ -36,6 +37,8 @@ export class RequestTracker implements TransportObserver, StreamSink {
   #chunks = 0;
   #chunkTokens = 0;
   #reasoningChunks = 0;
+  /** Tokens the first chunk carried, when the server said (per-chunk usage). */
+  #firstChunkTokens: number | null = null;
   #gapSum = 0;
   #gapMax = 0;
   #usage: TokenUsage | null = null;
@@ -46,8 +49,12 @@ export class RequestTracker implements TransportObserver, StreamSink {
   /** (bucket, tokens) pairs as received, to re-weight by the server's usage count at the end. */
   #runs: number[] = [];
 
-  constructor(init: TrackerInit, protocol: ProtocolClient, tokens: Series, onFinish: (r: RequestRecord) => void) {
+  /** The worker's histogram of every gap between content chunks (null for warm-up requests). */
+  readonly #interChunk: Distribution | null;
+
+  constructor(init: TrackerInit, protocol: ProtocolClient, tokens: Series, onFinish: (r: RequestRecord) => void, interChunk: Distribution | null = null) {
     this.#init = init;
+    this.#interChunk = init.warmup ? null : interChunk;
     this.#tokens = tokens;
     this.#onFinish = onFinish;
     this.#decoder = protocol.decoder(this, init.stream);
@@ -103,11 +110,14 @@ export class RequestTracker implements TransportObserver, StreamSink {
   // --- StreamSink ---
   token(kind: 'output' | 'reasoning', atMs: number, tokens?: number): void {
     const n = tokens ?? 1;
-    if (this.#firstToken === null) this.#firstToken = atMs;
-    else {
+    if (this.#firstToken === null) {
+      this.#firstToken = atMs;
+      if (tokens !== undefined) this.#firstChunkTokens = tokens;
+    } else {
       const gap = atMs - this.#lastChunk;
       this.#gapSum += gap;
       if (gap > this.#gapMax) this.#gapMax = gap;
+      this.#interChunk?.record(gap);
     }
     if (kind === 'output') {
       if (this.#firstOutput === null) this.#firstOutput = atMs;
@@ -181,6 +191,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
       chunk_gap_sum_ms: this.#gapSum,
       chunk_gap_max_ms: this.#gapMax,
       requested_output_tokens: init.requestedOutputTokens,
+      first_chunk_tokens: this.#firstChunkTokens,
     });
   }
 

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { MeasurementError } from '../bench/measurement-error.js';
 import type { RequestRecord } from '../metrics/record.js';
+import { Distribution } from '../metrics/distribution.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
 import { realClock, type Clock } from '../schedule/clock.js';
@@ -14,6 +15,8 @@ import type { BatchMessage, ClosedLoopSpec, ControlMessage, Progress, TaskInput,
 import { RequestTracker } from './request-tracker.js';
 
 const FLUSH_MS = 50;
+/** Inter-chunk gaps in µs units (ms values). */
+const INTER_CHUNK_SCALE = 1e3;
 const FLUSH_RECORDS = 256;
 
 /**
@@ -43,6 +46,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const live = new Map<number, { tracker: RequestTracker; abort: (e: Error) => void }>();
   const tokens = new Series();
+  const interChunk = new Distribution(INTER_CHUNK_SCALE);
   const progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
   let records: RequestRecord[] = [];
   let closedLoop: ClosedLoop | null = null;
@@ -82,6 +86,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
         if (s.maxInFlight > 0) Atomics.sub(inFlightAll, 0, 1);
         emit(r);
       },
+      interChunk,
     );
     progress.sent++;
     const abort = send(target, req, () => clock.now(), tracker);
@@ -125,6 +130,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     worker,
     eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
     utilization: elu.utilization,
+    interChunk: interChunk.encode(),
     ...(errors && { measurementError: { ttft: errors.ttft.encode(), itl: errors.itl.encode() } }),
   };
 }
@@ -160,6 +166,6 @@ function droppedRecord(a: Arrival, worker: number, maxTokens: number, warmup: bo
     id: a.index, worker, outcome: 'dropped', warmup, scheduled_ms: a.dueMs, sent_ms: null, first_token_ms: null,
     first_output_ms: null, end_ms: null, http_status: null, error_class: null, error_message: '--max-in-flight reached',
     finish_reason: null, output_tokens: 0, output_tokens_source: 'chunks', reasoning_tokens: 0, input_tokens: null,
-    chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: maxTokens,
+    chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: maxTokens, first_chunk_tokens: null,
   };
 }
