@@ -27,6 +27,7 @@ const DISTRIBUTIONS: { base: string; type: MetricKind; read: (s: RunSummary) => 
   { base: 'output_tps', type: { kind: 'number' }, read: (s) => s.metrics.output_tps },
   { base: 'output_tokens', type: { kind: 'number' }, read: (s) => s.metrics.output_tokens },
   { base: 'input_tokens', type: { kind: 'number' }, read: (s) => s.metrics.input_tokens },
+  { base: 'reasoning_tokens', type: { kind: 'number' }, read: (s) => s.metrics.reasoning_tokens },
   { base: 'send_lag', type: { kind: 'time', unit: 'ms' }, read: (s) => s.client.send_lag_ms },
 ];
 
@@ -40,6 +41,8 @@ const SCALARS: MetricDef[] = [
   { name: 'goodput', type: { kind: 'number' }, read: (s) => s.goodput.requests_per_s },
   { name: 'total_tps_peak', type: { kind: 'number' }, read: (s) => s.throughput.peak_total_tps },
   { name: 'total_tps_mean', type: { kind: 'number' }, read: (s) => s.throughput.mean_total_tps },
+  { name: 'total_tps_sum_peak', type: { kind: 'number' }, read: (s) => s.throughput.total_tps_sum_of_requests.peak },
+  { name: 'total_tps_sum_mean', type: { kind: 'number' }, read: (s) => s.throughput.total_tps_sum_of_requests.mean },
   { name: 'output_tokens_per_s', type: { kind: 'number' }, read: (s) => s.throughput.output_tokens_per_s },
   { name: 'requests_per_s', type: { kind: 'number' }, read: (s) => s.throughput.requests_per_s },
   ...COUNTS.map((c): MetricDef => ({ name: `requests_${c}`, type: { kind: 'number' }, read: (s) => s.requests[c] })),
