@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { HttpRequest } from '../protocols/types.js';
+import type { ConnectionPool } from './connections.js';
 
 /** The transport's view of one request's life; every call carries the time it happened. */
 export interface TransportObserver {
@@ -11,7 +12,7 @@ export interface TransportObserver {
 }
 
 export interface Target {
-  dispatcher: Dispatcher;
+  connections: ConnectionPool;
   origin: string;
   /** Path of the endpoint base URL, without a trailing slash (e.g. "/v1"). */
   basePath: string;
@@ -24,6 +25,7 @@ export interface Target {
 export function send(target: Target, req: HttpRequest, now: () => number, obs: TransportObserver): (reason: Error) => void {
   let controller: Dispatcher.DispatchController | null = null;
   let pendingAbort: Error | null = null;
+  const client = target.connections.acquire();
   const handler: Dispatcher.DispatchHandler = {
     onRequestStart(c) {
       controller = c;
@@ -37,12 +39,14 @@ export function send(target: Target, req: HttpRequest, now: () => number, obs: T
     },
     onResponseEnd() {
       obs.onEnd(now());
+      target.connections.release(client, true);
     },
     onResponseError(_c, err) {
       obs.onError(err, now());
+      target.connections.release(client, false);
     },
   };
-  target.dispatcher.dispatch(
+  client.dispatch(
     {
       origin: target.origin,
       path: target.basePath + req.path,
