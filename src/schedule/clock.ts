@@ -1,3 +1,5 @@
+import type { Waker } from './waker.js';
+
 /**
  * The seam between scheduling logic and real time. Times are milliseconds on the run timeline
  * (0 = t0, the schedule origin), read from a monotonic clock shared by all threads and processes.
@@ -21,34 +23,18 @@ export function monoAtWall(wallMs: number, nowWallMs = Date.now(), nowNs = monoN
   return nowNs + BigInt(Math.round((wallMs - nowWallMs) * 1e6));
 }
 
-/** How early a timer is asked to fire before a due time; the rest is polled with setImmediate. */
-const SPIN_MS = 1.5;
-
 /**
- * Real clock anchored at `t0Ns`. setTimeout alone fires up to ~1 ms late (and never early), so the last
- * stretch before a due time is polled on the event loop, which still services sockets between polls.
+ * Real clock anchored at `t0Ns`. Wake-ups come from the worker's `Waker` (a helper thread sleeping with
+ * sub-millisecond precision), so the event loop is never busy-polled for long and never fires late by a
+ * libuv timer's millisecond.
  */
-export function realClock(t0Ns: bigint): Clock {
-  const now = () => Number(process.hrtime.bigint() - t0Ns) / 1e6;
+export function realClock(t0Ns: bigint, waker: Waker): Clock {
+  const t0Ms = Number(t0Ns) / 1e6;
   return {
-    now,
+    now: () => Number(process.hrtime.bigint() - t0Ns) / 1e6,
     wakeAt(ms, fn) {
-      let timer: NodeJS.Timeout | undefined;
-      let immediate: NodeJS.Immediate | undefined;
-      let cancelled = false;
-      const poll = () => {
-        if (cancelled) return;
-        const wait = ms - now();
-        if (wait <= 0) return fn();
-        if (wait > SPIN_MS + 1) timer = setTimeout(poll, wait - SPIN_MS);
-        else immediate = setImmediate(poll);
-      };
-      poll();
-      return () => {
-        cancelled = true;
-        if (timer) clearTimeout(timer);
-        if (immediate) clearImmediate(immediate);
-      };
+      waker.set(t0Ms + ms, fn);
+      return () => waker.cancel();
     },
   };
 }

@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
 import { MeasurementError } from '../bench/measurement-error.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { Distribution } from '../metrics/distribution.js';
@@ -8,8 +7,10 @@ import { protocolFor } from '../protocols/registry.js';
 import { realClock, type Clock } from '../schedule/clock.js';
 import { ClosedLoop, shareOf } from '../schedule/closed-loop.js';
 import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
+import { Waker } from '../schedule/waker.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
+import { ConnectionPool } from '../transport/connections.js';
 import { send, type Target } from '../transport/http.js';
 import type { BatchMessage, ClosedLoopSpec, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
 import { RequestTracker } from './request-tracker.js';
@@ -29,13 +30,14 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   eld.enable();
   const elu0 = performance.eventLoopUtilization();
   // the schedule origin arrives with the start message, once every worker is ready
-  let clock: Clock = realClock(process.hrtime.bigint());
+  const waker = new Waker();
+  let clock: Clock = realClock(process.hrtime.bigint(), waker);
   const inFlightAll = new Int32Array(input.shared);
   const errors = s.measureError ? new MeasurementError() : null;
   const protocol = errors ? errors.wrap(protocolFor(s.api)) : protocolFor(s.api);
-  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
+  const connections = new ConnectionPool(s.origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
   const target: Target = {
-    dispatcher: agent,
+    connections,
     origin: s.origin,
     basePath: s.basePath,
     headersTimeoutMs: s.headersTimeoutMs,
@@ -100,7 +102,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   let wakeDrain = () => {};
   port.on('message', (m: ControlMessage) => {
     if (m.type === 'start') {
-      clock = realClock(BigInt(m.t0Ns));
+      clock = realClock(BigInt(m.t0Ns), waker);
       if (errors) errors.originNs = Number(m.t0Ns);
       if (s.closedLoop) dispatcher = closedLoop = closedLoopFor(s.closedLoop, input, clock, fire, () => finishFiring());
       else dispatcher = new OpenLoopDispatcher(clock, workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers), fire, () => finishFiring());
@@ -123,7 +125,8 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   flush();
   port.postMessage({ type: 'end', worker });
   port.close();
-  await agent.close().catch(() => undefined);
+  await connections.close();
+  await waker.close();
   eld.disable();
   const elu = performance.eventLoopUtilization(elu0);
   return {
