@@ -16,22 +16,14 @@ export interface Figures {
 }
 
 /**
- * A quantile q needs at least 1 / min(q, 1 - q) values before one of them lies beyond it: p99 needs
- * 100, p95 20, p75 and p25 4, the median 2. Fewer, and the figure is an estimate, marked as such.
+ * Figures of a distribution: mean, min and max exact; quantiles from its HDR histogram (never averaged),
+ * marked low-sample by the summary's rule (`minSamples`: p99 needs 100 values, p95 20, p75 4).
  */
-export function minSamples(q: number): number {
-  return Math.ceil(100 / Math.min(q, 100 - q));
-}
-
-/** Figures of a distribution: mean, min and max exact; quantiles from its HDR histogram (never averaged). */
 export function figuresOf(d: Distribution): Figures {
   const st = d.stats();
   const values = { mean: st.mean, min: st.min, max: st.max } as Record<Column, number | null>;
-  const lowSample: Column[] = [];
-  for (const [c, q] of Object.entries(QUANTILE_OF) as [Column, number][]) {
-    values[c] = d.quantile(q);
-    if (st.count < minSamples(q)) lowSample.push(c);
-  }
+  for (const [c, q] of Object.entries(QUANTILE_OF) as [Column, number][]) values[c] = d.quantile(q);
+  const lowSample = (Object.entries(QUANTILE_OF) as [Column, number][]).filter(([, q]) => st.low_sample.includes(`p${q}`)).map(([c]) => c);
   return { count: st.count, values, lowSample };
 }
 

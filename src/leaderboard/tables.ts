@@ -1,6 +1,7 @@
 import { DEFINITIONS } from '../metrics/summary.js';
 import type { SavedRun } from '../results/read-runs.js';
-import { COLUMNS, minSamples, requestFigures, totalTpsFigures, type Figures } from './figures.js';
+import { minSamples } from '../metrics/distribution.js';
+import { COLUMNS, requestFigures, totalTpsFigures, type Figures } from './figures.js';
 import { markdownTable, type Align } from './markdown-table.js';
 import { percent, runLabel, type Group } from './groups.js';
 
@@ -72,7 +73,7 @@ export function metricTable(t: MetricTable, groups: readonly Group[], all: boole
     return withHeading(g, markdownTable(HEADER, NUMERIC, rows));
   });
   const notes = [`> ${t.formula}`];
-  if (anyLow) notes.push(`> ${LOW_MARK} estimated from fewer values than the quantile needs (P99: ${minSamples(99)}, P95: ${minSamples(95)}, P25/P75: ${minSamples(75)}).`);
+  if (anyLow) notes.push(`> ${LOW_MARK} estimated from fewer values than the quantile needs (P99: ${minSamples(99)}, P95: ${minSamples(95)}, P75: ${minSamples(75)}, P25 and median: ${minSamples(50)}).`);
   return [...parts, notes.join('\n>\n')].join('\n\n');
 }
 
