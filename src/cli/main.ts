@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { endpointsCommand, ENDPOINTS_OPTIONS } from './endpoints.js';
 import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
 import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
 import { mergeCommand, MERGE_OPTIONS } from './merge.js';
@@ -20,10 +21,12 @@ const exitWith = (handler: Handler) => async (argv: unknown) => {
 await yargs(hideBin(process.argv))
   .scriptName('auto-testing')
   .usage('$0 [command] [options]\n\nOpen-loop load tests of LLM inference endpoints.')
-  .command(['run', '$0'], 'Fire requests at a fixed arrival rate for a fixed duration, measure every one, report', (y) => y.options(RUN_OPTIONS)
+  .command(['run', '$0'], 'Fire requests at a fixed arrival rate for a fixed duration, measure every one, report', (y) => y.options({ ...RUN_OPTIONS, ...ENDPOINTS_OPTIONS })
     .example('$0 --rate 10 --duration 120s --endpoint http://127.0.0.1:8000/v1 --model my-model', 'The seed workload against a vLLM / llama.cpp / SGLang server')
     .example('$0 --rate 10 --duration 20s', 'No endpoint: the built-in simulated endpoint')
-    .example('OPENAI_API_KEY=... $0 --endpoint https://api.example.com/v1 --model m --max-in-flight 64', 'A hosted API, key from the environment'), exitWith(runCommand))
+    .example('OPENAI_API_KEY=... $0 --endpoint https://api.example.com/v1 --model m --max-in-flight 64', 'A hosted API, key from the environment')
+    .example('$0 --endpoints leaderboard_data/endpoints.yaml --only vllm,sglang --duration 60s', 'The same workload against each endpoint of a file, in turn'),
+  exitWith((argv) => (argv.endpoints === undefined ? runCommand(argv) : endpointsCommand(argv))))
   .command('capacity', 'Find the highest arrival rate that still meets the SLOs: geometric steps, then bisection', (y) => y.options(CAPACITY_OPTIONS)
     .example("$0 capacity --from 2 --step-duration 60s --slo 'ttft_p99<=2s,tpot_p50<=50ms,error_rate<=1%' --endpoint http://127.0.0.1:8000/v1 --model m", 'Steps 2, 4, 8, ... req/s until one fails, then bisect to 10%'), exitWith(capacityCommand))
   .command('sim', 'Serve the simulated OpenAI-compatible endpoint on its own (for this tool and others)', (y) => y.options({

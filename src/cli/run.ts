@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import type { RunConfig } from '../config/run-config.js';
-import { runLoad } from '../engine/run-load.js';
+import { runLoad, type RunIo, type RunResult } from '../engine/run-load.js';
 import type { RunSummary } from '../metrics/summary.js';
 import { checkWritable } from '../results/run-folder.js';
 import { renderObjectives } from '../report/objectives.js';
@@ -32,13 +32,18 @@ export async function runCommand(argv: ArgumentsCamelCase<Record<string, unknown
   const cfg = resolved.config;
   const unwritable = checkWritable(cfg.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${cfg.resultsDir}' (${unwritable}); choose a writable folder`]);
+  return exitCode((await runAndReport(cfg, Boolean(argv.json))).summary);
+}
+
+/** One run with live progress, then its report on stdout (table or summary.json) and its folder on stderr. */
+export async function runAndReport(cfg: RunConfig, json: boolean, hooks: Pick<RunIo, 'records' | 'stop'> = {}): Promise<RunResult> {
   const printer = progressPrinter(resolveProgressMode(cfg.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`auto-testing: ${describeLoad(cfg)}, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}${cfg.workloadFile ? `, workload ${cfg.workloadFile}` : ''}`);
-  const { summary, folder } = await runLoad(cfg, { log, progress: printer.update });
+  const result = await runLoad(cfg, { log, progress: printer.update, ...hooks });
   printer.end();
-  if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else process.stdout.write(`${renderSummary(summary)}\n${renderObjectives(summary)}\n`);
-  log(`results: ${folder}`);
-  return exitCode(summary);
+  if (json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+  else process.stdout.write(`${renderSummary(result.summary)}\n${renderObjectives(result.summary)}\n`);
+  log(`results: ${result.folder}`);
+  return result;
 }

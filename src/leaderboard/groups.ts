@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { RunSummary } from '../metrics/summary.js';
 import { workloadKey, type SavedRun } from '../results/read-runs.js';
 
@@ -24,6 +25,7 @@ export function groupRuns(runs: readonly SavedRun[]): Group[] {
 export function workloadLabel(s: RunSummary): string {
   const w = s.workload ?? {};
   if (typeof w.name === 'string') return w.name;
+  if (typeof w.file === 'string') return basename(w.file);
   return `${w.rate ?? s.run.rate} req/s for ${w.duration_s ?? s.run.duration_s} s (${w.arrival ?? s.run.arrival})`;
 }
 

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { workloadKey, type SavedRun } from '../results/read-runs.js';
+import { sharedWorkload, workloadKey, type SavedRun } from '../results/read-runs.js';
 import { groupRuns, workloadLabel } from './groups.js';
 import { METRIC_TABLES, metricTable, successTable } from './tables.js';
 import { fillTemplate, type Filled } from './template.js';
@@ -30,10 +30,13 @@ export function renderLeaderboard(template: string, runs: readonly SavedRun[], o
   return fillTemplate(template, placeholderValues(runs, o));
 }
 
-/** The workload(s) behind the runs, as YAML; several are each headed by a comment naming them. */
+/**
+ * The workload(s) behind the runs, as YAML, without the per-endpoint keys (api, sampling_params); several
+ * are each headed by a comment naming them.
+ */
 function runConfig(runs: readonly SavedRun[]): string {
   const byKey = new Map(runs.map((r) => [workloadKey(r.summary), r.summary]));
-  const entries = [...byKey.values()].map((s) => ({ label: workloadLabel(s), yaml: stringify(s.workload ?? {}).trimEnd() }));
+  const entries = [...byKey.values()].map((s) => ({ label: workloadLabel(s), yaml: stringify(sharedWorkload(s)).trimEnd() }));
   if (entries.length === 1) return entries[0].yaml;
   return entries.sort((a, b) => a.label.localeCompare(b.label)).map((e) => `# ${e.label}\n${e.yaml}`).join('\n\n');
 }

@@ -41,10 +41,18 @@ export function readRun(root: string, folder: string): SavedRun {
   };
 }
 
+/** Workload keys an endpoints file sets per endpoint: they describe the endpoint, not the load. */
+const PER_ENDPOINT_KEYS = ['api', 'sampling_params'];
+
+/** The workload a run was given, less what the endpoint itself decided (its API, its extra body params). */
+export function sharedWorkload(s: RunSummary): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(s.workload ?? {}).filter(([k]) => !PER_ENDPOINT_KEYS.includes(k)));
+}
+
 /** What makes two runs comparable: the same endpoint under the same workload. */
 export function workloadKey(s: RunSummary): string {
   const name = s.workload?.name;
-  return typeof name === 'string' ? name : JSON.stringify(s.workload ?? {});
+  return typeof name === 'string' ? name : JSON.stringify(sharedWorkload(s));
 }
 
 /** The latest run (by start time, then id) of each endpoint + workload pair. */

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const children: ChildProcess[] = [];
+
+/** `auto-testing sim` on a free loopback port; resolves with its base URL once it listens. */
+function startSim(args: string[]): Promise<string> {
+  const p = spawn(process.execPath, [CLI, 'sim', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(p);
+  let err = '';
+  return new Promise((resolve, reject) => {
+    p.stderr!.on('data', (d) => {
+      err += d;
+      const url = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(err)?.[0];
+      if (url) resolve(url);
+    });
+    p.once('exit', (code) => reject(new Error(`sim exited ${code}: ${err}`)));
+  });
+}
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SOURCE_DATE_EPOCH: '1795000000' } });
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (d) => (stdout += d));
+  p.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => p.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+function tableRows(md: string, title: string): string[] {
+  const section = md.split(`## ${title}\n`)[1].split('\n## ')[0];
+  return section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Framework')).map((l) => l.split('|')[1].trim());
+}
+
+afterAll(() => {
+  for (const c of children) c.kill('SIGTERM');
+});
+
+describe('--endpoints then leaderboard: two simulated endpoints of different speeds and a dead one', () => {
+  it('runs each endpoint into its own folder, goes on past the dead one, and ranks the faster first in every table', async () => {
+    // "alpha" sorts first by name, so only its speed can put "zeta" ahead of it. alpha: one slot, so its
+    // throughput is capped (~33 tokens/s) below the offered 60 tokens/s; zeta: ten times faster.
+    const [fast, slow, deadPort] = await Promise.all([
+      startSim(['--prefill-ms', '10', '--decode-ms', '2']),
+      startSim(['--prefill-ms', '100', '--decode-ms', '20', '--slots', '1']),
+      closedPort(),
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'at-endpoints-e2e-'));
+    const file = join(dir, 'endpoints.yaml');
+    writeFileSync(file, [
+      `- { name: alpha-slow, url: '${slow}', api: openai-chat, model: auto-testing-sim }`,
+      `- { name: dead, url: 'http://127.0.0.1:${deadPort}/v1', model: auto-testing-sim }`,
+      `- { name: zeta-fast, url: '${fast}', model: auto-testing-sim, headers: { x-run: e2e } }`,
+    ].join('\n'));
+    const results = join(dir, 'results');
+    const r = await run(['--endpoints', file, '--rate', '6', '--duration', '1.5s', '--max-tokens', '10', '--workers', '1', '--results-dir', results, '--progress', 'none']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('endpoints: 2 ok, 1 failed');
+    expect(r.stdout).toMatch(/failed +dead: .*0\/9 completed, error rate 100\.0% \(connect 9\)/);
+    for (const name of ['alpha-slow', 'dead', 'zeta-fast']) expect(readdirSync(join(results, name, 'cli'))).toHaveLength(1);
+
+    const only = await run(['--endpoints', file, '--only', 'zeta-fast,nope', '--results-dir', results]);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toContain("--only: no endpoint named 'nope'; names in the file: alpha-slow, dead, zeta-fast");
+
+    const out = join(dir, 'board', 'README.md');
+    const template = join(ROOT, 'test', 'fixtures', 'leaderboard', 'all-placeholders.md');
+    const lb = await run(['leaderboard', '--results', results, '--template', template, '--out', out]);
+    expect(lb.code).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    for (const title of ['TTFT (s)', 'TPOT (ms)', 'Total TPS (tokens/s)', 'Output TPS (tokens/s)']) {
+      expect(tableRows(md, title), title).toEqual(['zeta-fast', 'alpha-slow', 'dead (failed, 100.0% errors)']);
+    }
+    expect(tableRows(md, 'Success rate').at(-1)).toBe('dead (failed, 100.0% errors)');
+    for (const png of ['TTFT.png', 'TPOT.png', 'Total_TPS.png']) expect(existsSync(join(dir, 'board', png))).toBe(true);
+  });
+});
