@@ -153,6 +153,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     slo: objectives(argv.slo, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),
   };
+  if (config.shard && config.closedLoop) problems.push('--shard: a closed loop (--concurrency) has no schedule to split; shard an open-loop run (--rate or --ramp), or run each machine with its own share of --concurrency');
   return problems.length ? { problems } : { config };
 }
 

@@ -55,7 +55,7 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     single = mkdtempSync(join(tmpdir(), 'at-single-'));
     const target = ['--endpoint', url, '--model', 'auto-testing-sim', ...WORKLOAD, '--progress', 'none'];
     // the pods: same arguments, same start instant, the index from the environment, one results volume
-    const startAt = String(Date.now() + 4000);
+    const startAt = String(Date.now() + 3000);
     const runs = await Promise.all([
       ...Array.from({ length: SHARDS }, (_, i) => cli([...target, '--shards', String(SHARDS), '--start-at', startAt, '--workers', '2', '--results-dir', shared], { JOB_COMPLETION_INDEX: String(i) })),
       cli([...target, '--workers', '1', '--results-dir', single]),
@@ -141,9 +141,12 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     expect(partial.stderr).toContain('INCOMPLETE: shard(s) 2 of 3 missing');
   });
 
-  it('a bad shard is one line and exit 2, before anything is sent', async () => {
+  it('a bad shard is one line and exit 2, before anything is sent; a closed loop cannot be sharded', async () => {
     const r = await cli(['--shard', '3/3', '--duration', '1s']);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: '3\/3' is not a shard I\/N/);
+    const closed = await cli(['--shard', '0/2', '--concurrency', '2', '--max-requests', '4']);
+    expect(closed.code).toBe(2);
+    expect(closed.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: a closed loop/);
   });
 });
