@@ -92,8 +92,9 @@ describe('--arrival burst (workloads/auto-testing-seed.yaml) on the wire', () =>
     expect(sched).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000]);
     const lags = r.rows.map((row) => Number(row.sent_ms) - Number(row.scheduled_ms));
     // the pacer is exact (unit test); on the wire each request leaves after the ones before it in its
-    // burst: under a millisecond on an idle machine, bounded generously here for a shared one
-    expect(lags.every((l) => l >= 0 && l < 100)).toBe(true);
-    expect(median(lags)).toBeLessThan(20);
+    // burst: about a millisecond apart on an idle machine. Bounded here only so that every burst stays
+    // apart from the next (the machine running the suite is shared and busy)
+    expect(lags.every((l) => l >= 0 && l < 500)).toBe(true);
+    expect(median(lags)).toBeLessThan(100);
   });
 });
