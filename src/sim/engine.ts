@@ -21,12 +21,14 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
  * A serving engine in miniature: `slots` sequences decode concurrently, the rest wait FIFO.
  * TTFT = queue wait + prefill (base + per input token); then one token per decode interval, the
  * interval growing by `decodeGrowth` per extra busy slot (batching slows each sequence down).
- * One timer drives every stream: each tick emits all tokens that are due, in due order.
+ * One timer drives every stream: each tick emits all tokens that are due, in due order, taken from a
+ * min-heap of due times, so a tick costs O(due tokens x log streams) however many streams are open.
  */
 export class SimEngine {
   readonly #o: SimOptions;
   readonly #queue: Active[] = [];
-  #active: Active[] = [];
+  readonly #due = new DueHeap();
+  #busy = 0;
   #timer: NodeJS.Timeout | null = null;
   #timerAt = Infinity;
 
@@ -35,7 +37,7 @@ export class SimEngine {
   }
 
   get busy(): number {
-    return this.#active.length;
+    return this.#busy;
   }
 
   get queued(): number {
@@ -48,41 +50,41 @@ export class SimEngine {
     this.#queue.push(a);
     this.#admit();
     return () => {
+      if (a.cancelled) return;
       a.cancelled = true;
       const q = this.#queue.indexOf(a);
-      if (q !== -1) this.#queue.splice(q, 1);
-      const i = this.#active.indexOf(a);
-      if (i !== -1) {
-        this.#active.splice(i, 1);
-        this.#admit();
-      }
+      if (q !== -1) return void this.#queue.splice(q, 1);
+      // still in the heap: skipped when it comes due; its slot is free now
+      this.#busy--;
+      this.#admit();
     };
   }
 
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    this.#active = [];
+    this.#due.clear();
+    this.#busy = 0;
     this.#queue.length = 0;
   }
 
   #interval(): number {
-    return this.#o.decodeMs * (1 + this.#o.decodeGrowth * Math.max(0, this.#active.length - 1));
+    return this.#o.decodeMs * (1 + this.#o.decodeGrowth * Math.max(0, this.#busy - 1));
   }
 
   #admit(): void {
     const t = now();
-    while (this.#active.length < this.#o.slots && this.#queue.length > 0) {
+    while (this.#busy < this.#o.slots && this.#queue.length > 0) {
       const a = this.#queue.shift()!;
       a.dueMs = t + this.#o.prefillMs + this.#o.prefillPerTokenMs * a.job.inputTokens;
-      this.#active.push(a);
+      this.#busy++;
+      this.#due.push(a);
     }
     this.#arm();
   }
 
   #arm(): void {
-    let earliest = Infinity;
-    for (const a of this.#active) if (a.dueMs < earliest) earliest = a.dueMs;
+    const earliest = this.#due.peek()?.dueMs ?? Infinity;
     if (earliest === Infinity || earliest >= this.#timerAt) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = earliest;
@@ -93,25 +95,71 @@ export class SimEngine {
     this.#timer = null;
     this.#timerAt = Infinity;
     const t = now();
-    const due = this.#active.filter((a) => a.dueMs <= t).sort((x, y) => x.dueMs - y.dueMs);
-    let freed = false;
-    for (const a of due) {
-      if (a.cancelled) {
-        freed = true;
-        continue;
+    const heap = this.#due;
+    const next: Active[] = [];
+    for (let a = heap.pop(); a; a = heap.pop()) {
+      if (a.dueMs > t) {
+        heap.push(a);
+        break;
       }
+      if (a.cancelled) continue;
       const j = a.next++;
       const last = a.next >= a.job.outputTokens;
-      a.job.onToken(j, last);
       if (last) {
         a.cancelled = true;
-        freed = true;
+        this.#busy--;
       } else {
         a.dueMs += this.#interval();
+        next.push(a);
       }
+      a.job.onToken(j, last);
     }
-    if (freed) this.#active = this.#active.filter((a) => !a.cancelled);
+    // one token per stream per tick: a late stream stays late rather than bursting to catch up
+    for (const a of next) heap.push(a);
     this.#admit();
-    this.#arm();
   };
+}
+
+/** Binary min-heap of streams by next due time. */
+class DueHeap {
+  #h: Active[] = [];
+
+  peek(): Active | undefined {
+    return this.#h[0];
+  }
+
+  clear(): void {
+    this.#h = [];
+  }
+
+  push(a: Active): void {
+    const h = this.#h;
+    let i = h.push(a) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p].dueMs <= a.dueMs) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = a;
+  }
+
+  pop(): Active | undefined {
+    const h = this.#h;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && h[r].dueMs < h[l].dueMs ? r : l;
+      if (h[c].dueMs >= last.dueMs) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = last;
+    return top;
+  }
 }
