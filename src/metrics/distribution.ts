@@ -46,7 +46,7 @@ export interface EncodedDistribution {
 const HIGHEST = 2 ** 42; // ~50 days in microseconds; far above any latency or token count we store
 
 function newHistogram(): hdr.Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST, numberOfSignificantValueDigits: 3, useWebAssembly: false, bitBucketSize: 'packed' });
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST, numberOfSignificantValueDigits: 3, useWebAssembly: false, bitBucketSize: 32 });
 }
 
 export class Distribution {
