@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hotPathCpuUs } from '../src/bench/hot-path.js';
 import { stepSearch, type Probe, type SearchPlan } from '../src/bench/search.js';
 import { Distribution, type EncodedDistribution } from '../src/metrics/distribution.js';
 
@@ -30,16 +31,19 @@ interface Mode {
   truthAt: number[];
   /** Probes allowed in the `--workers 1` searches (the default gets the plan's own). */
   singleWorkerProbes: number;
+  /** No new search probe starts after this many seconds of the bench (the fixed runs still do). */
+  budgetS: number;
+  drainS: number;
 }
 
 const MODES: Record<Mode['name'], Mode> = {
   quick: {
-    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 1.5, truthAt: [100, 1000], singleWorkerProbes: 1,
+    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3,
     arrival: { start: 2000, factor: 1.5, maxProbes: 2, step: 250, min: 250, max: 20000 },
     streams: { start: 1000, factor: 2, maxProbes: 2, step: 250, min: 250, max: 8000 },
   },
   full: {
-    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4,
+    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 480, drainS: 10,
     arrival: { start: 1000, factor: 2, maxProbes: 6, step: 100, min: 100, max: 20000 },
     streams: { start: 500, factor: 2, maxProbes: 6, step: 100, min: 100, max: 8000 },
   },
@@ -52,14 +56,17 @@ interface RunSpec {
   prefillMs: number;
   decodeMs: number;
   workers: number;
+  drainS: number;
 }
 
 interface RunOut {
   summary: any;
-  inFlightMax: number;
+  /** timeseries.csv rows by column name. */
+  seconds: Record<string, number>[];
 }
 
 const children = new Set<ChildProcess>();
+const benchStart = Date.now();
 let scratch = '';
 let runs = 0;
 
@@ -67,7 +74,7 @@ function runCli(spec: RunSpec): Promise<RunOut> {
   const id = `run-${++runs}`;
   const args = [
     CLI, '--rate', String(spec.rate), '--duration', `${spec.durationS}s`, '--max-tokens', String(spec.maxTokens),
-    '--workers', String(spec.workers), '--measure-error', '--drain-timeout', '10s', '--request-timeout', '30s',
+    '--workers', String(spec.workers), '--measure-error', '--drain-timeout', `${spec.drainS}s`, '--request-timeout', '30s',
     '--sim-slots', '1000000', '--sim-prefill-ms', String(spec.prefillMs), '--sim-prefill-per-token-ms', '0',
     '--sim-decode-ms', String(spec.decodeMs), '--results-dir', scratch, '--run-id', id, '--progress', 'none',
   ];
@@ -77,13 +84,13 @@ function runCli(spec: RunSpec): Promise<RunOut> {
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
-    const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + 40) * 1000);
+    const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + spec.drainS + 30) * 1000);
     child.on('exit', (code) => {
       clearTimeout(guard);
       children.delete(child);
       try {
         const folder = join(scratch, id);
-        resolve({ summary: JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')), inFlightMax: inFlightMax(join(folder, 'timeseries.csv')) });
+        resolve({ summary: JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')), seconds: readSeconds(join(folder, 'timeseries.csv')) });
       } catch {
         reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
       } finally {
@@ -93,10 +100,19 @@ function runCli(spec: RunSpec): Promise<RunOut> {
   });
 }
 
-function inFlightMax(csv: string): number {
-  const rows = readFileSync(csv, 'utf8').trim().split('\n');
-  const col = rows[0].split(',').indexOf('in_flight');
-  return Math.max(0, ...rows.slice(1).map((r) => Number(r.split(',')[col])));
+function readSeconds(csv: string): Record<string, number>[] {
+  const [head, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], Number(v)])));
+}
+
+/** Client CPU us per unit of `per` over the whole seconds in [fromS, toS): the steady state, without
+ *  start-up (lazy module loading, JIT, first connections). The whole run when that window is empty. */
+function steadyCpuUs(seconds: Record<string, number>[], per: string, fromS: number, toS: number): number {
+  const window = seconds.filter((r) => r.second >= fromS && r.second + 1 <= toS);
+  const rows = window.length ? window : seconds;
+  const sum = (k: string) => rows.reduce((a, r) => a + (r[k] ?? 0), 0);
+  return (sum('client_cpu_ms') * 1000) / Math.max(1, sum(per));
 }
 
 /** Every token's stamp error (first tokens and later ones together). */
@@ -108,7 +124,6 @@ function tokenError(s: any): Distribution | null {
   return d;
 }
 
-const cpuS = (s: any) => s.client.cpu.user_s + s.client.cpu.system_s;
 const clean = (s: any) => s.status === 'completed' && s.requests.failed === 0 && s.requests.incomplete === 0 && s.requests.dropped === 0;
 const r3 = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 1000);
 const errStats = (st: any) => ({ p50: r3(st?.p50), p99: r3(st?.p99), max: r3(st?.max) });
@@ -120,9 +135,9 @@ interface ArrivalData {
 }
 
 async function arrivalProbe(mode: Mode, workers: number, rate: number): Promise<{ pass: boolean; data: ArrivalData }> {
-  const { summary: s } = await runCli({ rate, durationS: mode.arrivalS, maxTokens: 8, prefillMs: 20, decodeMs: 10, workers });
+  const { summary: s, seconds } = await runCli({ rate, durationS: mode.arrivalS, maxTokens: 8, prefillMs: 20, decodeMs: 10, workers, drainS: mode.drainS });
   const lag = s.client.send_lag_ms.p99;
-  const data = { send_lag_p99_ms: r3(lag), cpu_us_per_request: (cpuS(s) * 1e6) / Math.max(1, s.requests.sent), requests: s.requests.sent };
+  const data = { send_lag_p99_ms: r3(lag), cpu_us_per_request: steadyCpuUs(seconds, 'sent', 1, mode.arrivalS), requests: s.requests.sent };
   log(`  arrival ${rate} req/s, ${workers} worker(s): send lag p99 ${data.send_lag_p99_ms} ms, failed ${s.requests.failed}, dropped ${s.requests.dropped}`);
   return { pass: clean(s) && lag !== null && lag <= LIMIT_MS, data };
 }
@@ -140,12 +155,14 @@ interface StreamData {
 
 async function streamRun(mode: Mode, workers: number, streams: number): Promise<{ pass: boolean; data: StreamData }> {
   const lifeS = (mode.streamTokens * DECODE_MS) / 1000;
-  const { summary: s, inFlightMax: inFlight } = await runCli({ rate: streams / lifeS, durationS: mode.streamS + lifeS, maxTokens: mode.streamTokens, prefillMs: 20, decodeMs: DECODE_MS, workers });
+  const durationS = mode.streamS + lifeS;
+  const { summary: s, seconds } = await runCli({ rate: streams / lifeS, durationS, maxTokens: mode.streamTokens, prefillMs: 20, decodeMs: DECODE_MS, workers, drainS: mode.drainS });
+  const inFlight = Math.max(0, ...seconds.map((r) => r.in_flight));
   const err = tokenError(s)?.stats() ?? null;
   const events = s.tokens.output_total;
   const data: StreamData = {
     streams, in_flight_max: inFlight, token_error_p99_ms: r3(err?.p99), ttft_error_ms: errStats(s.client.measurement_error?.ttft_ms),
-    itl_error_ms: errStats(s.client.measurement_error?.itl_ms), token_events: events, cpu_us_per_token: (cpuS(s) * 1e6) / Math.max(1, events),
+    itl_error_ms: errStats(s.client.measurement_error?.itl_ms), token_events: events, cpu_us_per_token: steadyCpuUs(seconds, 'total_tps', Math.ceil(lifeS + 0.1), durationS),
     rss_mb: s.client.memory_mb.rss_max,
   };
   log(`  streams ${streams} (in flight max ${inFlight}), ${workers} worker(s): token error p99 ${data.token_error_p99_ms} ms, ${data.cpu_us_per_token.toFixed(2)} us CPU/token`);
@@ -166,10 +183,11 @@ function kbPerStream(runs: StreamData[]): number | null {
 async function measure(mode: Mode, workers: number, reference?: Figures): Promise<Figures> {
   log(`workers ${workers}: arrival capacity (8-token requests, ${mode.arrivalS} s each)`);
   const probes = reference ? mode.singleWorkerProbes : undefined;
-  const arrivalPlan = { ...mode.arrival, maxProbes: probes ?? mode.arrival.maxProbes, start: reference?.arrival_capacity_rps ?? mode.arrival.start };
+  const stop = () => Date.now() - benchStart > mode.budgetS * 1000;
+  const arrivalPlan = { ...mode.arrival, stop, maxProbes: probes ?? mode.arrival.maxProbes, start: reference?.arrival_capacity_rps ?? mode.arrival.start };
   const arrival = await stepSearch(arrivalPlan, (r) => arrivalProbe(mode, workers, r));
   log(`workers ${workers}: stream capacity (${1000 / DECODE_MS} tok/s per stream, p99 error <= ${LIMIT_MS} ms)`);
-  const streamPlan = { ...mode.streams, maxProbes: probes ?? mode.streams.maxProbes, start: reference?.stream_capacity ?? mode.streams.start };
+  const streamPlan = { ...mode.streams, stop, maxProbes: probes ?? mode.streams.maxProbes, start: reference?.stream_capacity ?? mode.streams.start };
   const streams = await stepSearch(streamPlan, (n) => streamRun(mode, workers, n));
   const truth: StreamData[] = [];
   for (const n of reference ? [] : mode.truthAt) {
@@ -250,7 +268,6 @@ async function main(): Promise<void> {
   const outIdx = argv.indexOf('--out');
   const out = outIdx !== -1 ? argv[outIdx + 1] : join('bench', 'latest.json');
   const defaultWorkers = availableParallelism();
-  const started = Date.now();
   const load0 = loadavg()[0];
   scratch = mkdtempSync(join(tmpdir(), 'auto-testing-bench-'));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopChildren(), rmSync(scratch, { recursive: true, force: true }), process.exit(130)));
@@ -261,15 +278,16 @@ async function main(): Promise<void> {
     const { probes: _p, ...headline } = main;
     const report = {
       ...headline,
+      hot_path_cpu_us_per_token: r3(hotPathCpuUs(20_000, 100)),
       mode: mode.name,
       machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model ?? null, node: process.version, platform: process.platform, load_avg_1m: { start: r3(load0), end: r3(loadavg()[0]) } },
       by_workers: Object.fromEntries(results.map((r) => [String(r.workers), r])),
       generated_at: new Date().toISOString(),
-      bench_seconds: Math.round((Date.now() - started) / 1000),
+      bench_seconds: Math.round((Date.now() - benchStart) / 1000),
     };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${table(results)}\n\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
+    process.stdout.write(`${table(results)}\n\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
   } finally {
     stopChildren();
     rmSync(scratch, { recursive: true, force: true });

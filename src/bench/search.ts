@@ -9,6 +9,8 @@ export interface SearchPlan {
   step: number;
   min: number;
   max: number;
+  /** Checked before each probe after the first: true ends the search (a time budget). */
+  stop?: () => boolean;
 }
 
 export interface Probe<T> {
@@ -28,7 +30,7 @@ export async function stepSearch<T>(plan: SearchPlan, probe: (load: number) => P
   let lo: Probe<T> | null = null;
   let hi: Probe<T> | null = null;
   let load: number | null = snap(plan.start, plan);
-  while (load !== null && probes.length < plan.maxProbes) {
+  while (load !== null && probes.length < plan.maxProbes && !(probes.length > 0 && plan.stop?.())) {
     const r = { load, ...(await probe(load)) };
     probes.push(r);
     if (r.pass) lo = r;

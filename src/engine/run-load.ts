@@ -4,7 +4,7 @@ import { Aggregator } from '../metrics/aggregator.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
 import type { RunStatus, RunSummary, ShardInfo } from '../metrics/summary.js';
 import { atCsvPrecision, csvNumber, type RequestRecord } from '../metrics/record.js';
-import { monoAtWall } from '../schedule/clock.js';
+import { monoAtWall, monoNs } from '../schedule/clock.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
 import { evaluateSlos } from '../slo/evaluate.js';
 import { requestCriteria } from '../slo/goodput.js';
@@ -112,7 +112,9 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     readyLeadMs = cfg.startAtMs - readyWall;
     io.log(`Start at ${new Date(cfg.startAtMs).toISOString()} (${(readyLeadMs / 1000).toFixed(3)} s from now)${cfg.shard ? `, shard ${cfg.shard.index}/${cfg.shard.count}` : ''}.`);
   }
-  pool.start(monoAtWall(t0Wall, readyWall));
+  const t0Ns = monoAtWall(t0Wall, readyWall);
+  pool.start(t0Ns);
+  const stopCpuSampler = sampleCpu(agg, t0Ns, cpu0);
   const interrupt = (why: string) => {
     status = 'interrupted';
     reason = why;
@@ -126,6 +128,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const ticker = setInterval(() => io.progress(live(progress, agg, t0Wall, cfg.durationMs)), 250);
   const results = await pool.done;
   clearInterval(ticker);
+  stopCpuSampler();
   stopSignals();
   io.stop?.removeEventListener('abort', stopEarly);
   io.progress(live(progress, agg, t0Wall, cfg.durationMs));
@@ -156,6 +159,24 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   folder.writeCsv(FILES.buckets, BUCKET_HEADER, bucketRows(agg, t0Wall));
   folder.close();
   return { summary, folder: folder.path };
+}
+
+const CPU_SAMPLE_MS = 100;
+
+/** Client process CPU per 100 ms bucket of the run timeline, from `cpu0` on; returns the stop (with a last sample). */
+function sampleCpu(agg: Aggregator, t0Ns: bigint, cpu0: NodeJS.CpuUsage): () => void {
+  let last = cpu0.user + cpu0.system;
+  const sample = () => {
+    const c = process.cpuUsage();
+    const total = c.user + c.system;
+    agg.cpuMs.addAt(Math.max(0, Number(monoNs() - t0Ns) / 1e6), (total - last) / 1000);
+    last = total;
+  };
+  const timer = setInterval(sample, CPU_SAMPLE_MS);
+  return () => {
+    clearInterval(timer);
+    sample();
+  };
 }
 
 function workerSettings(cfg: RunConfig, url: string): WorkerSettings {

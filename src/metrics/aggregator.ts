@@ -26,6 +26,8 @@ export class Aggregator {
   readonly sent = new Series();
   readonly finished = new Series();
   readonly completed = new Series();
+  /** Client process CPU (all threads), ms per 100 ms bucket, sampled by the main thread. */
+  readonly cpuMs = new Series();
   readonly sources = { usage: 0, chunks: 0 };
   /** Completed requests that met every per-request criterion (goodput); counts add exactly across shards. */
   good = 0;

@@ -1,29 +1,31 @@
 import type { Aggregator } from '../metrics/aggregator.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 
-export const SECOND_HEADER = ['second', 'sent', 'completed', 'in_flight', 'total_tps'];
+export const SECOND_HEADER = ['second', 'sent', 'completed', 'in_flight', 'total_tps', 'client_cpu_ms'];
 export const BUCKET_HEADER = ['bucket', 't_ms', 'wall_ms', 'sent', 'finished', 'completed', 'output_tokens'];
 
 function lastBucket(agg: Aggregator): number {
   return Math.max(agg.sent.length, agg.finished.length, agg.tokens.length, agg.completed.length);
 }
 
-/** Per whole second of the run: arrivals sent, requests completed, in flight at the second's end, tokens/s. */
+/** Per whole second of the run: arrivals sent, requests completed, in flight at the second's end, tokens/s,
+ *  client CPU ms (steady-state cost without start-up, as the benchmark reads it). */
 export function secondRows(agg: Aggregator): number[][] {
   const per = 1000 / BUCKET_MS;
   const seconds = Math.ceil(lastBucket(agg) / per);
   const rows: number[][] = [];
   let inFlight = 0;
   for (let s = 0; s < seconds; s++) {
-    let sent = 0, completed = 0, finished = 0, tokens = 0;
+    let sent = 0, completed = 0, finished = 0, tokens = 0, cpu = 0;
     for (let b = s * per; b < (s + 1) * per; b++) {
       sent += agg.sent.at(b);
       completed += agg.completed.at(b);
       finished += agg.finished.at(b);
       tokens += agg.tokens.at(b);
+      cpu += agg.cpuMs.at(b);
     }
     inFlight += sent - finished;
-    rows.push([s, sent, completed, inFlight, round(tokens)]);
+    rows.push([s, sent, completed, inFlight, round(tokens), round(cpu)]);
   }
   return rows;
 }

@@ -71,6 +71,13 @@ describe('stepped search', () => {
     expect(r.best?.load).toBe(2000);
   });
 
+  it('ends early when the budget says stop, keeping the best so far', async () => {
+    let probes = 0;
+    const r = await stepSearch({ ...PLAN, stop: () => probes >= 2 }, async (load) => (probes++, { pass: load <= 2700, data: load }));
+    expect(r.probes.map((p) => p.load)).toEqual([1000, 2000]);
+    expect(r.best?.load).toBe(2000);
+  });
+
   it('is done when the bracket is one step wide', () => {
     expect(nextLoad(PLAN, 1000, 1100)).toBeNull();
     expect(nextLoad(PLAN, 1000, 1200)).toBe(1100);
