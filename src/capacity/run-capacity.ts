@@ -44,6 +44,7 @@ export interface CapacityReport {
 }
 
 export const CAPACITY_FILE = 'capacity.json';
+export const CHART_FILE = 'capacity.png';
 
 export async function runCapacity(cfg: CapacityConfig, io: CapacityIo): Promise<CapacityReport> {
   mkdirSync(cfg.folder, { recursive: true });

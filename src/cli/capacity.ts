@@ -1,11 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Options } from 'yargs';
 import type { CapacityReport } from '../capacity/run-capacity.js';
-import { runCapacity } from '../capacity/run-capacity.js';
+import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
 import type { SearchPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
 import { checkWritable } from '../results/run-folder.js';
+import { capacityPng } from '../report/capacity-chart.js';
 import { renderCapacity } from '../report/capacity-table.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { RUN_OPTIONS, resolveRunConfig } from './run-options.js';
@@ -14,10 +16,11 @@ import { usageError } from './usage-error.js';
 const SEARCH = 'Capacity search:';
 
 /**
- * The run flags minus what the search sets for each step (rate, duration) and what has no meaning for a
- * sequence of steps (sharding, a fixed start instant, --json); plus the search's own.
+ * The run flags minus what the search sets for each step (an open-loop rate and duration), the other
+ * arrival modes, and what has no meaning for a sequence of steps (sharding, a fixed start instant, --json).
  */
-const STEP_OPTIONS = Object.fromEntries(Object.entries(RUN_OPTIONS).filter(([k]) => !['rate', 'duration', 'json', 'shard', 'shards', 'start-at'].includes(k)));
+const NOT_FOR_STEPS = ['rate', 'duration', 'ramp', 'start-rate', 'concurrency', 'max-requests', 'timeout', 'json', 'shard', 'shards', 'start-at'];
+const STEP_OPTIONS = Object.fromEntries(Object.entries(RUN_OPTIONS).filter(([k]) => !NOT_FOR_STEPS.includes(k)));
 
 export const CAPACITY_OPTIONS: Record<string, Options> = {
   from: { type: 'number', group: SEARCH, demandOption: true, describe: 'First arrival rate tried (req/s); each next step multiplies it by --factor until one fails' },
@@ -67,9 +70,10 @@ export async function capacityCommand(argv: ArgumentsCamelCase<Record<string, un
   const searchPlan = plan(argv, problems);
   const stepMs = ms(argv, 'step-duration', problems);
   const maxSendLagMs = ms(argv, 'max-send-lag', problems);
-  if (argv.slo === undefined) problems.push("--slo: required: the objectives a rate must meet, e.g. 'ttft_p99<=2s,error_rate<=1%'");
+  // a rate on the command line sets aside a workload file's ramp or closed-loop keys
   const resolved = resolveRunConfig({ ...argv, rate: 1, duration: '1s' });
   if ('problems' in resolved) problems.push(...resolved.problems);
+  else if (!resolved.config.slo.length) problems.push("--slo: required (or an slo key in the --workload file): the objectives a rate must meet, e.g. 'ttft_p99<=2s,error_rate<=1%'");
   if (problems.length || 'problems' in resolved) return usageError(problems);
   const base = resolved.config;
   const unwritable = checkWritable(base.resultsDir);
@@ -85,7 +89,12 @@ export async function capacityCommand(argv: ArgumentsCamelCase<Record<string, un
       log(`  ${r.rate} req/s: ${r.verdict}${r.early_stop ? ` (${r.early_stop.reason})` : ''}${r.failed_slos.length ? `; failed ${r.failed_slos.join(', ')}` : ''}`);
     },
   });
+  if (report.steps.length) {
+    writeFileSync(join(folder, CHART_FILE), await capacityPng(report));
+    report.chart = CHART_FILE;
+    save(folder, report);
+  }
   process.stdout.write(`${renderCapacity(report)}\n`);
-  log(`results: ${folder}`);
+  log(`results: ${folder}${report.chart ? ` (chart: ${report.chart})` : ''}`);
   return capacityExitCode(report);
 }

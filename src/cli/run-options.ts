@@ -25,7 +25,6 @@ export const RUN_OPTIONS: Record<string, Options> = {
   workload: { type: 'string', group: LOAD, describe: 'YAML file of load settings whose keys are the flag names below (see workloads/); flags given on the command line override it' },
   workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count; closed loop: at most --concurrency)' },
   ...workloadYargsOptions(),
-  slo: { type: 'string', group: 'Objectives:', describe: "Service-level objectives checked at the end (exit code 3 if one fails), e.g. 'ttft_p99<=2s,tpot_p50<=40ms,error_rate<=1%,total_tps_peak>=500'; per-request ones (ttft/ttfo/tpot/itl/e2e) also define goodput" },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
   progress: { type: 'string', group: OUT, default: 'auto', choices: ['auto', 'tty', 'plain', 'none'], describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
@@ -95,9 +94,9 @@ function endpointUrl(v: unknown, problems: string[]): string | null {
   }
 }
 
-function objectives(v: unknown, problems: string[]): Slo[] {
-  if (v === undefined) return [];
-  const r = parseSlos(String(v));
+function objectives(w: ResolvedWorkload, problems: string[]): Slo[] {
+  if (w.values.slo === undefined) return [];
+  const r = parseSlos(String(w.values.slo), w.label('slo'));
   if ('problems' in r) problems.push(...r.problems);
   return 'slos' in r ? r.slos : [];
 }
@@ -150,7 +149,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     measureError,
     workloadFile: wl.file,
     sim,
-    slo: objectives(argv.slo, problems),
+    slo: objectives(wl, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),
   };
   if (config.shard && config.closedLoop) problems.push('--shard: a closed loop (--concurrency) has no schedule to split; shard an open-loop run (--rate or --ramp), or run each machine with its own share of --concurrency');

@@ -3,9 +3,10 @@ import { ARRIVALS } from '../schedule/pacers.js';
 
 /**
  * How a workload value is written: `duration` accepts '120s' / '2m' / plain seconds; `object` is a YAML
- * mapping in a file and a JSON object on the command line.
+ * mapping in a file and a JSON object on the command line; `list` is a YAML list of strings in a file
+ * and comma-separated on the command line.
  */
-export type KeyType = 'number' | 'string' | 'boolean' | 'duration' | 'object';
+export type KeyType = 'number' | 'string' | 'boolean' | 'duration' | 'object' | 'list';
 
 export interface WorkloadKey {
   type: KeyType;
@@ -40,6 +41,7 @@ export const WORKLOAD_KEYS = {
   stream: { type: 'boolean', default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
   prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
   'request-timeout': { type: 'duration', default: '600s', describe: 'Per-request limit on waiting for headers and between body chunks' },
+  slo: { type: 'list', describe: "Service-level objectives checked at the end (exit code 3 if one fails), e.g. 'ttft_p99<=2s,tpot_p50<=40ms,error_rate<=1%,total_tps_peak>=500'; per-request ones (ttft/ttfo/tpot/itl/e2e) also define goodput" },
 } as const satisfies Record<string, WorkloadKey>;
 
 export type WorkloadKeyName = keyof typeof WORKLOAD_KEYS;

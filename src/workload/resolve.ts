@@ -61,6 +61,8 @@ function typed(v: unknown, spec: WorkloadKey): unknown {
       return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? String(v) : undefined;
     case 'object':
       return jsonObject(v);
+    case 'list':
+      return typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(',') : undefined;
   }
 }
 
@@ -82,6 +84,7 @@ const TYPE_WORDS: Record<KeyType, string> = {
   string: 'a string',
   duration: 'a duration such as 120s, 2m, 500ms or plain seconds',
   object: 'a JSON object (a YAML mapping in a file), e.g. \'{"temperature":0.7}\'',
+  list: 'comma-separated text (a YAML list of strings in a file)',
 };
 
 function describeType(spec: WorkloadKey): string {

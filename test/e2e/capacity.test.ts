@@ -33,6 +33,8 @@ describe('auto-testing capacity against the simulator', () => {
     expect(summary30.requests.scheduled).toBeLessThan(60);
     expect(summary30.status_reason).toContain('stopped early');
     expect(readdirSync(join(r.dir, folder)).filter((f) => f.startsWith('step-'))).toHaveLength(c.steps.length);
+    expect(c.chart).toBe('capacity.png');
+    expect(readFileSync(join(r.dir, folder, 'capacity.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('bad search flags are refused before any step: exit 2', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
@@ -37,5 +38,17 @@ describe('--slo end to end', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^auto-testing: --slo: 'ttft_p98<=2s': unknown metric/m);
     expect(readdirSync(r.dir)).toEqual([]);
+  });
+
+  it('an slo list in a --workload file is checked like --slo, and its problems name the file and key', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'at-slo-')), 'w.yaml');
+    writeFileSync(file, 'rate: 5\nduration: 1s\nmax-tokens: 3\nslo: [ttft_p99<=10s, requests_completed>=6]\n');
+    const r = await runCli(['--workload', file]);
+    expect(r.code).toBe(3);
+    expect(summaryOf(r.dir).slo.results.map((x: any) => [x.slo, x.passed])).toEqual([['ttft_p99<=10s', true], ['requests_completed>=6', false]]);
+    writeFileSync(file, 'slo: [ttft_p99<=10]\n');
+    const bad = await runCli(['--workload', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${file}: slo: 'ttft_p99<=10': ttft_p99 is a time`);
   });
 });
