@@ -30,7 +30,8 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
   if (!folders.length) problems.push(`--results: no run folder (with a summary.json) under '${root}'; run a load test first or point --results elsewhere`);
   if (problems.length) return usageError(problems);
 
-  const runs = folders.map((f) => readRun(root, f));
+  // a shard of N > 1 carries a fraction of the load: only the merged run stands for it
+  const runs = folders.map((f) => readRun(root, f)).filter((r) => (r.summary.shard?.count ?? 1) === 1);
   const chosen = argv.all ? runs : latestPerEndpoint(runs);
   const filled = renderLeaderboard(readFileSync(templateFile, 'utf8'), chosen, { all: Boolean(argv.all), now: now() });
   if (filled.unknown.length) return usageError(filled.unknown.map((p) => `--template: unknown placeholder {{${p}}} in '${templateFile}'; known: ${PLACEHOLDER_NAMES.join(', ')}`));

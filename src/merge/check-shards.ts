@@ -42,7 +42,7 @@ function differences(a: ShardFolder, b: ShardFolder): string[] {
   const sb = b.summary;
   const against = `'${b.dir}' differs from '${a.dir}'`;
   if (sa.shard!.count !== sb.shard!.count) out.push(`merge: ${against} in shard count (${sb.shard!.count} vs ${sa.shard!.count}); merge shards of one run`);
-  const keys = differingKeys(sa.workload, sb.workload);
+  const keys = differingKeys(schedule(sa), schedule(sb));
   if (keys.length) out.push(`merge: ${against} in its workload (${keys.join(', ')}); only shards of one workload merge`);
   const ends = differingKeys(endpointIdentity(sa), endpointIdentity(sb));
   if (ends.length) out.push(`merge: ${against} in its endpoint (${ends.join(', ')}); only shards run against one endpoint merge`);
@@ -51,6 +51,12 @@ function differences(a: ShardFolder, b: ShardFolder): string[] {
   }
   if (objectives(sa) !== objectives(sb)) out.push(`merge: ${against} in its --slo objectives; give every shard the same ones`);
   return out;
+}
+
+/** The resolved workload without the path of the file it came from: pods may mount it anywhere. */
+function schedule(s: RunSummary): Record<string, unknown> {
+  const { file: _file, ...rest } = s.workload;
+  return rest;
 }
 
 /** The built-in simulator listens on a different port in each shard: it is still the same endpoint. */

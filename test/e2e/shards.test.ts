@@ -89,6 +89,15 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     expect(mergeRun.stderr).toMatch(/first send late per shard: .* \(spread [\d.]+ ms\)/);
   });
 
+  it('the leaderboard ranks the merged run, never a shard', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'at-board-'));
+    cpSync(shared, join(root, 'shards'), { recursive: true });
+    cpSync(merged, join(root, 'merged'), { recursive: true });
+    const r = await cli(['leaderboard', '--results', root, '--all', '--out', join(root, 'board.md')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('1 run(s)');
+  });
+
   it('merged histograms equal the shards\' histograms added and a histogram built from the merged records', () => {
     const m = summaryIn(merged);
     const shardSummaries = folders(shared).map(summaryIn);
