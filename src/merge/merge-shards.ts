@@ -35,6 +35,8 @@ export function mergeShards(shards: readonly ShardData[], runId: string, extraWa
   const records = globalWorkers(sorted).sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.id - b.id);
   for (const r of records) agg.add(r);
   for (const s of sorted) for (const b of s.buckets) agg.tokens.add(Math.round(b.t_ms / BUCKET_MS), b.output_tokens);
+  // every chunk gap is only in the shards' histograms (requests.csv keeps a per-request sum): add those
+  for (const s of sorted) if (s.summary.histograms.inter_chunk_ms) agg.addInterChunk(s.summary.histograms.inter_chunk_ms);
   const summary = buildSummary(agg, meta(sorted, runId, extraWarnings));
   if (slos.length) summary.slo = evaluateSlos(summary, slos);
   return { summary, records, agg };

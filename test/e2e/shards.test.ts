@@ -115,6 +115,13 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
         for (let q = 5; q <= 100; q += 5) expect(fromMerge.quantile(q)).toBe(other.quantile(q));
       }
     }
+    // inter-chunk gaps exist only as histograms: the merge adds the shards'
+    const gaps = Distribution.decode(shardSummaries[0].histograms.inter_chunk_ms);
+    for (const s of shardSummaries.slice(1)) gaps.add(Distribution.decode(s.histograms.inter_chunk_ms));
+    const mergedGaps = Distribution.decode(m.histograms.inter_chunk_ms);
+    expect(mergedGaps.count).toBeGreaterThan(0);
+    expect(mergedGaps.count).toBe(gaps.count);
+    for (let q = 5; q <= 100; q += 5) expect(mergedGaps.quantile(q)).toBe(gaps.quantile(q));
   });
 
   it('token buckets add on the wall clock; peak Total TPS comes from the merged buckets', () => {
