@@ -1,4 +1,4 @@
-import { STAMP_KEY } from '../sim/openai-format.js';
+import { STAMP_KEY } from '../sim/formats/openai.js';
 
 const KEY = Buffer.from(`"${STAMP_KEY}":`);
 /** Longest decimal nanosecond stamp plus its key: what may be carried over from one chunk to the next. */

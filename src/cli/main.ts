@@ -29,7 +29,7 @@ await yargs(hideBin(process.argv))
   exitWith((argv) => (argv.endpoints === undefined ? runCommand(argv) : endpointsCommand(argv))))
   .command('capacity', 'Find the highest arrival rate that still meets the SLOs: geometric steps, then bisection', (y) => y.options(CAPACITY_OPTIONS)
     .example("$0 capacity --from 2 --step-duration 60s --slo 'ttft_p99<=2s,tpot_p50<=50ms,error_rate<=1%' --endpoint http://127.0.0.1:8000/v1 --model m", 'Steps 2, 4, 8, ... req/s until one fails, then bisect to 10%'), exitWith(capacityCommand))
-  .command('sim', 'Serve the simulated OpenAI-compatible endpoint on its own (for this tool and others)', (y) => y.options({
+  .command('sim', 'Serve the simulated endpoint on its own, speaking every HTTP API --api knows (for this tool and others)', (y) => y.options({
     port: { type: 'number', default: 8000, describe: 'Port to listen on (0 = any free port)' },
     host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback unless you say otherwise)' },
     'ipc-ready': { type: 'boolean', hidden: true, default: false },

@@ -24,7 +24,7 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
     flag: 'tokens-per-chunk', describe: 'Tokens per streamed chunk: K, or A-B for a size drawn per chunk (seeded by --seed); the decode interval stays per token', type: 'string',
     valid: { test: (v) => parseChunkSizes(String(v)) !== null, expect: "K or A-B with 1 <= A <= B, e.g. 4 or '1-4'" },
   },
-  reasoningTokens: { flag: 'reasoning-tokens', describe: 'Reasoning tokens streamed before the answer (openai-chat: reasoning_content deltas), counted in max_tokens', type: 'number', valid: integerAtLeast(0) },
+  reasoningTokens: { flag: 'reasoning-tokens', describe: 'Reasoning tokens streamed before the answer in each API\'s reasoning shape (chat reasoning_content, anthropic thinking, ...), counted in max_tokens', type: 'number', valid: integerAtLeast(0) },
   stopEarly: { flag: 'stop-early', describe: 'Generate only this fraction of max_tokens, then finish with "stop" (1 = never early)', type: 'number', valid: { test: (v) => (v as number) > 0 && (v as number) <= 1, expect: 'a fraction in (0, 1]' } },
   usageSkew: { flag: 'usage-skew', describe: 'Multiply the completion_tokens reported in usage (0.8 under-reports by 20%)', type: 'number', valid: { test: (v) => (v as number) > 0, expect: 'a number > 0' } },
   seed: { flag: 'seed', describe: 'Seed of the simulator\'s random choices (chunk sizes)', type: 'number', valid: integerAtLeast(0) },

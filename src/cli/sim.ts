@@ -17,7 +17,11 @@ export async function simCommand(argv: ArgumentsCamelCase<Record<string, unknown
     process.send({ url: sim.url });
     process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
   } else {
-    process.stderr.write(`auto-testing sim: simulated OpenAI-compatible endpoint at ${sim.url} (POST /chat/completions, /completions)\n`);
+    const origin = new URL(sim.url).origin;
+    process.stderr.write(
+      `auto-testing sim: simulated endpoint at ${sim.url} (POST /chat/completions, /completions, /responses, /messages); ` +
+        `also ${origin}/v1beta/models/{model}:streamGenerateContent, ${origin}/generate_stream, ${origin}/api/chat\n`,
+    );
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

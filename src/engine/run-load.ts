@@ -2,13 +2,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RunConfig } from '../config/run-config.js';
 import { Aggregator } from '../metrics/aggregator.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
-import type { RunStatus, RunSummary, ShardInfo } from '../metrics/summary.js';
+import { NON_STREAMING_NOTE, type RunStatus, type RunSummary, type ShardInfo } from '../metrics/summary.js';
 import { atCsvPrecision, csvNumber, type RequestRecord } from '../metrics/record.js';
 import { monoAtWall, monoNs } from '../schedule/clock.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
 import { evaluateSlos } from '../slo/evaluate.js';
 import { requestCriteria } from '../slo/goodput.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
+import { protocolFor } from '../protocols/registry.js';
 import { startSimChild, type SimChild } from '../sim/child.js';
 import { startWorkers, type PoolRun } from '../workers/pool.js';
 import type { BatchMessage, PacerSpec, Progress, WorkerSettings } from '../workers/messages.js';
@@ -44,7 +45,7 @@ export interface RunResult {
 export async function runLoad(cfg: RunConfig, io: RunIo): Promise<RunResult> {
   const sim = cfg.endpoint ? null : await startSimChild(cfg.sim);
   try {
-    const url = cfg.endpoint ?? sim!.url;
+    const url = cfg.endpoint ?? new URL(sim!.url).origin + protocolFor(cfg.api).basePath;
     if (sim) io.log(`No --endpoint given: using the built-in SIMULATED endpoint at ${url} (${describeSim(cfg)}).`);
     return await execute(cfg, url, sim, io);
   } finally {
@@ -87,6 +88,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 } },
     warnings: [],
     ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
+    notes: cfg.stream ? [] : [NON_STREAMING_NOTE],
   });
   folder.writeSummary(buildSummary(agg, { ...meta(), status: 'running' }));
 

@@ -73,6 +73,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     warnings,
     ...(meta.shard && { shard: meta.shard }),
     ...(meta.shards && { shards: meta.shards }),
+    notes: meta.notes,
     histograms: Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
   };

@@ -105,6 +105,9 @@ export interface RunSummary {
   shard?: ShardInfo;
   /** Present when this run was merged from shards (`auto-testing merge`). */
   shards?: MergedShards;
+  /** How to read the figures of this run (not problems), e.g. that TTFT = E2E without streaming.
+   *  Absent from summaries written before it existed. */
+  notes?: string[];
   /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
   histograms: Record<string, EncodedDistribution>;
   definitions: Record<string, string>;
@@ -160,3 +163,7 @@ export const DEFINITIONS: Record<string, string> = {
   send_lag_ms: 'actual send time - scheduled time (generator lateness)',
   measurement_error_ms: 'bench mode: client receive stamp of a chunk - the simulator\'s send stamp in it (CLOCK_MONOTONIC)',
 };
+
+/** Printed and saved with every --no-stream run: its latency figures mean something else. */
+export const NON_STREAMING_NOTE =
+  'non-streaming run (--no-stream): each body arrives whole, so TTFT = TTFO = E2E, ITL has no samples and TPOT = E2E / output tokens';

@@ -65,6 +65,7 @@ export function renderSummary(s: RunSummary): string {
     `client  ${lag ? `send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms` : 'send lag n/a (closed loop)'}  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
     ...measurementErrorLines(s),
+    ...(s.notes ?? []).map((n) => chalk.cyan(`NOTE: ${n}`)),
     ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),
   ];
   return lines.join('\n');

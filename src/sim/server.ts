@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { SimOptions } from '../config/run-config.js';
 import { SimEngine } from './engine.js';
 import { seededRandom } from '../schedule/random.js';
-import { openAiError, openAiFrames, openAiNonStream, tokenText, withUsage, type Dialect, type SimUsage } from './openai-format.js';
+import { formatFor } from './formats/index.js';
+import { openAiError } from './formats/openai.js';
+import type { ChunkExtras, ChunkKind, SimEnding, SimFormat, SimRequest, SimUsage } from './formats/types.js';
+import { estimateTokens, tokenText } from './text.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 
 export interface SimServer {
@@ -15,19 +18,6 @@ export interface SimServer {
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
-
-/** Exact paths, as real servers route (with or without the /v1 prefix, as vLLM and llama.cpp accept). */
-const ROUTES: Record<string, Dialect> = {
-  '/v1/chat/completions': 'chat',
-  '/chat/completions': 'chat',
-  '/v1/completions': 'completions',
-  '/completions': 'completions',
-};
-
-/** Rough input token count (about 4 characters a token), enough for the prefill model. */
-export function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
 
 /** Starts the simulated endpoint on loopback (or `host`); port 0 picks a free one. */
 export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'): Promise<SimServer> {
@@ -57,92 +47,75 @@ function closeServer(server: Server, engine: SimEngine): Promise<void> {
 }
 
 function route(engine: SimEngine, o: SimOptions, rand: () => number, req: IncomingMessage, res: ServerResponse): void {
-  const path = (req.url ?? '/').split('?')[0];
+  const url = new URL(req.url ?? '/', 'http://sim');
+  const path = url.pathname;
   if (req.method === 'GET' && (path === '/health' || path.endsWith('/models'))) {
     return json(res, 200, path === '/health' ? { status: 'ok' } : { object: 'list', data: [{ id: o.model, object: 'model' }] });
   }
-  const dialect = ROUTES[path] ?? null;
-  if (req.method !== 'POST' || !dialect) return sendError(res, 404, `no route for ${req.method} ${path}`, 'not_found_error');
+  const format = formatFor(path);
+  if (req.method !== 'POST' || !format) return send(res, 404, openAiError(404, `no route for ${req.method} ${path}`, 'not_found_error'));
   readBody(req, (err, text) => {
-    if (err) return sendError(res, 413, err.message);
+    if (err) return send(res, 413, format.error(413, err.message));
     let body: any;
     try {
       body = JSON.parse(text);
     } catch {
-      return sendError(res, 400, 'request body is not valid JSON');
+      return send(res, 400, format.error(400, 'request body is not valid JSON'));
     }
-    const problem = validate(dialect, body);
-    if (problem) return sendError(res, 400, problem);
-    serve(engine, o, rand, dialect, body, res);
+    const r = body && typeof body === 'object' ? format.read(body, url) : 'body must be a JSON object';
+    if (typeof r === 'string') return send(res, 400, format.error(400, r));
+    if (typeof r.model !== 'string' || r.model === '') r.model = o.model;
+    serve(engine, o, rand, format, r, res);
   });
 }
 
-function validate(dialect: Dialect, body: any): string | null {
-  if (!body || typeof body !== 'object') return 'body must be a JSON object';
-  if (dialect === 'chat' && !Array.isArray(body.messages)) return "Expected 'messages' to be an array";
-  if (dialect === 'completions' && typeof body.prompt !== 'string') return "Expected 'prompt' to be a string";
-  const max = body.max_tokens ?? body.max_completion_tokens ?? 16;
-  if (!Number.isInteger(max) || max < 1) return "'max_tokens' must be a positive integer";
-  return null;
-}
-
-function promptText(dialect: Dialect, body: any): string {
-  if (dialect === 'completions') return body.prompt;
-  return body.messages.map((m: any) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
-}
-
-function serve(engine: SimEngine, o: SimOptions, rand: () => number, dialect: Dialect, body: any, res: ServerResponse): void {
-  const plan = planStream(body.max_tokens ?? body.max_completion_tokens ?? 16, o, dialect === 'chat');
-  const inputTokens = estimateTokens(promptText(dialect, body));
-  const model = typeof body.model === 'string' ? body.model : o.model;
+/** The plan (reasoning phase, chunk sizes, early stop, usage skew) is the same for every API; the format shapes the bytes. */
+function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: SimFormat, r: SimRequest, res: ServerResponse): void {
+  const plan = planStream(r.maxTokens, o, format.reasoning);
+  const input = estimateTokens(r.prompt);
   const usage = (n: number): SimUsage => {
-    const completion = plan.reported(n);
-    return { prompt: inputTokens, completion, reasoning: Math.min(completion, plan.reasoning) };
+    const output = plan.reported(n);
+    return { input, output, reasoning: Math.min(output, plan.reasoning) };
   };
-  if (body.stream === true) {
-    const frames = openAiFrames(dialect, model, body.stream_options?.include_usage === true);
-    const perChunkUsage = body.stream_options?.continuous_usage_stats === true;
+  const ending: SimEnding = { usage: usage(plan.total), finish: plan.finish };
+  const kind = (j: number): ChunkKind => (j < plan.reasoning ? 'reasoning' : 'output');
+  let cancel: () => void;
+  if (r.stream) {
+    const frames = format.stream(r, ending);
     const chunks = chunker(parseChunkSizes(o.tokensPerChunk)!, rand, plan);
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    res.writeHead(200, { 'content-type': format.streamContentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const head = frames.head();
-    if (head) res.write(head);
+    if (head.length) res.write(head);
     let text = '';
-    const cancel = engine.submit({
-      inputTokens,
+    cancel = engine.submit({
+      inputTokens: input,
       outputTokens: plan.total,
       onToken(j, last) {
         text += tokenText(j);
         if (!chunks.add(j)) return;
-        const frame = frames.token(text, o.stamp ? process.hrtime.bigint() : undefined, j < plan.reasoning);
+        const extras: ChunkExtras | undefined = o.stamp || r.perChunkUsage ? { stampNs: o.stamp ? process.hrtime.bigint() : undefined, usage: r.perChunkUsage ? usage(j + 1) : undefined } : undefined;
+        const chunkText = text;
         text = '';
-        const out = perChunkUsage ? withUsage(frame, usage(j + 1)) : frame;
-        res.write(last ? out + frames.tail(plan.finish, usage(plan.total)) : out);
-        if (last) res.end();
+        if (!last) return void res.write(frames.chunk(chunkText, kind(j), extras));
+        res.end(frames.end(chunkText, kind(j), extras));
       },
     });
-    res.on('close', cancel);
-    return;
+  } else {
+    const text: Record<ChunkKind, string> = { reasoning: '', output: '' };
+    cancel = engine.submit({
+      inputTokens: input,
+      outputTokens: plan.total,
+      onToken(j, last) {
+        text[kind(j)] += tokenText(j);
+        if (last) send(res, 200, format.whole(r, text, ending));
+      },
+    });
   }
-  const parts: string[] = [];
-  const cancel = engine.submit({
-    inputTokens,
-    outputTokens: plan.total,
-    onToken(j, last) {
-      parts.push(tokenText(j));
-      if (!last) return;
-      const text = { reasoning: parts.slice(0, plan.reasoning).join(''), answer: parts.slice(plan.reasoning).join('') };
-      send(res, 200, openAiNonStream(dialect, model, text, plan.finish, usage(plan.total)));
-    },
-  });
   res.on('close', cancel);
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, JSON.stringify(value));
-}
-
-function sendError(res: ServerResponse, status: number, message: string, type?: string): void {
-  send(res, status, openAiError(status, message, type));
 }
 
 function send(res: ServerResponse, status: number, text: string): void {

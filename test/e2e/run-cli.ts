@@ -16,11 +16,11 @@ export interface CliResult {
 }
 
 /** Runs the built CLI with a fresh results folder and no progress output; never rejects. */
-export async function runCli(args: string[]): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const dir = mkdtempSync(join(tmpdir(), 'at-e2e-'));
   const argv = [CLI, ...args, '--results-dir', dir, '--progress', 'none'];
   try {
-    const { stdout, stderr } = await execFileP(process.execPath, argv, { maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await execFileP(process.execPath, argv, { maxBuffer: 1 << 26, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr, dir };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -4,12 +4,12 @@ import { nextLoad, stepSearch, type SearchPlan } from '../../src/bench/search.js
 import { StampScanner } from '../../src/bench/stamp-scanner.js';
 import { protocolFor } from '../../src/protocols/registry.js';
 import type { StreamSink } from '../../src/protocols/types.js';
-import { openAiFrames } from '../../src/sim/openai-format.js';
+import { openAiChatFormat } from '../../src/sim/formats/openai.js';
 import { splits } from '../helpers.js';
 
-const frames = openAiFrames('chat', 'm', true);
+const frames = openAiChatFormat.stream({ model: 'm', prompt: 'p', maxTokens: 3, stream: true, includeUsage: true, perChunkUsage: false }, { usage: { input: 3, output: 3, reasoning: 0 }, finish: 'length' });
 const STAMPS = [1_000_000_123_456n, 1_000_000_223_456n, 9_007_199_254_740_000n];
-const body = Buffer.from(frames.head() + STAMPS.map((ns, j) => frames.token(` t${j}`, ns)).join('') + frames.tail('length', { prompt: 3, completion: 3 }));
+const body = Buffer.concat([frames.head(), frames.chunk(' t0', 'output', { stampNs: STAMPS[0] }), frames.chunk(' t1', 'output', { stampNs: STAMPS[1] }), frames.end(' t2', 'output', { stampNs: STAMPS[2] })]);
 
 function scan(parts: Buffer[]): number[] {
   const scanner = new StampScanner();
@@ -24,7 +24,7 @@ describe('stamp scanner', () => {
   });
 
   it('finds nothing in an unstamped stream', () => {
-    expect(scan([Buffer.from(frames.token(' a') + frames.token(' b'))])).toEqual([]);
+    expect(scan([frames.chunk(' a', 'output'), frames.chunk(' b', 'output')])).toEqual([]);
   });
 });
 
@@ -36,8 +36,8 @@ describe('measurement error', () => {
     const sink = { token: (_k: string, at: number) => tokens.push(at), usage() {}, finish() {}, done() {}, error() {} } as unknown as StreamSink;
     const decoder = m.wrap(protocolFor('openai-chat')).decoder(sink, true);
     // stamps at 0.123456 ms and 0.223456 ms after the origin, received at 0.5 ms and 1 ms
-    decoder.push(Buffer.from(frames.head() + frames.token(' a', 1_000_000_123_456n)), 0.5);
-    decoder.push(Buffer.from(frames.token(' b', 1_000_000_223_456n) + frames.tail('stop', { prompt: 1, completion: 2 })), 1);
+    decoder.push(Buffer.concat([frames.head(), frames.chunk(' a', 'output', { stampNs: 1_000_000_123_456n })]), 0.5);
+    decoder.push(frames.end(' b', 'output', { stampNs: 1_000_000_223_456n }), 1);
     decoder.end(1);
     expect(tokens).toEqual([0.5, 1]);
     expect(m.ttft.stats().max).toBeCloseTo(0.376544, 6);

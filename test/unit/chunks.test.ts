@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openaiChat } from '../../src/protocols/openai-chat.js';
 import { itlPerToken } from '../../src/metrics/record.js';
 import { seededRandom } from '../../src/schedule/random.js';
-import { openAiFrames, withUsage } from '../../src/sim/openai-format.js';
+import { openAiChatFormat } from '../../src/sim/formats/openai.js';
 import { chunker, parseChunkSizes, planStream } from '../../src/sim/stream-plan.js';
 import type { StreamSink } from '../../src/protocols/types.js';
 
@@ -63,17 +63,13 @@ describe('simulator stream plan', () => {
 
 describe('per-chunk usage attributes tokens to chunks', () => {
   it('each chunk counts the rise of completion_tokens (vLLM continuous_usage_stats)', () => {
-    const f = openAiFrames('chat', 'm', true);
-    const body = [
-      withUsage(f.token('a b', undefined, true), { prompt: 5, completion: 2 }),
-      withUsage(f.token('c d e'), { prompt: 5, completion: 5 }),
-      withUsage(f.token('f'), { prompt: 5, completion: 6 }),
-      f.tail('length', { prompt: 5, completion: 6 }),
-    ].join('');
+    const used = (output: number) => ({ usage: { input: 5, output, reasoning: 0 } });
+    const f = openAiChatFormat.stream({ model: 'm', prompt: 'p', maxTokens: 6, stream: true, includeUsage: true, perChunkUsage: true }, { ...used(6), finish: 'length' });
+    const body = Buffer.concat([f.chunk('a b', 'reasoning', used(2)), f.chunk('c d e', 'output', used(5)), f.end('f', 'output', used(6))]);
     const got: [string, number | undefined][] = [];
     const sink: StreamSink = { token: (kind, _at, n) => void got.push([kind, n]), usage: () => {}, finish: () => {}, done: () => {}, error: () => {} };
     const d = openaiChat.decoder(sink, true);
-    d.push(Buffer.from(body), 0);
+    d.push(body, 0);
     d.end(1);
     expect(got).toEqual([['reasoning', 2], ['output', 3], ['output', 1]]);
   });
