@@ -67,7 +67,7 @@ describe('every HTTP protocol end to end against the simulator (2 of the 6 token
     sim = await startSim(['--decode-ms', '2', '--prefill-ms', '5', '--reasoning-tokens', String(REASONING)]);
     const run = (api: string, extra: string[]) => runCli(['--api', api, '--endpoint', sim.origin + protocolFor(api).basePath, '--model', 'm', ...RUN, ...extra], KEY_ENV);
     const jobs = [...HTTP_APIS.map((api) => () => run(api, []).then((r) => streamed.set(api, r))), ...NON_STREAM_APIS.map((api) => () => run(api, ['--no-stream']).then((r) => whole.set(api, r)))];
-    await inBatches(jobs, 4);
+    await inBatches(jobs, 3);
   });
   afterAll(() => sim?.stop());
 
