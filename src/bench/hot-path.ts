@@ -1,6 +1,7 @@
 import { Series } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
-import { openAiFrames, tokenText } from '../sim/openai-format.js';
+import { openAiChatFormat } from '../sim/formats/openai.js';
+import { tokenText } from '../sim/text.js';
 import { RequestTracker } from '../workers/request-tracker.js';
 
 /**
@@ -9,9 +10,10 @@ import { RequestTracker } from '../workers/request-tracker.js';
  * CPU time per token event of this part alone, stable on a busy machine where end-to-end figures are not.
  */
 export function hotPathCpuUs(requests: number, tokensPerRequest: number): number {
-  const frames = openAiFrames('chat', 'm', true);
-  const chunks = [frames.head(), ...Array.from({ length: tokensPerRequest }, (_, j) => frames.token(tokenText(j)))].map((f) => Buffer.from(f));
-  chunks.push(Buffer.from(frames.tail('length', { prompt: 10, completion: tokensPerRequest })));
+  const req = { model: 'm', prompt: 'p', maxTokens: tokensPerRequest, stream: true, includeUsage: true, perChunkUsage: false };
+  const frames = openAiChatFormat.stream(req, { usage: { input: 10, output: tokensPerRequest, reasoning: 0 }, finish: 'length' });
+  const chunks = [frames.head(), ...Array.from({ length: tokensPerRequest - 1 }, (_, j) => frames.chunk(tokenText(j), 'output'))];
+  chunks.push(frames.end(tokenText(tokensPerRequest - 1), 'output'));
   const protocol = protocolFor('openai-chat');
   const tokens = new Series();
   let finished = 0;
