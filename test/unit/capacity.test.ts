@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { QueueWatch, leastSquares, ttftWindowMs } from '../../src/capacity/early-stop.js';
 import { nextRate, type SearchPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
+import { stepResult } from '../../src/capacity/step.js';
+import { Aggregator } from '../../src/metrics/aggregator.js';
+import { buildSummary } from '../../src/metrics/build-summary.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
+import { evaluateSlos } from '../../src/slo/evaluate.js';
+import { parseSlos, type Slo } from '../../src/slo/parse.js';
+import { META, record } from './summary-fixture.js';
 
 const PLAN: SearchPlan = { from: 10, factor: 2, precision: { kind: 'relative', value: 0.1 }, maxSteps: 12 };
 
@@ -76,5 +82,29 @@ describe('early stop of a capacity step', () => {
     expect(watch(() => 80, () => 10)).toBeNull();
     expect(watch(() => 80, (t) => Math.min(40, t / 50))).toBeNull();
     expect(watch((t) => 50 + t / 10, () => 10)).toBeNull();
+  });
+});
+
+describe('a step verdict', () => {
+  /** 20 requests sent `lagMs` late with TTFT 200 ms, judged against `slo`. */
+  function step(lagMs: number, slo: string, earlyStop = false) {
+    const agg = new Aggregator();
+    for (let id = 0; id < 20; id++) agg.add(record({ id, scheduled_ms: 0, sent_ms: lagMs, first_token_ms: lagMs + 200, first_output_ms: lagMs + 200, end_ms: lagMs + 2000 }));
+    const summary = buildSummary(agg, META);
+    summary.slo = evaluateSlos(summary, (parseSlos(slo) as { slos: Slo[] }).slos);
+    return stepResult(1, 'step-01-1rps', summary, earlyStop ? { atMs: 500, reason: 'queue growing' } : null, 1);
+  }
+
+  it('passes on the SLOs, fails on them or on an early stop', () => {
+    expect(step(0.1, 'ttft_p99<=1s')).toMatchObject({ verdict: 'pass', failed_slos: [], client_limits: [] });
+    expect(step(0.1, 'ttft_p99<=100ms')).toMatchObject({ verdict: 'fail', failed_slos: ['ttft_p99<=100ms'] });
+    expect(step(0.1, 'ttft_p99<=1s', true).verdict).toBe('fail');
+  });
+
+  it('a failure while the generator lagged is client-limited, never blamed on the endpoint', () => {
+    const r = step(5, 'ttft_p99<=100ms');
+    expect(r.verdict).toBe('client-limited');
+    expect(r.client_limits[0]).toMatch(/send lag p99 5\.00 ms > 1 ms/);
+    expect(step(5, 'ttft_p99<=1s').verdict).toBe('pass');
   });
 });

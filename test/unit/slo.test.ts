@@ -1,28 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../../src/metrics/aggregator.js';
-import { buildSummary, type SummaryMeta } from '../../src/metrics/build-summary.js';
+import { buildSummary } from '../../src/metrics/build-summary.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import type { RunSummary } from '../../src/metrics/summary.js';
 import { evaluateSlos } from '../../src/slo/evaluate.js';
 import { requestCriteria } from '../../src/slo/goodput.js';
 import { parseSlos, type Slo } from '../../src/slo/parse.js';
+import { META, record } from './summary-fixture.js';
 
 /** A completed request: sent at 0, first token at `ttftMs`, 10 tokens 20 ms apart. */
 function done(id: number, ttftMs: number, over: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    id, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: 0, sent_ms: 0, first_token_ms: ttftMs, first_output_ms: ttftMs,
-    end_ms: ttftMs + 180, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 10,
-    output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 20, chunks: 10, chunk_gap_sum_ms: 180, chunk_gap_max_ms: 20,
-    requested_output_tokens: 10, ...over,
-  };
+  return record({
+    id, sent_ms: 0, first_token_ms: ttftMs, first_output_ms: ttftMs, end_ms: ttftMs + 180, output_tokens: 10, chunks: 10,
+    chunk_gap_sum_ms: 180, chunk_gap_max_ms: 20, requested_output_tokens: 10, ...over,
+  });
 }
-
-const META: SummaryMeta = {
-  status: 'completed', status_reason: null, tool: { name: 't', version: '0' },
-  run: { id: 'r', started_at: '', t0_wall_ms: 0, duration_s: 1, elapsed_s: 1, rate: 1, arrival: 'constant', workers: 1, max_in_flight: null, drain_timeout_s: 1, max_tokens: 1, stream: true },
-  endpoint: { name: 'e', url: 'u', api: 'openai-chat', model: 'm', simulated: true }, workload: {},
-  client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } }, warnings: [],
-};
 
 function slos(text: string): Slo[] {
   const r = parseSlos(text);
