@@ -1,6 +1,6 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RunConfig } from '../config/run-config.js';
 import { Aggregator } from '../metrics/aggregator.js';
+import { watchLoopDelay } from '../metrics/loop-delay.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
 import { NON_STREAMING_NOTE, type RunStatus, type RunSummary, type ShardInfo } from '../metrics/summary.js';
 import { atCsvPrecision, csvNumber, type RequestRecord } from '../metrics/record.js';
@@ -65,8 +65,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const folder = new RunFolder(cfg.resultsDir, runId);
   const agg = new Aggregator(requestCriteria(cfg.slo));
   let t0Wall = Date.now();
-  const mainEld = monitorEventLoopDelay({ resolution: 10 });
-  mainEld.enable();
+  const mainLoopDelay = watchLoopDelay();
   let cpu0 = process.cpuUsage();
   let status: RunStatus = 'completed';
   let reason: string | null = null;
@@ -142,11 +141,11 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   }
   const cpu = process.cpuUsage(cpu0);
   const elapsedS = Math.max(1e-3, (Date.now() - t0Wall) / 1000);
-  mainEld.disable();
+  const mainDelay = mainLoopDelay();
   const m = meta();
   m.client = {
     event_loop_delay_ms: {
-      main: { p50: mainEld.percentile(50) / 1e6, p99: mainEld.percentile(99) / 1e6, max: mainEld.max / 1e6 },
+      main: mainDelay,
       workers: results.flatMap((r) => (r.ok ? [{ worker: r.value.worker, ...r.value.eventLoopDelayMs, utilization: r.value.utilization }] : [])),
     },
     cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
