@@ -1,4 +1,5 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { watchLoopDelay } from '../metrics/loop-delay.js';
 import { MeasurementError } from '../bench/measurement-error.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { Distribution } from '../metrics/distribution.js';
@@ -12,6 +13,7 @@ import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { ConnectionPool } from '../transport/connections.js';
 import { send, type Target } from '../transport/http.js';
+import { warmTransport } from '../transport/warm-up.js';
 import type { BatchMessage, ClosedLoopSpec, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
 import { RequestTracker } from './request-tracker.js';
 
@@ -26,8 +28,7 @@ const FLUSH_RECORDS = 256;
  */
 export default async function runWorker(input: TaskInput): Promise<WorkerFinal> {
   const { settings: s, port, worker } = input;
-  const eld = monitorEventLoopDelay({ resolution: 10 });
-  eld.enable();
+  const loopDelay = watchLoopDelay();
   const elu0 = performance.eventLoopUtilization();
   // the schedule origin arrives with the start message, once every worker is ready
   const waker = new Waker();
@@ -114,6 +115,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
       wakeDrain();
     }
   });
+  await warmTransport();
   port.postMessage({ type: 'ready', worker });
   await firingDone;
   await drain(live, () => drainMs, (w) => (wakeDrain = w));
@@ -127,11 +129,10 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   port.close();
   await connections.close();
   await waker.close();
-  eld.disable();
   const elu = performance.eventLoopUtilization(elu0);
   return {
     worker,
-    eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
+    eventLoopDelayMs: loopDelay(),
     utilization: elu.utilization,
     interChunk: interChunk.encode(),
     ...(errors && { measurementError: { ttft: errors.ttft.encode(), itl: errors.itl.encode() } }),
