@@ -3,7 +3,7 @@ import { lineChart } from '../charts/line-chart.js';
 import type { SavedRun } from '../results/read-runs.js';
 import { requestDistribution } from './figures.js';
 import { runLabel } from './groups.js';
-import { METRIC_TABLES, rankRuns, type MetricTable } from './tables.js';
+import { metricTables, rankRuns, type MetricTable } from './tables.js';
 
 /** A chart file of the leaderboard: its name (as the template links it) and SVG source. */
 export interface ChartSvg {
@@ -19,11 +19,12 @@ const BOXES: { file: string; placeholder: string; metric: string; title: string 
 /** TTFT.png and TPOT.png (one box per endpoint, in table order) and Total_TPS.png (one line per endpoint). */
 export function leaderboardCharts(runs: readonly SavedRun[], all: boolean): ChartSvg[] {
   const label = chartLabel(runs, all);
+  const tables = metricTables(runs);
   const boxes = BOXES.map((b) => {
-    const table = METRIC_TABLES.find((t) => t.placeholder === b.placeholder)!;
+    const table = tables.find((t) => t.placeholder === b.placeholder)!;
     return { file: b.file, svg: boxChart({ title: b.title, subtitle: 'box P25–P75 · thick line median (value at right) · whiskers P5–P95 · best first', axisLabel: table.label, digits: table.digits, items: boxItems(table, b.metric, runs, all, label) }) };
   });
-  const totalTps = METRIC_TABLES.find((t) => t.placeholder === 'Total_TPS_table')!;
+  const totalTps = tables.find((t) => t.placeholder === 'Total_TPS_table')!;
   const series = rankRuns(totalTps, runs, all).map(({ run }) => ({ label: label(run), points: run.seconds.map((s): [number, number] => [s.second + 0.5, s.total_tps]) }));
   const tps = lineChart({ title: 'Total TPS over time', subtitle: 'output tokens received from all requests in each second of the run', xLabel: 'time since the start of the run (s)', yLabel: totalTps.label, series });
   return [...boxes, { file: 'Total_TPS.png', svg: tps }];

@@ -1,3 +1,4 @@
+import { sumOfRequestTps, type RequestSpan } from '../metrics/concurrent-tps.js';
 import { Distribution } from '../metrics/distribution.js';
 import { BUCKET_MS, Series, windowRates } from '../metrics/timeline.js';
 import type { SavedRun } from '../results/read-runs.js';
@@ -63,4 +64,36 @@ function activeSpan(run: SavedRun): [number, number] {
   const first = run.buckets.find((b) => b.sent > 0);
   const last = run.buckets.findLast((b) => b.finished > 0);
   return first && last ? [first.t_ms, last.t_ms + BUCKET_MS] : [0, 0];
+}
+
+/** How often the seed's Total TPS is sampled for its quantiles (its peak and mean are exact). */
+const SEED_SAMPLE_MS = 100;
+
+/**
+ * The seed's Total TPS of a run: at each instant, the sum of each in-progress request's own TPS
+ * (requests.csv). Max (the peak) and Mean (time-weighted) are exact, as in summary.json; Min and the
+ * quantiles are over the step function sampled every 100 ms from the first send to the last byte.
+ */
+export function seedTotalTpsFigures(run: SavedRun): Figures | null {
+  if (run.summary.requests.completed === 0 || !run.spans.length) return null;
+  const d = new Distribution(1000);
+  for (const level of sampleSum(run.spans, SEED_SAMPLE_MS)) d.record(level);
+  const f = figuresOf(d);
+  const exact = sumOfRequestTps(run.spans);
+  return { ...f, values: { ...f.values, max: exact.peak, mean: exact.mean } };
+}
+
+/** The sum of in-progress spans' TPS at first send, first send + step, ... (spans half-open [sent, end)). */
+function sampleSum(spans: readonly RequestSpan[], stepMs: number): number[] {
+  const events = spans.flatMap((s): [number, number][] => [[s.sentMs, s.tps], [s.endMs, -s.tps]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const from = events[0][0];
+  const to = events.at(-1)![0];
+  const out: number[] = [];
+  let level = 0;
+  let i = 0;
+  for (let t = from; t < to; t += stepMs) {
+    while (i < events.length && events[i][0] <= t) level += events[i++][1];
+    out.push(Math.max(0, level));
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { sharedWorkload, workloadKey, type SavedRun } from '../results/read-runs.js';
 import { groupRuns, workloadLabel } from './groups.js';
-import { METRIC_TABLES, metricTable, successTable } from './tables.js';
+import { metricTable, metricTables, successTable } from './tables.js';
 import { fillTemplate, type Filled } from './template.js';
 
 export interface RenderOptions {
@@ -12,7 +12,7 @@ export interface RenderOptions {
 }
 
 /** Every placeholder a template may use. */
-export const PLACEHOLDER_NAMES = ['last_update', 'run_config', ...METRIC_TABLES.map((t) => t.placeholder), 'Success_rate_table'];
+export const PLACEHOLDER_NAMES = ['last_update', 'run_config', ...metricTables([]).map((t) => t.placeholder), 'Success_rate_table'];
 
 /** Every placeholder's value for these runs. */
 export function placeholderValues(runs: readonly SavedRun[], o: RenderOptions): Record<string, string> {
@@ -21,7 +21,7 @@ export function placeholderValues(runs: readonly SavedRun[], o: RenderOptions): 
     last_update: `${o.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     run_config: runConfig(runs),
   };
-  for (const t of METRIC_TABLES) values[t.placeholder] = metricTable(t, groups, o.all);
+  for (const t of metricTables(runs)) values[t.placeholder] = metricTable(t, groups, o.all);
   values.Success_rate_table = successTable(groups, o.all);
   return values;
 }

@@ -1,7 +1,7 @@
 import { DEFINITIONS } from '../metrics/summary.js';
 import type { SavedRun } from '../results/read-runs.js';
 import { minSamples } from '../metrics/distribution.js';
-import { COLUMNS, requestFigures, totalTpsFigures, type Figures } from './figures.js';
+import { COLUMNS, requestFigures, seedTotalTpsFigures, totalTpsFigures, type Figures } from './figures.js';
 import { markdownTable, type Align } from './markdown-table.js';
 import { percent, runLabel, type Group } from './groups.js';
 
@@ -20,8 +20,11 @@ export interface MetricTable {
 
 const QUANTILE_NOTE = 'Median and P25-P99 come from each run\'s HDR histogram in summary.json (within 0.1 %); Mean, Min and Max are exact.';
 
-/** Rounding as in the seeds: seconds to 2 decimals, tokens/s whole; milliseconds to 1 decimal. */
-export const METRIC_TABLES: readonly MetricTable[] = [
+/**
+ * The per-request tables. Rounding as in the seeds: seconds to 2 decimals, tokens/s whole; milliseconds
+ * to 1 decimal. Total TPS is added by `metricTables`.
+ */
+const METRIC_TABLES: readonly MetricTable[] = [
   {
     placeholder: 'TTFT_table', label: 'TTFT (s)', digits: 2, better: 'lower', rankBy: 'median',
     figures: (r) => requestFigures(r, 'ttft_s'),
@@ -33,18 +36,38 @@ export const METRIC_TABLES: readonly MetricTable[] = [
     formula: `TPOT = ${DEFINITIONS.tpot_ms}; per completed request, in milliseconds. ${QUANTILE_NOTE}`,
   },
   {
-    placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max',
-    figures: totalTpsFigures,
-    formula: 'Total TPS = output tokens received by all ongoing requests in a 1 s window / 1 s, over every window sliding by 100 ms ' +
-      'from the first send to the last byte (the windowed rate; the seed writes it sum(tps_per_requests)). ' +
-      'Max is the peak Total TPS; rows are ranked by it.',
-  },
-  {
     placeholder: 'Output_TPS_table', label: 'Output TPS per request (tokens/s)', digits: 0, better: 'higher', rankBy: 'median',
     figures: (r) => requestFigures(r, 'output_tps'),
     formula: `Output TPS = ${DEFINITIONS.output_tps}, in tokens/s. ${QUANTILE_NOTE}`,
   },
 ];
+
+/** The seed's Total TPS, literally: sum(tps_per_requests), from runs whose summary.json has it. */
+const SEED_TOTAL_TPS: MetricTable = {
+  placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max',
+  figures: seedTotalTpsFigures,
+  formula: `Total TPS, the seed's definition, sum(tps_per_requests): ${DEFINITIONS.total_tps_sum_of_requests}. ` +
+    'Max is its exact peak (rows are ranked by it) and Mean its exact time-weighted mean, as in summary.json; Min and Median-P99 are over ' +
+    'the run sampled every 100 ms. (The windowed rate, tokens received per 1 s window, is throughput.total_tps_windowed in summary.json.)',
+};
+
+/** Older runs (summary.json without the seed's sum): the windowed rate, which the table then names. */
+const WINDOWED_TOTAL_TPS: MetricTable = {
+  placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max',
+  figures: totalTpsFigures,
+  formula: 'Total TPS, the windowed rate (these runs predate the seed\'s sum(tps_per_requests) in summary.json): output tokens received ' +
+    'by all requests in a 1 s window / 1 s, over every window sliding by 100 ms from the first send to the last byte. Max is the peak; rows are ranked by it.',
+};
+
+/**
+ * Every metric table for these runs, in template order. Total TPS follows the seed's definition when
+ * every run's summary has it, else the windowed rate for all (one table never mixes definitions).
+ */
+export function metricTables(runs: readonly SavedRun[]): MetricTable[] {
+  const seed = runs.length > 0 && runs.every((r) => r.summary.throughput.total_tps_sum_of_requests !== undefined);
+  const [ttft, tpot, outputTps] = METRIC_TABLES;
+  return [ttft, tpot, seed ? SEED_TOTAL_TPS : WINDOWED_TOTAL_TPS, outputTps];
+}
 
 const HEADER = ['Framework', 'Model', 'Median', 'Mean', 'Min', 'Max', 'P25', 'P75', 'P95', 'P99'];
 const NUMERIC: Align[] = ['left', 'left', ...COLUMNS.map((): Align => 'right')];

@@ -13,6 +13,8 @@ export interface SavedRun {
   seconds: { second: number; total_tps: number }[];
   /** `buckets.csv` rows: what sliding windows are computed from. */
   buckets: { t_ms: number; sent: number; finished: number; output_tokens: number }[];
+  /** Completed, non-warm-up requests of `requests.csv`: what the seed's Total TPS is summed from. */
+  spans: { sentMs: number; endMs: number; tps: number }[];
 }
 
 /** Every folder under `root` (at any depth) holding a summary.json, sorted by path. */
@@ -38,6 +40,9 @@ export function readRun(root: string, folder: string): SavedRun {
     summary,
     seconds: readCsv(join(folder, FILES.timeseries)).map((r) => ({ second: Number(r.second), total_tps: Number(r.total_tps) })),
     buckets: readCsv(join(folder, FILES.buckets)).map((r) => ({ t_ms: Number(r.t_ms), sent: Number(r.sent), finished: Number(r.finished), output_tokens: Number(r.output_tokens) })),
+    spans: readCsv(join(folder, FILES.requests))
+      .filter((r) => r.outcome === 'completed' && !['1', 'true'].includes(r.warmup) && r.output_tps !== '')
+      .map((r) => ({ sentMs: Number(r.sent_ms), endMs: Number(r.end_ms), tps: Number(r.output_tps) })),
   };
 }
 

@@ -71,6 +71,26 @@ describe('leaderboard from frozen result folders', () => {
   });
 });
 
+describe('Total TPS: the seed\'s definition when the summaries have it', () => {
+  it('uses sum(tps_per_requests), its Max the exact peak of summary.json, and says so', () => {
+    const latest = latestPerEndpoint(runs());
+    const md = renderLeaderboard(TEMPLATE, latest, { all: false, now: NOW }).text;
+    expect(md).toContain("Total TPS, the seed's definition, sum(tps_per_requests)");
+    const fast = latest.find((r) => r.summary.endpoint.name === 'fast-sim')!;
+    const row = md.split('## Total TPS')[1].split('\n').find((l) => l.startsWith('| fast-sim'))!.split('|').map((c) => c.trim());
+    expect(Number(row[6])).toBe(Math.round(fast.summary.throughput.total_tps_sum_of_requests.peak));
+  });
+
+  it('falls back to the windowed rate, for every row, when one summary predates it', () => {
+    const latest = latestPerEndpoint(runs());
+    delete (latest[1].summary.throughput as Partial<typeof latest[1]['summary']['throughput']>).total_tps_sum_of_requests;
+    const md = renderLeaderboard(TEMPLATE, latest, { all: false, now: NOW }).text;
+    expect(md).toContain('Total TPS, the windowed rate (these runs predate');
+    expect(md).not.toContain("the seed's definition, sum(tps_per_requests)");
+    expect(tableRows(md, 'Total TPS (tokens/s)').map((r) => r[0])).toEqual(['fast-sim', 'slow-sim', 'down (failed, 100.0% errors)']);
+  });
+});
+
 describe('template placeholders', () => {
   it('names unknown placeholders and values the template leaves out', () => {
     const r = fillTemplate('a {{known}} b {{ nope }} {{nope}} c', { known: 'K', unused: 'U' });
