@@ -24,6 +24,7 @@ const DISTRIBUTIONS: { base: string; type: MetricKind; read: (s: RunSummary) => 
   { base: 'tpot', type: { kind: 'time', unit: 'ms' }, read: (s) => s.metrics.tpot_ms, perRequest: 'tpot_ms' },
   { base: 'itl', type: { kind: 'time', unit: 'ms' }, read: (s) => s.metrics.itl_ms, perRequest: 'itl_ms' },
   { base: 'e2e', type: { kind: 'time', unit: 's' }, read: (s) => s.metrics.e2e_s, perRequest: 'e2e_s' },
+  { base: 'inter_chunk', type: { kind: 'time', unit: 'ms' }, read: (s) => s.metrics.inter_chunk_ms },
   { base: 'output_tps', type: { kind: 'number' }, read: (s) => s.metrics.output_tps },
   { base: 'output_tokens', type: { kind: 'number' }, read: (s) => s.metrics.output_tokens },
   { base: 'input_tokens', type: { kind: 'number' }, read: (s) => s.metrics.input_tokens },
