@@ -19,6 +19,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   endpoint: { type: 'string', group: TARGET, describe: 'Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1 (omit to use the built-in simulator)' },
   model: { type: 'string', group: TARGET, describe: 'Model name sent in every request (required with --endpoint)' },
   api: { type: 'string', group: TARGET, default: RUN_DEFAULTS.api, describe: `Wire protocol: ${API_NAMES.join(', ')}` },
+  region: { type: 'string', group: TARGET, describe: 'AWS region for --api bedrock (default: AWS_REGION, then AWS_DEFAULT_REGION); credentials come from the standard AWS chain' },
   'api-key-env': { type: 'string', group: TARGET, describe: 'Name of the environment variable holding the API key (default: the protocol\'s, e.g. OPENAI_API_KEY)' },
   header: { type: 'string', array: true, group: TARGET, describe: "Extra request header 'Name: value' (repeatable)" },
   name: { type: 'string', group: TARGET, describe: 'Endpoint name used in results and leaderboards (default: the URL host)' },
@@ -115,6 +116,11 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     problems.push(`--api: unknown '${api}'; use one of ${API_NAMES.join(', ')}`);
   }
   if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves)');
+  const region = (argv.region as string | undefined) || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || null;
+  if (!endpoint && protocol?.defaultEndpoint) {
+    if (!region) problems.push(`--region: required with --api ${api} (or set AWS_REGION), e.g. --region us-east-1`);
+    if (!argv.model) problems.push(`--model: required with --api ${api} (a model or inference profile id)`);
+  }
   const apiKeyEnv = (argv['api-key-env'] as string | undefined) ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
   if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
   const measureError = argv['measure-error'] === true;
@@ -129,6 +135,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     model: (argv.model as string | undefined) ?? (endpoint ? '' : sim.model ?? SIM_DEFAULTS.model),
     api,
     apiKeyEnv,
+    region,
     headers: parseHeaders(argv.header, problems),
     ...loop,
     arrival: v.arrival as ArrivalName,

@@ -9,6 +9,8 @@ export interface RunConfig {
   model: string;
   api: string;
   apiKeyEnv: string;
+  /** AWS region for SDK-backed APIs (--region, else AWS_REGION / AWS_DEFAULT_REGION). */
+  region: string | null;
   headers: Record<string, string>;
   /** open: arrivals on a schedule (rate, arrival model or ramp); closed: `concurrency` in flight. */
   mode: 'open' | 'closed';

@@ -43,9 +43,12 @@ export interface RunResult {
 }
 
 export async function runLoad(cfg: RunConfig, io: RunIo): Promise<RunResult> {
-  const sim = cfg.endpoint ? null : await startSimChild(cfg.sim);
+  const protocol = protocolFor(cfg.api);
+  // SDK-backed APIs have a real default endpoint; the simulator speaks only plain HTTP ones
+  const sdkDefault = !cfg.endpoint && protocol.defaultEndpoint && cfg.region ? protocol.defaultEndpoint(cfg.region) : null;
+  const sim = cfg.endpoint || sdkDefault ? null : await startSimChild(cfg.sim);
   try {
-    const url = cfg.endpoint ?? new URL(sim!.url).origin + protocolFor(cfg.api).basePath;
+    const url = cfg.endpoint ?? sdkDefault ?? new URL(sim!.url).origin + protocol.basePath;
     if (sim) io.log(`No --endpoint given: using the built-in SIMULATED endpoint at ${url} (${describeSim(cfg)}).`);
     return await execute(cfg, url, sim, io);
   } finally {
@@ -187,7 +190,7 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg), closedLoop: cfg.closedLoop,
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
     bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
-    measureError: cfg.measureError,
+    measureError: cfg.measureError, region: cfg.region, endpointGiven: cfg.endpoint !== null,
   };
 }
 

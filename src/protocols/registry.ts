@@ -6,6 +6,7 @@ import { anthropicMessages } from './anthropic-messages.js';
 import { gemini } from './gemini.js';
 import { tgi } from './tgi.js';
 import { ollama } from './ollama.js';
+import { bedrock } from './bedrock.js';
 
 /** Every API `--api` accepts. Adding a protocol: one file, one line here. */
 export const PROTOCOLS: Readonly<Record<string, ProtocolClient>> = {
@@ -16,6 +17,7 @@ export const PROTOCOLS: Readonly<Record<string, ProtocolClient>> = {
   [gemini.name]: gemini,
   [tgi.name]: tgi,
   [ollama.name]: ollama,
+  [bedrock.name]: bedrock,
 };
 
 export const API_NAMES = Object.keys(PROTOCOLS);

@@ -66,6 +66,8 @@ export interface ProtocolClient {
    * event arrives; so decoding, timing and error classification stay one path.
    */
   connect?(settings: ConnectSettings): OwnTransport;
+  /** SDK-backed APIs: the endpoint when `--endpoint` is absent (the simulator does not speak them). */
+  defaultEndpoint?(region: string): string;
 }
 
 /** What an SDK-backed protocol needs to open its client. */
@@ -73,6 +75,8 @@ export interface ConnectSettings {
   /** `--endpoint` when given (a VPC endpoint, a local stub), else the SDK's default for the region. */
   endpoint: string | null;
   region: string | null;
+  /** A key from --api-key-env, when the API accepts one beside its SDK's own credential chain. */
+  apiKey: string | undefined;
   requestTimeoutMs: number;
 }
 

@@ -28,11 +28,24 @@ const BY_CODE: Record<string, ErrorClass> = {
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'stream_truncated',
 };
 
+/** AWS SDK exceptions (Bedrock), by name: thrown before the response or in the middle of its event stream. */
+const BY_NAME: Record<string, ErrorClass> = {
+  ThrottlingException: 'rate_limited',
+  ServiceQuotaExceededException: 'rate_limited',
+  ModelTimeoutException: 'timeout',
+  TimeoutError: 'timeout',
+  ModelStreamErrorException: 'server_error_event',
+  InternalServerException: 'server_error_event',
+  ServiceUnavailableException: 'server_error_event',
+  ModelErrorException: 'server_error_event',
+  ModelNotReadyException: 'server_error_event',
+};
+
 function isTls(code: string): boolean {
   return code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
 }
 
-/** Maps a transport error (undici / node net) to an error class, following the cause chain. */
+/** Maps a transport error (undici / node net / AWS SDK) to an error class, following the cause chain. */
 export function classifyError(err: unknown): ClassifiedError {
   let e: any = err;
   for (let depth = 0; e && depth < 4; depth++, e = e.cause) {
@@ -40,6 +53,7 @@ export function classifyError(err: unknown): ClassifiedError {
     if (code && BY_CODE[code]) return { cls: BY_CODE[code], message: describe(e) };
     if (code && isTls(code)) return { cls: 'tls', message: describe(e) };
     if (e.name === 'AbortError') return { cls: 'aborted', message: describe(e) };
+    if (BY_NAME[e.name]) return { cls: BY_NAME[e.name], message: `${e.name}: ${describe(e)}` };
   }
   return { cls: 'client_error', message: describe(err) };
 }

@@ -11,6 +11,10 @@ export interface WorkerSettings {
   api: string;
   model: string;
   apiKey: string | undefined;
+  /** For SDK-backed APIs (--region); null lets the SDK resolve it. */
+  region: string | null;
+  /** Whether the user named the endpoint (SDK-backed APIs otherwise use the SDK's own for the region). */
+  endpointGiven: boolean;
   headers: Record<string, string>;
   stream: boolean;
   maxTokens: number;

@@ -45,6 +45,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     bodyTimeoutMs: s.bodyTimeoutMs,
     extraHeaders: s.headers,
   };
+  const own = protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.bodyTimeoutMs });
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const live = new Map<number, { tracker: RequestTracker; abort: (e: Error) => void }>();
@@ -92,7 +93,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
       interChunk,
     );
     progress.sent++;
-    const abort = send(target, req, () => clock.now(), tracker);
+    const abort = own ? own.send(req, () => clock.now(), tracker) : send(target, req, () => clock.now(), tracker);
     if (!tracker.finished) live.set(a.index, { tracker, abort });
   };
 
@@ -128,6 +129,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   port.postMessage({ type: 'end', worker });
   port.close();
   await connections.close();
+  await own?.close();
   await waker.close();
   const elu = performance.eventLoopUtilization(elu0);
   return {
