@@ -58,6 +58,7 @@ export class StampScanner {
 /** The end of `buf` (past `from`) when it is the start of a key, else nothing: most chunks end in
  *  a blank line, so the next chunk needs no seam scan. */
 function keyPrefixTail(buf: Buffer, from: number): Buffer {
+  if (buf.length === from || !KEY.includes(buf[buf.length - 1])) return EMPTY; // the usual case, in JS
   for (let len = Math.min(KEY.length - 1, buf.length - from); len > 0; len--) {
     if (buf.compare(KEY, 0, len, buf.length - len) === 0) return Buffer.from(buf.subarray(buf.length - len));
   }
