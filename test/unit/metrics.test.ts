@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../../src/metrics/aggregator.js';
 import { Distribution } from '../../src/metrics/distribution.js';
-import { derive, type RequestRecord } from '../../src/metrics/record.js';
+import { derive } from '../../src/metrics/record.js';
 import { Series, slidingRate } from '../../src/metrics/timeline.js';
 import { buildSummary } from '../../src/metrics/build-summary.js';
-
-export function rec(over: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    id: 0, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: 0, sent_ms: 1, first_token_ms: 201, first_output_ms: 201,
-    end_ms: 2001, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 100,
-    output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 20, chunks: 100, chunk_gap_sum_ms: 1800, chunk_gap_max_ms: 30,
-    requested_output_tokens: 100, ...over,
-  };
-}
+import { record as rec } from './summary-fixture.js';
 
 describe('per-request formulas', () => {
   it('follow the seed: TTFT from send, TPOT = request time / output tokens (first token included)', () => {
