@@ -36,6 +36,7 @@ export async function endpointsCommand(argv: ArgumentsCamelCase<Record<string, u
   const file = readEndpointsFile(String(argv.endpoints), API_NAMES);
   if ('problems' in file) problems.push(...file.problems);
   const selected = 'endpoints' in file ? pick(file.endpoints, argv.only, problems) : [];
+  if (selected.length > 1 && argv['start-at'] !== undefined) problems.push(`--start-at: one instant cannot start ${selected.length} endpoints that run in turn; choose one with --only NAME (one sharded run per endpoint)`);
   const base = resolveRunConfig({ ...argv, endpoint: undefined });
   if ('problems' in base) problems.push(...base.problems);
   if (problems.length) return usageError(problems);

@@ -164,5 +164,10 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     const closed = await cli(['--shard', '0/2', '--concurrency', '2', '--max-requests', '4']);
     expect(closed.code).toBe(2);
     expect(closed.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: a closed loop/);
+    const file = join(mkdtempSync(join(tmpdir(), 'at-endpoints-')), 'endpoints.yaml');
+    writeFileSync(file, ['a', 'b'].map((n) => `- {name: ${n}, url: '${url}', api: openai-chat, model: m}\n`).join(''));
+    const two = await cli(['--endpoints', file, '--shard', '0/2', '--start-at', String(Date.now() + 60_000)]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('--start-at: one instant cannot start 2 endpoints');
   });
 });

@@ -48,7 +48,7 @@ describe('deploy/kubernetes manifests', () => {
     const pod = job.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     const [c] = pod.containers;
-    expect(c.args).toEqual(expect.arrayContaining([`--shards=${SHARDS}`, `--start-at=${VALUES.START_AT}`, `--results-dir=/results/${VALUES.RUN}`, '--workload=/etc/auto-testing/workload.yaml']));
+    expect(c.args).toEqual(expect.arrayContaining([`--shards=${SHARDS}`, `--start-at=${VALUES.START_AT}`, `--results-dir=/results/${VALUES.RUN}`, '--workload=/etc/auto-testing/workload.yaml', '--endpoints=/etc/auto-testing/endpoints.yaml', '--only=$(ENDPOINT_NAME)']));
     expect(c.args.some((a: string) => a.startsWith('--shard='))).toBe(false);
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: 'results', mountPath: '/results' }]));
     const pvc = one('results-pvc.yaml');
@@ -57,12 +57,14 @@ describe('deploy/kubernetes manifests', () => {
       expect(j.spec.template.spec.volumes).toEqual(expect.arrayContaining([{ name: 'results', persistentVolumeClaim: { claimName: pvc.metadata.name } }]));
       expect(j.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     }
+    const config = one('config.yaml').data;
+    expect(parse(config['endpoints.yaml']).map((e: { name: string }) => e.name)).toContain(config.ENDPOINT_NAME);
     expect(pod.volumes).toEqual(expect.arrayContaining([{ name: 'config', configMap: { name: one('config.yaml').metadata.name } }]));
   });
 
-  it('merge: reads the folders the shards write (default run id ...-shard-I-of-N) into /results/RUN/merged', () => {
+  it('merge: reads the folders the shards write (<endpoint>/<workload>/<run id>-shard-I-of-N) into /results/RUN/merged', () => {
     const [arg] = one('merge-job.yaml').spec.template.spec.containers[0].args;
-    expect(arg).toContain(`merge /results/${VALUES.RUN}/*-shard-*-of-${SHARDS} --out /results/${VALUES.RUN}/merged`);
+    expect(arg).toContain(`merge /results/${VALUES.RUN}/*/*/*-shard-*-of-${SHARDS} --out /results/${VALUES.RUN}/merged`);
   });
 
   it('resource requests cover the sizing formula with bench/latest.json costs (README "Running on Kubernetes")', () => {
