@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const ENDPOINTS = join(ROOT, 'leaderboard_data', 'endpoints.yaml');
-const WORKLOAD = join(ROOT, 'workloads', 'auto-testing.yaml');
+/** Relative to ROOT (every child runs there), so the path saved in summary.json is the same on every machine. */
+const WORKLOAD = 'workloads/auto-testing.yaml';
 
 /** The demo: the same arrivals against a fast simulated server and one with a quarter of the slots. */
 const DEMO = {
@@ -28,7 +29,7 @@ const DEMO = {
 const children: ChildProcess[] = [];
 
 function cli(args: string[]): Promise<number> {
-  const p = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit' });
+  const p = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit', cwd: ROOT });
   return new Promise((resolve) => p.on('close', (code) => resolve(code ?? 1)));
 }
 

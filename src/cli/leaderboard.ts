@@ -31,11 +31,12 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
   if (problems.length) return usageError(problems);
 
   // a shard of N > 1 carries a fraction of the load: only the merged run stands for it
-  const runs = folders.map((f) => readRun(root, f)).filter((r) => (r.summary.shard?.count ?? 1) === 1);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const runs = folders.flatMap((f) => readable(root, f, log)).filter((r) => (r.summary.shard?.count ?? 1) === 1);
+  if (!runs.length) return usageError([`--results: no readable single (unsharded or merged) run under '${root}'`]);
   const chosen = argv.all ? runs : latestPerEndpoint(runs);
   const filled = renderLeaderboard(readFileSync(templateFile, 'utf8'), chosen, { all: Boolean(argv.all), now: now() });
   if (filled.unknown.length) return usageError(filled.unknown.map((p) => `--template: unknown placeholder {{${p}}} in '${templateFile}'; known: ${PLACEHOLDER_NAMES.join(', ')}`));
-  const log = (line: string) => process.stderr.write(`${line}\n`);
   for (const m of filled.missing) log(`auto-testing leaderboard: warning: the template has no {{${m}}}; that table is left out`);
 
   const out = String(argv.out);
@@ -52,6 +53,16 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
     log(`auto-testing leaderboard: injected into ${file}`);
   }
   return 0;
+}
+
+/** A folder that cannot be read (a half-written or foreign summary.json) is skipped with a warning. */
+function readable(root: string, folder: string, log: (line: string) => void): SavedRun[] {
+  try {
+    return [readRun(root, folder)];
+  } catch (e) {
+    log(`auto-testing leaderboard: warning: skipping '${folder}': ${(e as Error).message.split('\n')[0]}`);
+    return [];
+  }
 }
 
 async function writeCharts(runs: SavedRun[], all: boolean, dir: string, log: (line: string) => void): Promise<void> {

@@ -49,9 +49,12 @@ export function readRun(root: string, folder: string): SavedRun {
 /** Workload keys an endpoints file sets per endpoint: they describe the endpoint, not the load. */
 const PER_ENDPOINT_KEYS = ['api', 'sampling_params'];
 
-/** The workload a run was given, less what the endpoint itself decided (its API, its extra body params). */
+/**
+ * The workload a run was given, less what the endpoint itself decided (its API, its extra body params)
+ * and the settings of other modes (null).
+ */
 export function sharedWorkload(s: RunSummary): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(s.workload ?? {}).filter(([k]) => !PER_ENDPOINT_KEYS.includes(k)));
+  return Object.fromEntries(Object.entries(s.workload ?? {}).filter(([k, v]) => v !== null && !PER_ENDPOINT_KEYS.includes(k)));
 }
 
 /** What makes two runs comparable: the same endpoint under the same workload. */

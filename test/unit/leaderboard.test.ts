@@ -91,6 +91,18 @@ describe('Total TPS: the seed\'s definition when the summaries have it', () => {
   });
 });
 
+describe('several models', () => {
+  it('gives each model its own table, headed by its name, rows ranked within it', () => {
+    const latest = latestPerEndpoint(runs());
+    latest.find((r) => r.summary.endpoint.name === 'slow-sim')!.summary.endpoint.model = 'other-model';
+    const md = renderLeaderboard(TEMPLATE, latest, { all: false, now: NOW }).text;
+    const ttft = md.split('## TTFT (s)\n')[1].split('\n## ')[0];
+    expect(ttft.match(/^#### .*$/gm)).toEqual(['#### Model: auto-testing-sim', '#### Model: other-model']);
+    expect(ttft.split('#### Model: other-model')[1]).toContain('| slow-sim ');
+    expect(ttft.split('#### Model: other-model')[0]).not.toContain('| slow-sim ');
+  });
+});
+
 describe('template placeholders', () => {
   it('names unknown placeholders and values the template leaves out', () => {
     const r = fillTemplate('a {{known}} b {{ nope }} {{nope}} c', { known: 'K', unused: 'U' });
