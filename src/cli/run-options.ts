@@ -7,6 +7,8 @@ import { parseSlos, type Slo } from '../slo/parse.js';
 import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
 import type { ArrivalName } from '../schedule/pacers.js';
 import { LOAD_GROUP, workloadYargsOptions, type WorkloadKeyName } from '../workload/keys.js';
+import type { TokenizerName } from '../tokenize/tokenizers.js';
+import { readDataset } from '../workload/dataset.js';
 import { parseRamp } from '../workload/ramp-stages.js';
 import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
@@ -148,6 +150,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     stream: v.stream !== false,
     params: (v['sampling-params'] as Record<string, unknown> | undefined) ?? {},
     prompt: String(v.prompt),
+    prompts: promptSource(c),
     resultsDir: String(argv['results-dir']),
     requestTimeoutMs: c.duration('request-timeout', 1),
     warmupMs: c.duration('warmup'),
@@ -184,6 +187,21 @@ function loadShape(c: Checks): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'close
   }
   c.onlyWith('start-rate', '--ramp');
   return { mode: 'open', rate: c.positive('rate'), ramp: null, closedLoop: null, durationMs: c.duration('duration', 1) };
+}
+
+/** Synthesized prompts (--mean-input-tokens), a --dataset, or the fixed --prompt; drawn output lengths. */
+function promptSource(c: Checks): RunConfig['prompts'] {
+  const v = c.w.values;
+  const length = (mean: WorkloadKeyName, sd: WorkloadKeyName) => (v[mean] === undefined ? null : { mean: c.positive(mean), stddev: c.positive(sd, { allowZero: true }) });
+  const input = length('mean-input-tokens', 'stddev-input-tokens');
+  const datasetFile = v.dataset === undefined ? null : String(v.dataset);
+  if (input && datasetFile) c.problems.push(`${c.w.label('mean-input-tokens')} and ${c.w.label('dataset')}: choose one source of prompts`);
+  const tokenizer = v.tokenizer as TokenizerName;
+  if (input && tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: synthesized prompts (--mean-input-tokens) need a tokenizer; choose llama2, llama3, cl100k or o200k`);
+  return {
+    tokenizer, input, output: length('mean-output-tokens', 'stddev-output-tokens'), exactOutput: v['ignore-eos'] !== false,
+    datasetFile, dataset: datasetFile === null ? null : readDataset(datasetFile, c.w.label('dataset'), c.problems),
+  };
 }
 
 function positiveFlag(argv: Record<string, unknown>, flag: string, problems: string[]): number {

@@ -1,6 +1,7 @@
 import type { ArrivalName } from '../schedule/pacers.js';
 import type { Slo } from '../slo/parse.js';
 import type { RampStage } from '../workload/ramp-stages.js';
+import type { PromptSpec } from '../workers/messages.js';
 
 /** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
 export interface RunConfig {
@@ -33,6 +34,8 @@ export interface RunConfig {
   stream: boolean;
   params: Record<string, unknown>;
   prompt: string;
+  /** Where prompts and output lengths come from (beside the fixed `prompt`). */
+  prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null };
   resultsDir: string;
   requestTimeoutMs: number;
   warmupMs: number;

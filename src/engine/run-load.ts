@@ -12,7 +12,8 @@ import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/
 import { protocolFor } from '../protocols/registry.js';
 import { startSimChild, type SimChild } from '../sim/child.js';
 import { startWorkers, type PoolRun } from '../workers/pool.js';
-import type { BatchMessage, PacerSpec, Progress, WorkerSettings } from '../workers/messages.js';
+import type { BatchMessage, PacerSpec, Progress, PromptSpec, WorkerSettings } from '../workers/messages.js';
+import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
 import { publicUrl, splitEndpoint } from './target.js';
 import { TOOL } from './tool.js';
 
@@ -74,6 +75,8 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   let reason: string | null = null;
   let readyLeadMs: number | null = null;
   let firstSend: RequestRecord | null = null;
+  let promptMs: number | null = null;
+  const tokenizer = cfg.prompts.tokenizer === 'none' ? null : await loadTokenizer(cfg.prompts.tokenizer);
 
   const meta = (): SummaryMeta => ({
     status,
@@ -86,7 +89,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
       max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
-    workload: workloadSummary(cfg),
+    workload: workloadSummary(cfg, promptMs),
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 } },
     warnings: [],
     ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
@@ -96,7 +99,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
 
   const progress = new Map<number, Progress>();
   const onBatch = (b: BatchMessage) => {
-    const records = b.records.map(atCsvPrecision);
+    const records = b.records.map((r, i) => atCsvPrecision(withClientCount(r, b.texts[i], tokenizer)));
     folder.appendRecords(records);
     for (const r of records) {
       agg.add(r);
@@ -142,6 +145,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     status = 'failed';
     reason = failures.map((f) => (f.ok ? '' : `worker ${f.worker}: ${f.error}`)).join('; ');
   }
+  promptMs = Math.max(0, ...results.map((r) => (r.ok ? r.value.promptMs : 0)));
   const cpu = process.cpuUsage(cpu0);
   const elapsedS = Math.max(1e-3, (Date.now() - t0Wall) / 1000);
   const mainDelay = mainLoopDelay();
@@ -189,19 +193,36 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
     stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg), closedLoop: cfg.closedLoop,
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
-    bodyTimeoutMs: cfg.requestTimeoutMs, prompt: { text: cfg.prompt }, warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
+    bodyTimeoutMs: cfg.requestTimeoutMs, prompt: promptSpec(cfg), warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
     measureError: cfg.measureError, region: cfg.region, endpointGiven: cfg.endpoint !== null,
   };
 }
 
-/** The resolved workload as saved in summary.json (`workload`). */
-function workloadSummary(cfg: RunConfig): Record<string, unknown> {
+/** The answer's tokens under the client tokenizer, counted here so the workers' send path never waits on it. */
+function withClientCount(r: RequestRecord, text: string | null, tok: Tokenizer | null): RequestRecord {
+  return tok && text !== null ? { ...r, output_tokens_client: text === '' ? 0 : tok.encode(text).length } : r;
+}
+
+function promptSpec(cfg: RunConfig): PromptSpec {
+  const { datasetFile: _file, ...p } = cfg.prompts;
+  return { ...p, text: cfg.prompt, seed: cfg.seed };
+}
+
+/** The resolved workload as saved in summary.json (`workload`); `promptMs` once the workers have said. */
+function workloadSummary(cfg: RunConfig, promptMs: number | null): Record<string, unknown> {
   const closed = cfg.closedLoop;
+  const p = cfg.prompts;
   return {
     file: cfg.workloadFile, mode: cfg.mode, rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.ramp ? 'ramp' : cfg.arrival,
     burstiness: cfg.burstiness, ramp: cfg.ramp && { start_rate: cfg.ramp.startRate, stages: cfg.ramp.stages.map((s) => ({ rate: s.rate, duration_s: s.durationMs / 1000 })) },
     concurrency: closed?.concurrency ?? null, max_requests: closed?.maxRequests ?? null, timeout_s: closed ? closed.timeoutMs / 1000 : null,
     seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream,
+    prompts: {
+      source: p.dataset ? 'dataset' : p.input ? 'synthetic' : 'text', tokenizer: p.tokenizer, dataset: p.datasetFile, prompts_in_dataset: p.dataset?.length ?? null,
+      mean_input_tokens: p.input?.mean ?? null, stddev_input_tokens: p.input?.stddev ?? null,
+      mean_output_tokens: p.output?.mean ?? null, stddev_output_tokens: p.output?.stddev ?? null, exact_output: p.exactOutput,
+      generation_ms: promptMs,
+    },
   };
 }
 

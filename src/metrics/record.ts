@@ -55,6 +55,10 @@ export interface RequestRecord {
   requested_output_tokens: number;
   /** Tokens the first content chunk carried when the server said so (per-chunk usage); null when unknown. */
   first_chunk_tokens: number | null;
+  /** The prompt's tokens under the client's --tokenizer (null: --tokenizer none). */
+  input_tokens_client: number | null;
+  /** The received text's tokens (answer and reasoning) under the client's --tokenizer, counted once at the end. */
+  output_tokens_client: number | null;
 }
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
@@ -65,7 +69,7 @@ export const RECORD_COLUMNS = [
   'chunk_gap_max_ms', 'requested_output_tokens',
   // derived, written for readers of the CSV; recomputed from the columns above when read back
   'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
-  'first_chunk_tokens', 'inter_chunk_mean_ms',
+  'first_chunk_tokens', 'inter_chunk_mean_ms', 'input_tokens_client', 'output_tokens_client',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

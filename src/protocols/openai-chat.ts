@@ -1,6 +1,6 @@
 import { openAiDecoder, type OpenAiShape } from './openai-stream.js';
 import type { ProtocolClient } from './types.js';
-import { bearer, jsonBody } from './request-body.js';
+import { bearer, exactLength, jsonBody } from './request-body.js';
 
 const shape: OpenAiShape = {
   contentKey: '"content":',
@@ -26,6 +26,7 @@ export const openaiChat = {
           model: spec.model,
           messages: [{ role: 'user', content: spec.prompt }],
           max_tokens: spec.maxTokens,
+          ...exactLength(spec),
           stream: spec.stream,
           ...(spec.stream ? { stream_options: { include_usage: true } } : {}),
         },

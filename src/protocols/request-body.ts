@@ -1,3 +1,4 @@
+import type { RequestSpec } from './types.js';
 /** Helpers every protocol's request builder shares. */
 
 /**
@@ -22,4 +23,9 @@ export function bearer(apiKey: string | undefined): Record<string, string> {
   const h: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (apiKey) h.authorization = `Bearer ${apiKey}`;
   return h;
+}
+
+/** vLLM, SGLang and llama.cpp's OpenAI routes accept these, so a drawn output length is really reached. */
+export function exactLength(spec: RequestSpec): Record<string, unknown> {
+  return spec.exactOutput ? { min_tokens: spec.maxTokens, ignore_eos: true } : {};
 }

@@ -6,6 +6,8 @@ export interface RequestSpec {
   model: string;
   prompt: string;
   maxTokens: number;
+  /** Ask the server to produce exactly maxTokens (vLLM/SGLang/llama.cpp: min_tokens + ignore_eos). */
+  exactOutput?: boolean;
   stream: boolean;
   /** Extra body fields merged last (sampling parameters, per-endpoint params). */
   params: Record<string, unknown>;

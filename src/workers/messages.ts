@@ -3,6 +3,9 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ShardSpec } from '../config/run-config.js';
 import type { EncodedDistribution } from '../metrics/distribution.js';
 import type { RequestRecord } from '../metrics/record.js';
+import type { TokenizerName } from '../tokenize/tokenizers.js';
+import type { DatasetItem } from '../workload/dataset.js';
+import type { LengthSpec } from '../workload/prompts.js';
 
 /** Everything a worker needs to run its stripe of the schedule. Secrets live only in memory. */
 export interface WorkerSettings {
@@ -49,9 +52,20 @@ export interface ClosedLoopSpec {
   timeoutMs: number;
 }
 
+/** Where prompts and their lengths come from; every choice is a function of (seed, request index). */
 export interface PromptSpec {
-  /** Base text; each request gets a distinct prefix so no two prompts share a cache entry. */
+  /** Fixed prompt text; each request gets its index as a distinct prefix so no two prompts share a cache entry. */
   text: string;
+  /** Synthesized prompts of exact token counts (overrides `text`). */
+  input: LengthSpec | null;
+  /** Per-request max_tokens drawn from this (else `maxTokens`, or the dataset's output_tokens). */
+  output: LengthSpec | null;
+  /** Prompts used in turn (overrides `text` and `input`). */
+  dataset: DatasetItem[] | null;
+  tokenizer: TokenizerName;
+  seed: number;
+  /** Also ask for min_tokens and ignore_eos when a length was drawn or given. */
+  exactOutput: boolean;
 }
 
 export interface TaskInput {
@@ -76,6 +90,8 @@ export interface BatchMessage {
   type: 'batch';
   worker: number;
   records: RequestRecord[];
+  /** Received text of each record (same order), for the main thread's tokenizer count; null when not captured. */
+  texts: (string | null)[];
   /** Sparse token-count deltas since the last batch: [bucket, tokens, bucket, tokens, ...]. */
   tokens: number[];
   progress: Progress;
@@ -88,6 +104,8 @@ export interface WorkerFinal {
   utilization: number;
   /** Every gap between consecutive content chunks of the worker's non-warm-up requests, ms. */
   interChunk: EncodedDistribution;
+  /** Time spent building this worker's prompts: before t0 in open loop, between requests in closed loop, ms. */
+  promptMs: number;
   /** Bench mode only: receive stamp - send stamp, ms, of first tokens and later tokens. */
   measurementError?: { ttft: EncodedDistribution; itl: EncodedDistribution };
 }

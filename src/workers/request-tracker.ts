@@ -16,6 +16,10 @@ export interface TrackerInit {
   requestedOutputTokens: number;
   warmup: boolean;
   stream: boolean;
+  /** The prompt's client token count, carried into the record. */
+  inputTokensClient: number | null;
+  /** Keep the received text so the main thread can count it with the client tokenizer. */
+  captureText: boolean;
 }
 
 /**
@@ -46,6 +50,8 @@ export class RequestTracker implements TransportObserver, StreamSink {
   #done = false;
   #error: { cls: ErrorClass; message: string } | null = null;
   #finished = false;
+  /** Received text pieces, only with captureText (joined once, at the end). */
+  readonly #text: string[] = [];
   /** (bucket, tokens) pairs as received, to re-weight by the server's usage count at the end. */
   #runs: number[] = [];
 
@@ -57,7 +63,12 @@ export class RequestTracker implements TransportObserver, StreamSink {
     this.#interChunk = init.warmup ? null : interChunk;
     this.#tokens = tokens;
     this.#onFinish = onFinish;
-    this.#decoder = protocol.decoder(this, init.stream);
+    this.#decoder = protocol.decoder(this, init.stream, init.captureText);
+  }
+
+  /** The received text (answer and reasoning), or null when it was not captured. */
+  get text(): string | null {
+    return this.#init.captureText ? this.#text.join('') : null;
   }
 
   get finished(): boolean {
@@ -108,8 +119,9 @@ export class RequestTracker implements TransportObserver, StreamSink {
   }
 
   // --- StreamSink ---
-  token(kind: 'output' | 'reasoning', atMs: number, tokens?: number): void {
+  token(kind: 'output' | 'reasoning', atMs: number, tokens?: number, text?: string): void {
     const n = tokens ?? 1;
+    if (text !== undefined) this.#text.push(text);
     if (this.#firstToken === null) {
       this.#firstToken = atMs;
       if (tokens !== undefined) this.#firstChunkTokens = tokens;
@@ -192,6 +204,9 @@ export class RequestTracker implements TransportObserver, StreamSink {
       chunk_gap_max_ms: this.#gapMax,
       requested_output_tokens: init.requestedOutputTokens,
       first_chunk_tokens: this.#firstChunkTokens,
+      input_tokens_client: init.inputTokensClient,
+      // counted by the main thread from `text`, off the workers' send path
+      output_tokens_client: null,
     });
   }
 

@@ -15,6 +15,7 @@ import { ConnectionPool } from '../transport/connections.js';
 import { send, type Target } from '../transport/http.js';
 import { warmTransport } from '../transport/warm-up.js';
 import type { BatchMessage, ClosedLoopSpec, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
+import { RequestPlanner, type RequestPlan } from '../workload/request-plan.js';
 import { RequestTracker } from './request-tracker.js';
 
 const FLUSH_MS = 50;
@@ -48,21 +49,41 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const own = protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.bodyTimeoutMs });
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
+  const planner = await RequestPlanner.create(s.prompt, s.maxTokens);
+  // prompts are built before t0 for a known schedule, never on the send path (closed loop: between requests)
+  const promptStart = performance.now();
+  const plans = new Map<number, RequestPlan>();
+  if (!s.closedLoop) for (const a of workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers)) plans.set(a.index, planner.plan(a.index));
+  let promptMs = performance.now() - promptStart;
+  const planFor = (index: number): RequestPlan => {
+    const ready = plans.get(index);
+    if (ready) {
+      plans.delete(index);
+      return ready;
+    }
+    const start = performance.now();
+    const plan = planner.plan(index);
+    promptMs += performance.now() - start;
+    return plan;
+  };
   const live = new Map<number, { tracker: RequestTracker; abort: (e: Error) => void }>();
   const tokens = new Series();
   const interChunk = new Distribution(INTER_CHUNK_SCALE);
   const progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
   let records: RequestRecord[] = [];
+  let texts: (string | null)[] = [];
   let closedLoop: ClosedLoop | null = null;
 
   const flush = () => {
     if (records.length === 0 && tokens.length === 0) return;
-    const msg: BatchMessage = { type: 'batch', worker, records, tokens: drainSparse(tokens), progress: { ...progress, inFlight: live.size } };
+    const msg: BatchMessage = { type: 'batch', worker, records, texts, tokens: drainSparse(tokens), progress: { ...progress, inFlight: live.size } };
     records = [];
+    texts = [];
     port.postMessage(msg);
   };
-  const emit = (r: RequestRecord) => {
+  const emit = (r: RequestRecord, text: string | null = null) => {
     records.push(r);
+    texts.push(text);
     if (r.outcome === 'completed') progress.done++;
     else if (r.outcome === 'dropped') progress.dropped++;
     else progress.failed++;
@@ -72,23 +93,28 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const flusher = setInterval(flush, FLUSH_MS);
 
   const fire = (a: Arrival) => {
+    const plan = planFor(a.index);
     if (s.maxInFlight > 0 && Atomics.add(inFlightAll, 0, 1) >= s.maxInFlight) {
       Atomics.sub(inFlightAll, 0, 1);
-      return emit(droppedRecord(a, worker, s.maxTokens, a.dueMs < s.warmupMs));
+      return emit(droppedRecord(a, worker, plan, a.dueMs < s.warmupMs));
     }
     const req = protocol.request(
-      { model: s.model, prompt: `${a.index} ${s.prompt.text}`, maxTokens: s.maxTokens, stream: s.stream, params: s.params },
+      { model: s.model, prompt: plan.prompt, maxTokens: plan.maxTokens, exactOutput: plan.exact, stream: s.stream, params: s.params },
       s.apiKey,
     );
     const sentMs = clock.now();
-    const tracker = new RequestTracker(
-      { id: a.index, worker, scheduledMs: a.dueMs, sentMs, requestedOutputTokens: s.maxTokens, warmup: a.dueMs < s.warmupMs, stream: s.stream },
+    const tracker: RequestTracker = new RequestTracker(
+      {
+        // a closed loop has no schedule: the request is due when it is sent (its prompt may take a moment to build)
+        id: a.index, worker, scheduledMs: s.closedLoop ? sentMs : a.dueMs, sentMs, requestedOutputTokens: plan.maxTokens, warmup: a.dueMs < s.warmupMs, stream: s.stream,
+        inputTokensClient: plan.inputTokens, captureText: planner.tokenizer !== null,
+      },
       protocol,
       tokens,
       (r) => {
         live.delete(a.index);
         if (s.maxInFlight > 0) Atomics.sub(inFlightAll, 0, 1);
-        emit(r);
+        emit(r, tracker.text);
       },
       interChunk,
     );
@@ -137,6 +163,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     eventLoopDelayMs: loopDelay(),
     utilization: elu.utilization,
     interChunk: interChunk.encode(),
+    promptMs,
     ...(errors && { measurementError: { ttft: errors.ttft.encode(), itl: errors.itl.encode() } }),
   };
 }
@@ -167,11 +194,12 @@ function drain(live: Map<number, unknown>, budgetMs: () => number, onWake: (w: (
   });
 }
 
-function droppedRecord(a: Arrival, worker: number, maxTokens: number, warmup: boolean): RequestRecord {
+function droppedRecord(a: Arrival, worker: number, plan: RequestPlan, warmup: boolean): RequestRecord {
   return {
     id: a.index, worker, outcome: 'dropped', warmup, scheduled_ms: a.dueMs, sent_ms: null, first_token_ms: null,
     first_output_ms: null, end_ms: null, http_status: null, error_class: null, error_message: '--max-in-flight reached',
     finish_reason: null, output_tokens: 0, output_tokens_source: 'chunks', reasoning_tokens: 0, input_tokens: null,
-    chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: maxTokens, first_chunk_tokens: null,
+    chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: plan.maxTokens, first_chunk_tokens: null,
+    input_tokens_client: plan.inputTokens, output_tokens_client: null,
   };
 }

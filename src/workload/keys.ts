@@ -1,5 +1,6 @@
 import type { Options } from 'yargs';
 import { ARRIVALS } from '../schedule/pacers.js';
+import { TOKENIZERS } from '../tokenize/tokenizers.js';
 
 /**
  * How a workload value is written: `duration` accepts '120s' / '2m' / plain seconds; `object` is a YAML
@@ -39,6 +40,13 @@ export const WORKLOAD_KEYS = {
   'sampling-params': { type: 'object', describe: 'JSON object merged into every request body, e.g. \'{"temperature":0.7}\' (LLMPerf --additional-sampling-params)' },
   'max-tokens': { type: 'number', default: 150, describe: 'max_tokens asked of every request' },
   stream: { type: 'boolean', default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
+  tokenizer: { type: 'string', default: 'llama2', choices: TOKENIZERS, describe: 'Counts prompt and answer tokens on the client (input_tokens_client, output_tokens_client) and sizes synthesized prompts; llama2 as LLMPerf; none: no client counts' },
+  'mean-input-tokens': { type: 'number', describe: 'Synthesize each prompt from the shipped corpus with exactly this many tokens (normal, see --stddev-input-tokens) under --tokenizer, instead of --prompt' },
+  'stddev-input-tokens': { type: 'number', default: 0, describe: 'Spread of the prompt lengths (normal, clipped at >= 1)' },
+  'mean-output-tokens': { type: 'number', describe: 'Per-request max_tokens drawn from normal(mean, --stddev-output-tokens), clipped at >= 1 (instead of --max-tokens)' },
+  'stddev-output-tokens': { type: 'number', default: 0, describe: 'Spread of the requested output lengths' },
+  'ignore-eos': { type: 'boolean', default: true, describe: 'With --mean-output-tokens or a dataset\'s output_tokens, also send min_tokens and ignore_eos (vLLM, SGLang, llama.cpp) so lengths are reached; --no-ignore-eos for APIs that reject unknown fields' },
+  dataset: { type: 'string', describe: 'JSON-lines file of prompts, one {"prompt": "...", "output_tokens"?: n} per line, used in turn (instead of --prompt)' },
   prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
   'request-timeout': { type: 'duration', default: '600s', describe: 'Per-request limit on waiting for headers and between body chunks' },
   slo: { type: 'list', describe: "Service-level objectives checked at the end (exit code 3 if one fails), e.g. 'ttft_p99<=2s,tpot_p50<=40ms,error_rate<=1%,total_tps_peak>=500'; per-request ones (ttft/ttfo/tpot/itl/e2e) also define goodput" },

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const FAST_SIM = ['--sim-prefill-ms', '5', '--sim-decode-ms', '2', '--progress', 'none'];
 
-function cli(args: string[]): Promise<{ code: number | null; stderr: string; summary: any; rows: string[][] }> {
+function cli(args: string[]): Promise<{ code: number | null; stderr: string; summary: any; rows: Record<string, string>[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'at-wl-'));
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args, ...FAST_SIM, '--results-dir', dir], { cwd: ROOT });
@@ -20,10 +20,16 @@ function cli(args: string[]): Promise<{ code: number | null; stderr: string; sum
       resolve({
         code, stderr,
         summary: run ? JSON.parse(read('summary.json')) : null,
-        rows: run ? read('requests.csv').trim().split('\n').slice(1).map((l) => l.split(',')) : [],
+        rows: run ? table(read('requests.csv')) : [],
       });
     });
   });
+}
+
+/** requests.csv as objects by column name (no quoted commas in the columns these tests read). */
+function table(csv: string): Record<string, string>[] {
+  const [head, ...lines] = csv.trim().split('\n').map((l) => l.split(','));
+  return lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
 }
 
 describe('shipped workloads against the simulator (shortened by flags)', () => {
@@ -36,14 +42,19 @@ describe('shipped workloads against the simulator (shortened by flags)', () => {
   });
 
   it.each(['llmperf-550-150', 'llmperf-1024-1024'])('%s.yaml: closed loop stops at exactly --max-requests, across workers', async (name) => {
-    const r = await cli(['--workload', `workloads/${name}.yaml`, '--max-requests', '9', '--max-tokens', '4', '--workers', '2']);
+    const r = await cli(['--workload', `workloads/${name}.yaml`, '--max-requests', '9', '--mean-output-tokens', '4', '--stddev-output-tokens', '0', '--workers', '2']);
     expect(r.code).toBe(0);
     const s = r.summary;
     expect(s.run.mode).toBe('closed');
     expect(s.run.rate).toBeNull();
     expect(s.client.send_lag_ms).toBeNull();
     expect(s.requests).toMatchObject({ scheduled: 9, sent: 9, completed: 9 });
-    expect(r.rows.map((c) => Number(c[0])).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(r.rows.map((c) => Number(c.id)).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // synthesized prompts of exactly the workload's input length under llama2, counted back on the answers too
+    const inputTokens = name === 'llmperf-550-150' ? '550' : '1024';
+    expect(r.rows.every((c) => c.input_tokens_client === inputTokens && Number(c.output_tokens_client) > 0)).toBe(true);
+    expect(s.workload.prompts).toMatchObject({ source: 'synthetic', tokenizer: 'llama2', exact_output: true });
+    expect(s.workload.prompts.generation_ms).toBeGreaterThan(0);
   });
 
   it('closed loop with --timeout and no --max-requests stops on time', async () => {
@@ -58,7 +69,7 @@ describe('shipped workloads against the simulator (shortened by flags)', () => {
     expect(r.code).toBe(0);
     expect(r.summary.run.arrival).toBe('ramp');
     expect(r.summary.requests.scheduled).toBe(4);
-    expect(r.rows.every((c) => Number(c[4]) >= 1000)).toBe(true);
+    expect(r.rows.every((c) => Number(c.scheduled_ms) >= 1000)).toBe(true);
   });
 
   it('a bad workload file: exit 2, nothing sent', async () => {
@@ -66,5 +77,34 @@ describe('shipped workloads against the simulator (shortened by flags)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--workload: cannot read 'workloads/nope.yaml'");
     expect(r.summary).toBeNull();
+  });
+});
+
+describe('prompt sources end to end', () => {
+  it('--mean-input-tokens in open loop: prompts built before t0, exact counts under the chosen tokenizer', async () => {
+    const r = await cli(['--rate', '8', '--duration', '1s', '--mean-input-tokens', '40', '--stddev-input-tokens', '8', '--max-tokens', '3', '--tokenizer', 'cl100k', '--seed', '3']);
+    expect(r.code).toBe(0);
+    expect(r.summary.workload.prompts).toMatchObject({ source: 'synthetic', tokenizer: 'cl100k', mean_input_tokens: 40 });
+    const counts = r.rows.map((c) => Number(c.input_tokens_client));
+    expect(counts).toHaveLength(8);
+    expect(new Set(counts).size).toBeGreaterThan(1);
+    expect(r.rows.every((c) => c.requested_output_tokens === '3')).toBe(true);
+  });
+
+  it('--dataset: prompts in turn, output_tokens as max_tokens; bad lines are exit 2 with line numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'at-ds-'));
+    const good = join(dir, 'good.jsonl');
+    writeFileSync(good, '{"prompt":"one two","output_tokens":3}\n{"prompt":"three","output_tokens":5}\n');
+    const r = await cli(['--rate', '4', '--duration', '1s', '--dataset', good]);
+    expect(r.code).toBe(0);
+    expect(r.summary.workload.prompts).toMatchObject({ source: 'dataset', prompts_in_dataset: 2 });
+    const byId = Object.fromEntries(r.rows.map((c) => [c.id, c]));
+    expect([0, 1, 2, 3].map((i) => byId[i].requested_output_tokens)).toEqual(['3', '5', '3', '5']);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"prompt":"ok"}\n{"prompt":3}\n');
+    const b = await cli(['--dataset', bad]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain(`${bad}:2: "prompt" must be a non-empty string`);
+    expect(b.summary).toBeNull();
   });
 });

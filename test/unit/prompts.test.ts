@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTokenizer, TOKENIZERS } from '../../src/tokenize/tokenizers.js';
+import type { PromptSpec } from '../../src/workers/messages.js';
+import { readCorpus } from '../../src/workload/corpus.js';
+import { readDataset } from '../../src/workload/dataset.js';
+import { PromptSynthesizer, requestRandom, sampleLength } from '../../src/workload/prompts.js';
+import { RequestPlanner } from '../../src/workload/request-plan.js';
+
+const spec = (over: Partial<PromptSpec> = {}): PromptSpec => ({
+  text: 'hello', input: { mean: 40, stddev: 10 }, output: { mean: 30, stddev: 5 }, dataset: null, tokenizer: 'cl100k', seed: 7, exactOutput: true, ...over,
+});
+
+describe('synthesized prompts', () => {
+  it.each(TOKENIZERS.filter((t) => t !== 'none'))('%s: every prompt has exactly the requested token count', async (name) => {
+    const tok = await loadTokenizer(name);
+    const synth = new PromptSynthesizer(tok, readCorpus());
+    for (const [i, n] of [1, 2, 7, 64, 550].entries()) {
+      const p = synth.make(i, n, requestRandom(1, i));
+      expect(p.inputTokens).toBe(n);
+      expect(tok.encode(p.prompt).length).toBe(n);
+    }
+  });
+
+  it('are distinct, and the whole set is reproducible from the seed whatever the order of building', async () => {
+    const a = await RequestPlanner.create(spec(), 150);
+    const forward = Array.from({ length: 20 }, (_, i) => a.plan(i));
+    const backward = Array.from({ length: 20 }, (_, i) => a.plan(19 - i)).reverse();
+    expect(backward).toEqual(forward);
+    expect(new Set(forward.map((p) => p.prompt)).size).toBe(20);
+    expect(forward.every((p) => p.inputTokens! >= 1 && p.maxTokens >= 1 && p.exact)).toBe(true);
+    const other = await RequestPlanner.create(spec({ seed: 8 }), 150);
+    expect(other.plan(3).prompt).not.toBe(forward[3].prompt);
+  });
+
+  it('lengths are normal(mean, stddev), clipped at 1', () => {
+    const rand = requestRandom(3, 0);
+    const xs = Array.from({ length: 4000 }, () => sampleLength(rand, { mean: 100, stddev: 20 }));
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
+    expect(mean).toBeGreaterThan(98);
+    expect(mean).toBeLessThan(102);
+    expect(sd).toBeGreaterThan(18.5);
+    expect(sd).toBeLessThan(21.5);
+    expect(Array.from({ length: 200 }, () => sampleLength(rand, { mean: 1, stddev: 5 })).every((x) => x >= 1)).toBe(true);
+    expect(sampleLength(rand, { mean: 550, stddev: 0 })).toBe(550);
+  });
+
+  it('without synthesis: the fixed prompt with the index as a distinct prefix, --max-tokens, counted when a tokenizer is set', async () => {
+    const p = await RequestPlanner.create(spec({ input: null, output: null }), 99);
+    expect(p.plan(4)).toEqual({ prompt: '4 hello', inputTokens: 2, maxTokens: 99, exact: false });
+    const none = await RequestPlanner.create(spec({ input: null, output: null, tokenizer: 'none' }), 99);
+    expect(none.plan(4).inputTokens).toBeNull();
+  });
+});
+
+describe('--dataset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'at-dataset-'));
+
+  it('reads one prompt per line, used in turn, output_tokens as max_tokens', async () => {
+    const f = join(dir, 'ok.jsonl');
+    writeFileSync(f, '{"prompt":"a b c","output_tokens":5}\n\n{"prompt":"d"}\n');
+    const items = readDataset(f, '--dataset', []);
+    expect(items).toEqual([{ prompt: 'a b c', outputTokens: 5 }, { prompt: 'd', outputTokens: null }]);
+    const p = await RequestPlanner.create(spec({ input: null, output: null, dataset: items }), 77);
+    expect([0, 1, 2].map((i) => [p.plan(i).prompt, p.plan(i).maxTokens, p.plan(i).exact])).toEqual([['a b c', 5, true], ['d', 77, false], ['a b c', 5, true]]);
+  });
+
+  it('names the file and line of each bad line', () => {
+    const f = join(dir, 'bad.jsonl');
+    writeFileSync(f, '{"prompt":"ok"}\nnot json\n{"prompt":""}\n{"prompt":"x","output_tokens":-3}\n[1]\n');
+    const problems: string[] = [];
+    readDataset(f, '--dataset', problems);
+    expect(problems).toEqual([
+      `${f}:2: not a JSON object; write {"prompt": "...", "output_tokens": 128} on one line`,
+      `${f}:3: "prompt" must be a non-empty string`,
+      `${f}:4: "output_tokens" must be an integer > 0, got -3`,
+      `${f}:5: not a JSON object; write {"prompt": "...", "output_tokens": 128} on one line`,
+    ]);
+  });
+
+  it('an unreadable or empty file is one problem', () => {
+    const problems: string[] = [];
+    readDataset(join(dir, 'missing.jsonl'), '--dataset', problems);
+    writeFileSync(join(dir, 'empty.jsonl'), '\n');
+    readDataset(join(dir, 'empty.jsonl'), '--dataset', problems);
+    expect(problems).toEqual([expect.stringContaining("--dataset: cannot read"), expect.stringContaining('holds no prompts')]);
+  });
+});
