@@ -86,10 +86,10 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
       id: runId, started_at: startedAt.toISOString(), t0_wall_ms: t0Wall, duration_s: cfg.durationMs / 1000,
       elapsed_s: Math.max(0, (Date.now() - t0Wall) / 1000), mode: cfg.mode, rate: cfg.rate, concurrency: cfg.closedLoop?.concurrency ?? null,
       arrival: cfg.ramp ? 'ramp' : cfg.arrival, workers: cfg.workers,
-      max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
+      prompt_generation_ms: promptMs, max_in_flight: cfg.maxInFlight || null, drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
-    workload: workloadSummary(cfg, promptMs),
+    workload: workloadSummary(cfg),
     client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 } },
     warnings: [],
     ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
@@ -208,8 +208,8 @@ function promptSpec(cfg: RunConfig): PromptSpec {
   return { ...p, text: cfg.prompt, seed: cfg.seed };
 }
 
-/** The resolved workload as saved in summary.json (`workload`); `promptMs` once the workers have said. */
-function workloadSummary(cfg: RunConfig, promptMs: number | null): Record<string, unknown> {
+/** The resolved workload as saved in summary.json (`workload`): settings only, so shards of one run agree. */
+function workloadSummary(cfg: RunConfig): Record<string, unknown> {
   const closed = cfg.closedLoop;
   const p = cfg.prompts;
   return {
@@ -221,7 +221,6 @@ function workloadSummary(cfg: RunConfig, promptMs: number | null): Record<string
       source: p.dataset ? 'dataset' : p.input ? 'synthetic' : 'text', tokenizer: p.tokenizer, dataset: p.datasetFile, prompts_in_dataset: p.dataset?.length ?? null,
       mean_input_tokens: p.input?.mean ?? null, stddev_input_tokens: p.input?.stddev ?? null,
       mean_output_tokens: p.output?.mean ?? null, stddev_output_tokens: p.output?.stddev ?? null, exact_output: p.exactOutput,
-      generation_ms: promptMs,
     },
   };
 }

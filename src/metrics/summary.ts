@@ -33,6 +33,8 @@ export interface RunSummary {
     rate: number | null;
     /** Closed loop only, else null. */
     concurrency: number | null;
+    /** Time the slowest worker spent building prompts (before t0 in open loop); null while running. */
+    prompt_generation_ms: number | null;
     arrival: string;
     workers: number;
     max_in_flight: number | null;

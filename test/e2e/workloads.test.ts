@@ -54,7 +54,7 @@ describe('shipped workloads against the simulator (shortened by flags)', () => {
     const inputTokens = name === 'llmperf-550-150' ? '550' : '1024';
     expect(r.rows.every((c) => c.input_tokens_client === inputTokens && Number(c.output_tokens_client) > 0)).toBe(true);
     expect(s.workload.prompts).toMatchObject({ source: 'synthetic', tokenizer: 'llama2', exact_output: true });
-    expect(s.workload.prompts.generation_ms).toBeGreaterThan(0);
+    expect(s.run.prompt_generation_ms).toBeGreaterThan(0);
   });
 
   it('closed loop with --timeout and no --max-requests stops on time', async () => {
