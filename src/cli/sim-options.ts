@@ -21,7 +21,7 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
   decodeGrowth: { flag: 'decode-growth', describe: 'Decode interval growth per extra busy slot (0.01 = +1% each)', type: 'number' },
   model: { flag: 'model', describe: 'Model name the simulator reports', type: 'string' },
   tokensPerChunk: {
-    flag: 'tokens-per-chunk', describe: 'Tokens per streamed chunk: K, or A-B for a size drawn per chunk (seeded by --seed); the decode interval stays per token', type: 'string',
+    flag: 'tokens-per-chunk', describe: 'Tokens per streamed chunk: K, or A-B for a size drawn per chunk from the simulator seed; the decode interval stays per token', type: 'string',
     valid: { test: (v) => parseChunkSizes(String(v)) !== null, expect: "K or A-B with 1 <= A <= B, e.g. 4 or '1-4'" },
   },
   reasoningTokens: { flag: 'reasoning-tokens', describe: 'Reasoning tokens streamed before the answer in each API\'s reasoning shape (chat reasoning_content, anthropic thinking, ...), counted in max_tokens', type: 'number', valid: integerAtLeast(0) },
