@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Options } from 'yargs';
 import { checkShards, type ShardFolder } from '../merge/check-shards.js';
 import { mergeShards, type ShardData } from '../merge/merge-shards.js';
+import { renderObjectives } from '../report/objectives.js';
 import { renderSummary } from '../report/terminal.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
 import { readRecords } from '../results/read-records.js';
@@ -15,7 +16,10 @@ export const MERGE_OPTIONS: Record<string, Options> = {
   json: { type: 'boolean', default: false, describe: 'Print the merged summary.json to stdout instead of the table' },
 };
 
-/** `auto-testing merge DIR... --out DIR`: shard folders -> one run folder. Exit 2 when they do not belong together. */
+/**
+ * `auto-testing merge DIR... --out DIR`: shard folders -> one run folder. Exit 2 when they do not belong
+ * together, 3 when the merged run fails an --slo objective the shards were given, else 0.
+ */
 export async function mergeCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
   const dirs = ((argv.dirs as string[] | undefined) ?? []).map(String);
   const out = String(argv.out);
@@ -38,9 +42,10 @@ export async function mergeCommand(argv: ArgumentsCamelCase<Record<string, unkno
   folder.close();
   const late = merged.summary.shards!.first_send_late_ms;
   if (late.spread !== null) log(`first send late per shard: ${late.min!.toFixed(3)} .. ${late.max!.toFixed(3)} ms (spread ${late.spread.toFixed(3)} ms)`);
-  process.stdout.write(argv.json ? `${JSON.stringify(merged.summary, null, 2)}\n` : `${renderSummary(merged.summary)}\n`);
+  process.stdout.write(argv.json ? `${JSON.stringify(merged.summary, null, 2)}\n` : `${renderSummary(merged.summary)}\n${renderObjectives(merged.summary)}\n`);
   log(`merged ${shards.length} shard(s) of ${merged.summary.shards!.count}: ${folder.path}`);
-  return 0;
+  // the shards' --slo objectives judged on the merged run, as a single run's would be (exit code 3)
+  return merged.summary.slo && !merged.summary.slo.passed ? 3 : 0;
 }
 
 /** A shard whose requests.csv holds fewer rows than its summary counted lost records (a crash mid-write). */

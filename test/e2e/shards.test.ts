@@ -12,7 +12,8 @@ import { pacerFrom } from '../../src/schedule/pacers.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 const SHARDS = 3;
-const WORKLOAD = ['--arrival', 'poisson', '--seed', '7', '--rate', '15', '--duration', '2s', '--max-tokens', '8'];
+const TOTAL = pacerFrom({ kind: 'poisson', rate: 15, durationMs: 2000, burstiness: 1, seed: 7 }).total!;
+const WORKLOAD = ['--arrival', 'poisson', '--seed', '7', '--rate', '15', '--duration', '2s', '--max-tokens', '8', '--slo', `ttft_p99<=30s,requests_completed>=${TOTAL}`];
 
 interface Ran {
   code: number;
@@ -63,7 +64,8 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
       ...Array.from({ length: SHARDS }, (_, i) => cli([...target, '--shards', String(SHARDS), '--start-at', startAt, '--workers', '2', '--results-dir', shared], { JOB_COMPLETION_INDEX: String(i) })),
       cli([...target, '--workers', '1', '--results-dir', single]),
     ]);
-    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    // each shard alone completes too few requests for its objective (exit 3); the single run meets it
+    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n')).toEqual([3, 3, 3, 0]);
     merged = join(mkdtempSync(join(tmpdir(), 'at-merged-')), 'run');
     mergeRun = await cli(['merge', ...folders(shared), '--out', merged]);
   });
@@ -74,7 +76,7 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
 
   it('the merged run holds exactly the single-process schedule: count, ids, scheduled times, arrivals per second', () => {
     expect(mergeRun.code, mergeRun.stderr).toBe(0);
-    const total = pacerFrom({ kind: 'poisson', rate: 15, durationMs: 2000, burstiness: 1, seed: 7 }).total;
+    const total = TOTAL;
     const m = summaryIn(merged);
     const s = summaryIn(folders(single)[0]);
     expect(m.requests.scheduled).toBe(total);
@@ -88,6 +90,10 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     expect(mr.map((r) => r.id)).toEqual(byId(mr).map((r) => r.id));
     expect(new Set(mr.map((r) => r.worker)).size).toBe(SHARDS * 2);
     expect(m.shards).toMatchObject({ count: SHARDS, merged: [0, 1, 2], missing: [] });
+    // objectives judged on the merged run: every request of the schedule completed, which no shard has alone
+    expect(m.goodput).toMatchObject({ criteria: ['ttft_p99<=30s'], good: total, total });
+    expect(m.slo.passed).toBe(true);
+    for (const f of folders(shared)) expect(summaryIn(f).slo.passed).toBe(false);
     expect(m.shards.first_send_late_ms.spread).toBeGreaterThanOrEqual(0);
     expect(mergeRun.stderr).toMatch(/first send late per shard: .* \(spread [\d.]+ ms\)/);
   });
@@ -163,7 +169,8 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     expect(notShard.code).toBe(2);
     expect(notShard.stderr).toContain('is not a shard');
     const partial = await cli(['merge', first, second, '--out', out()]);
-    expect(partial.code).toBe(0);
+    expect(partial.code).toBe(3); // requests_completed>=TOTAL fails on two thirds of the schedule
+    expect(partial.stdout).toMatch(new RegExp(`requests_completed>=${TOTAL} .*FAIL`));
     expect(partial.stderr).toContain('INCOMPLETE: shard(s) 2 of 3 missing');
   });
 
