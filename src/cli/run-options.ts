@@ -18,7 +18,7 @@ const TARGET = 'Endpoint:';
 const OUT = 'Output:';
 
 export const RUN_OPTIONS: Record<string, Options> = {
-  endpoint: { type: 'string', group: TARGET, describe: 'Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1 (omit to use the built-in simulator)' },
+  endpoint: { type: 'string', group: TARGET, describe: 'Base URL of the API as its provider publishes it, e.g. http://127.0.0.1:8000/v1 (omit to use the built-in simulator; bedrock: the regional endpoint)' },
   model: { type: 'string', group: TARGET, describe: 'Model name sent in every request (required with --endpoint)' },
   api: { type: 'string', group: TARGET, default: RUN_DEFAULTS.api, describe: `Wire protocol: ${API_NAMES.join(', ')}` },
   region: { type: 'string', group: TARGET, describe: 'AWS region for --api bedrock (default: AWS_REGION, then AWS_DEFAULT_REGION); credentials come from the standard AWS chain' },
