@@ -52,7 +52,8 @@ export async function endpointsCommand(argv: ArgumentsCamelCase<Record<string, u
     outcomes.push(o);
     if (o.verdict === 'interrupted') break;
   }
-  process.stdout.write(`${renderOutcomes(outcomes, selected.length)}\n`);
+  // with --json, stdout holds only the summaries
+  (argv.json ? process.stderr : process.stdout).write(`${renderOutcomes(outcomes, selected.length)}\n`);
   return combinedExitCode(outcomes);
 }
 

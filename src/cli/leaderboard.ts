@@ -45,14 +45,20 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
   log(`auto-testing leaderboard: ${chosen.length} run(s) from '${root}' -> ${out}`);
   if (argv.charts !== false) await writeCharts(chosen, Boolean(argv.all), (argv.chartsDir as string | undefined) ?? dirname(out), log);
   if (argv.inject) {
-    const file = String(argv.inject);
-    const doc = existsSync(file) ? readFileSync(file, 'utf8') : null;
-    const injected = doc === null ? { problem: 'does not exist' } : injectBetweenMarkers(doc, filled.text);
-    if ('problem' in injected) return usageError([`--inject: '${file}' ${injected.problem}`]);
-    writeFileSync(file, injected.text);
-    log(`auto-testing leaderboard: injected into ${file}`);
+    const problem = injectInto(String(argv.inject), filled.text);
+    if (problem) return usageError([`--inject: '${String(argv.inject)}' ${problem}`]);
+    log(`auto-testing leaderboard: injected into ${String(argv.inject)}`);
   }
   return 0;
+}
+
+/** Rewrites `file` with `text` between its markers; why not, when it cannot. */
+function injectInto(file: string, text: string): string | null {
+  if (!existsSync(file)) return 'does not exist';
+  const injected = injectBetweenMarkers(readFileSync(file, 'utf8'), text);
+  if ('problem' in injected) return injected.problem;
+  writeFileSync(file, injected.text);
+  return null;
 }
 
 /** A folder that cannot be read (a half-written or foreign summary.json) is skipped with a warning. */

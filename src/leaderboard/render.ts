@@ -31,12 +31,12 @@ export function renderLeaderboard(template: string, runs: readonly SavedRun[], o
 }
 
 /**
- * The workload(s) behind the runs, as YAML, without the per-endpoint keys (api, sampling_params); several
- * are each headed by a comment naming them.
+ * The workload(s) behind the runs, as YAML, without the per-endpoint keys (api, sampling_params); each
+ * headed by a comment naming it when it came from a file or when there are several.
  */
 function runConfig(runs: readonly SavedRun[]): string {
   const byKey = new Map(runs.map((r) => [workloadKey(r.summary), r.summary]));
-  const entries = [...byKey.values()].map((s) => ({ label: workloadLabel(s), yaml: stringify(sharedWorkload(s)).trimEnd() }));
-  if (entries.length === 1) return entries[0].yaml;
-  return entries.sort((a, b) => a.label.localeCompare(b.label)).map((e) => `# ${e.label}\n${e.yaml}`).join('\n\n');
+  const entries = [...byKey.values()].map((s) => ({ label: workloadLabel(s), file: typeof s.workload?.file === 'string', yaml: stringify(sharedWorkload(s)).trimEnd() }));
+  const named = entries.length > 1 || entries[0]?.file;
+  return entries.sort((a, b) => a.label.localeCompare(b.label)).map((e) => (named ? `# ${e.label}\n${e.yaml}` : e.yaml)).join('\n\n');
 }

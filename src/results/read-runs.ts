@@ -46,15 +46,17 @@ export function readRun(root: string, folder: string): SavedRun {
   };
 }
 
-/** Workload keys an endpoints file sets per endpoint: they describe the endpoint, not the load. */
-const PER_ENDPOINT_KEYS = ['api', 'sampling_params'];
+/**
+ * Workload keys that do not define the load: what an endpoints file sets per endpoint (api, extra body
+ * params) and where the settings were read from (the same file can be named by other paths).
+ */
+const NOT_THE_LOAD = ['api', 'sampling_params', 'file'];
 
 /**
- * The workload a run was given, less what the endpoint itself decided (its API, its extra body params)
- * and the settings of other modes (null).
+ * The load a run was given: its workload less `NOT_THE_LOAD` and the settings of other modes (null).
  */
 export function sharedWorkload(s: RunSummary): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(s.workload ?? {}).filter(([k, v]) => v !== null && !PER_ENDPOINT_KEYS.includes(k)));
+  return Object.fromEntries(Object.entries(s.workload ?? {}).filter(([k, v]) => v !== null && !NOT_THE_LOAD.includes(k)));
 }
 
 /** What makes two runs comparable: the same endpoint under the same workload. */
