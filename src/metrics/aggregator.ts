@@ -4,7 +4,7 @@ import { derive, type RequestRecord } from './record.js';
 import { RequestLog } from './request-log.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
 import { Series } from './timeline.js';
-import { TokenChecks, type ClientTokenCounts } from './token-checks.js';
+import { TokenChecks } from './token-checks.js';
 
 /** Scale turning each metric into integer HDR units (finer than any figure we print). */
 export const SCALES: Record<MetricName | 'send_lag_ms', number> = {
@@ -63,7 +63,7 @@ export class Aggregator {
     for (let i = 0; i < sparse.length; i += 2) this.tokens.add(sparse[i], sparse[i + 1]);
   }
 
-  add(r: RequestRecord & ClientTokenCounts): void {
+  add(r: RequestRecord): void {
     const c = this.counts;
     c.scheduled++;
     c[r.outcome]++;

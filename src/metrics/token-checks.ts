@@ -12,13 +12,8 @@ export const DISAGREE_FRACTION = 0.1;
 /** The summary warns when more than this share of the compared requests is off. */
 export const DISAGREE_WARN_SHARE = 0.1;
 
-/** Tokenizer counts the client computes (issue 4's record fields); absent when it has no tokenizer. */
-export interface ClientTokenCounts {
-  input_tokens_client?: number | null;
-  output_tokens_client?: number | null;
-}
-
-type Checked = Pick<RequestRecord, 'output_tokens' | 'output_tokens_source' | 'input_tokens' | 'requested_output_tokens'> & ClientTokenCounts;
+/** What the checks read of a record; the `_client` counts are the client tokenizer's (null without one). */
+type Checked = Pick<RequestRecord, 'output_tokens' | 'output_tokens_source' | 'input_tokens' | 'requested_output_tokens' | 'input_tokens_client' | 'output_tokens_client'>;
 
 export function isShortOutput(r: Pick<RequestRecord, 'output_tokens' | 'requested_output_tokens'>): boolean {
   const asked = r.requested_output_tokens;

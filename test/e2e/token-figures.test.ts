@@ -68,12 +68,16 @@ describe('multi-token chunks: ITL per token apart from inter-chunk latency', () 
 });
 
 describe('the simulator misbehaving on purpose', () => {
-  it('--sim-stop-early 0.5 --sim-usage-skew 0.8: short outputs counted with their finish_reason and warned once; usage reports 80 % of the streamed tokens', async () => {
+  it('--sim-stop-early 0.5 --sim-usage-skew 0.8: short outputs counted with their finish_reason, usage 20 % below the client tokenizer; one warning each', async () => {
     const r = await run([...sim(5), '--max-tokens', '20', '--sim-stop-early', '0.5', '--sim-usage-skew', '0.8']);
     expect(r.rows.every((row) => row.finish_reason === 'stop' && row.chunks === '10' && row.output_tokens === '8')).toBe(true);
     expect(r.summary.token_checks.short_output).toEqual({ count: 5, completed: 5, finish_reasons: { stop: 5 } });
     expect(r.summary.warnings.filter((w: string) => w.startsWith('OUTPUT SHORT'))).toHaveLength(1);
     expect(r.stdout).toContain('WARNING: OUTPUT SHORT');
+    // the client tokenizer counts the 10 streamed tokens; usage says 8: 25 % off on every request
+    expect(r.rows.every((row) => row.output_tokens_client === '10')).toBe(true);
+    expect(r.summary.token_checks.agreement.output).toEqual({ compared: 5, mean_rel_diff: 0.25, over_10pct: 5 });
+    expect(r.summary.warnings.filter((w: string) => w.startsWith('TOKEN COUNTS DISAGREE (output)'))).toHaveLength(1);
   });
 
   it('bad simulator values name the flag', async () => {

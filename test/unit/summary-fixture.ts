@@ -7,7 +7,7 @@ export function record(over: Partial<RequestRecord> = {}): RequestRecord {
     id: 0, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: 0, sent_ms: 1, first_token_ms: 201, first_output_ms: 201,
     end_ms: 2001, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 100,
     output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 20, chunks: 100, chunk_gap_sum_ms: 1800, chunk_gap_max_ms: 30,
-    requested_output_tokens: 100, first_chunk_tokens: null, ...over,
+    requested_output_tokens: 100, first_chunk_tokens: null, input_tokens_client: null, output_tokens_client: null, ...over,
   };
 }
 

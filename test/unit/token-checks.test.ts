@@ -34,7 +34,7 @@ describe('client tokenizer vs server usage', () => {
   it('summarises mean discrepancy and requests more than 10 % off, and warns when they diverge', () => {
     const agg = new Aggregator();
     // a server under-reporting output by 20 % on half the requests; input agrees
-    for (let i = 0; i < 10; i++) agg.add({ ...record({ id: i, output_tokens: i < 5 ? 80 : 100, input_tokens: 20 }), output_tokens_client: 100, input_tokens_client: 20 });
+    for (let i = 0; i < 10; i++) agg.add(record({ id: i, output_tokens: i < 5 ? 80 : 100, input_tokens: 20, output_tokens_client: 100, input_tokens_client: 20 }));
     const s = buildSummary(agg, META);
     expect(s.token_checks.agreement.output.compared).toBe(10);
     expect(s.token_checks.agreement.output.over_10pct).toBe(5);
@@ -47,7 +47,7 @@ describe('client tokenizer vs server usage', () => {
   it('compares nothing when the client has no tokenizer count, or the output count is only chunks', () => {
     const agg = new Aggregator();
     agg.add(record());
-    agg.add({ ...record({ output_tokens_source: 'chunks' }), output_tokens_client: 3 });
+    agg.add(record({ output_tokens_source: 'chunks', output_tokens_client: 3 }));
     expect(buildSummary(agg, META).token_checks.agreement.output.compared).toBe(0);
   });
 });
