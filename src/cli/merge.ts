@@ -6,7 +6,7 @@ import { mergeShards, type ShardData } from '../merge/merge-shards.js';
 import { renderObjectives } from '../report/objectives.js';
 import { renderSummary } from '../report/terminal.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
-import { readRecords } from '../results/read-records.js';
+import { readPerSecond, readRecords } from '../results/read-records.js';
 import { readRun } from '../results/read-runs.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
 import { usageError } from './usage-error.js';
@@ -32,7 +32,7 @@ export async function mergeCommand(argv: ArgumentsCamelCase<Record<string, unkno
   const log = (line: string) => process.stderr.write(`${line}\n`);
   for (const w of warnings) log(`auto-testing ${w}`);
 
-  const shards: ShardData[] = folders.map((f) => ({ ...f, records: readRecords(f.dir), buckets: readRun(f.dir, f.dir).buckets }));
+  const shards: ShardData[] = folders.map((f) => ({ ...f, records: readRecords(f.dir), buckets: readRun(f.dir, f.dir).buckets, cpuMsPerSecond: readPerSecond(f.dir, 'client_cpu_ms') }));
   const merged = mergeShards(shards, basename(out), [...warnings, ...countMismatches(shards)]);
   const folder = new RunFolder(dirname(out), basename(out));
   folder.appendRecords(merged.records);

@@ -8,10 +8,14 @@ import { requestCriteria } from '../slo/goodput.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
 import { objectives, type ShardFolder } from './check-shards.js';
 
-/** A checked shard with its data: records from requests.csv, output tokens per 100 ms from buckets.csv. */
+/**
+ * A checked shard with its data: records from requests.csv, output tokens per 100 ms from buckets.csv,
+ * the client's CPU per second from timeseries.csv.
+ */
 export interface ShardData extends ShardFolder {
   records: RequestRecord[];
   buckets: { t_ms: number; output_tokens: number }[];
+  cpuMsPerSecond: number[];
 }
 
 export interface MergedRun {
@@ -34,7 +38,10 @@ export function mergeShards(shards: readonly ShardData[], runId: string, extraWa
   const agg = new Aggregator(requestCriteria(slos));
   const records = globalWorkers(sorted).sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.id - b.id);
   for (const r of records) agg.add(r);
-  for (const s of sorted) for (const b of s.buckets) agg.tokens.add(Math.round(b.t_ms / BUCKET_MS), b.output_tokens);
+  for (const s of sorted) {
+    for (const b of s.buckets) agg.tokens.add(Math.round(b.t_ms / BUCKET_MS), b.output_tokens);
+    s.cpuMsPerSecond.forEach((ms, second) => agg.cpuMs.addAt(second * 1000, ms));
+  }
   // every chunk gap is only in the shards' histograms (requests.csv keeps a per-request sum): add those
   for (const s of sorted) if (s.summary.histograms.inter_chunk_ms) agg.addInterChunk(s.summary.histograms.inter_chunk_ms);
   const summary = buildSummary(agg, meta(sorted, runId, extraWarnings));

@@ -16,6 +16,14 @@ function field(name: string, v: string): unknown {
   return v === '' ? null : Number(v);
 }
 
+/** One numeric column of a run folder's timeseries.csv, indexed by second (0 where absent). */
+export function readPerSecond(folder: string, column: string): number[] {
+  const rows = parse(readFileSync(join(folder, FILES.timeseries), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const out: number[] = [];
+  for (const r of rows) out[Number(r.second)] = Number(r[column] ?? 0) || 0;
+  return Array.from(out, (v) => v ?? 0);
+}
+
 /** A run folder's requests.csv back as records, exactly as they were written (times at CSV precision). */
 export function readRecords(folder: string): RequestRecord[] {
   const rows = parse(readFileSync(join(folder, FILES.requests), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];

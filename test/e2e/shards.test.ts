@@ -150,6 +150,10 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
     const window = slidingRate(tokens, WINDOW_MS, STEP_MS, first, last);
     expect(m.throughput.peak_total_tps).toBeCloseTo(window.peak, 6);
     expect(m.throughput.mean_total_tps).toBeCloseTo(window.mean, 6);
+    // the client's CPU per second adds too
+    const cpu = (f: string) => readFileSync(join(f, 'timeseries.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[5]));
+    const shardCpu = folders(shared).map(cpu);
+    cpu(merged).forEach((v, second) => expect(v).toBeCloseTo(shardCpu.reduce((a, c) => a + (c[second] ?? 0), 0), 2));
   });
 
   it('refuses a shard merged with itself, other workloads and runs that are not shards; warns on an incomplete set', async () => {
