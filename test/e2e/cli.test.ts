@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimCli } from './run-cli.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
@@ -32,20 +33,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
         csv: folder ? readFileSync(join(folder, 'requests.csv'), 'utf8').trim().split('\n') : [],
       });
     });
-  });
-}
-
-/** A standalone simulator (`auto-testing sim`) on a free loopback port. */
-function sim(args: string[]): Promise<{ url: string; stop: () => void }> {
-  const p = spawn(process.execPath, [CLI, 'sim', '--port', '0', ...args]);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    p.stderr.on('data', (d) => {
-      err += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(err);
-      if (m) resolve({ url: m[1], stop: () => p.kill('SIGTERM') });
-    });
-    p.on('exit', (c) => reject(new Error(`sim exited ${c}: ${err}`)));
   });
 }
 
@@ -106,7 +93,7 @@ describe('auto-testing against the built-in simulator', () => {
 describe('errors are classified, the run goes on', () => {
   let server: { url: string; stop: () => void };
   beforeAll(async () => {
-    server = await sim(['--decode-ms', '5']);
+    server = await startSimCli(['--decode-ms', '5']);
   });
   afterAll(() => server.stop());
 

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolFor } from '../../src/protocols/registry.js';
-import { runCli, type CliResult } from './run-cli.js';
+import { runCli, startSimCli, type CliResult } from './run-cli.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 const HTTP_APIS = ['openai-chat', 'openai-completions', 'openai-responses', 'anthropic-messages', 'gemini', 'tgi', 'ollama'];
 /** APIs with no reasoning field: the simulator plans no reasoning phase for them. */
 const NO_REASONING_FIELD = new Set(['openai-completions', 'tgi']);
@@ -40,20 +38,6 @@ function rows(r: CliResult): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
 
-/** `auto-testing sim` on a free loopback port; resolves its origin. */
-function startSim(args: string[]): Promise<{ origin: string; stop: () => void }> {
-  const p = spawn(process.execPath, [CLI, 'sim', '--port', '0', ...args]);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    p.stderr.on('data', (d) => {
-      err += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(err);
-      if (m) resolve({ origin: m[1], stop: () => p.kill('SIGTERM') });
-    });
-    p.on('exit', (c) => reject(new Error(`sim exited ${c}: ${err}`)));
-  });
-}
-
 /** A few CLI runs at a time: the machine is shared, and other tests time things. */
 async function inBatches(jobs: (() => Promise<unknown>)[], size: number): Promise<void> {
   for (let i = 0; i < jobs.length; i += size) await Promise.all(jobs.slice(i, i + size).map((j) => j()));
@@ -64,7 +48,7 @@ describe('every HTTP protocol end to end against the simulator (2 of the 6 token
   const streamed = new Map<string, CliResult>();
   const whole = new Map<string, CliResult>();
   beforeAll(async () => {
-    sim = await startSim(['--decode-ms', '2', '--prefill-ms', '5', '--reasoning-tokens', String(REASONING)]);
+    sim = await startSimCli(['--decode-ms', '2', '--prefill-ms', '5', '--reasoning-tokens', String(REASONING)]);
     const run = (api: string, extra: string[]) => runCli(['--api', api, '--endpoint', sim.origin + protocolFor(api).basePath, '--model', 'm', ...RUN, ...extra], KEY_ENV);
     const jobs = [...HTTP_APIS.map((api) => () => run(api, []).then((r) => streamed.set(api, r))), ...NON_STREAM_APIS.map((api) => () => run(api, ['--no-stream']).then((r) => whole.set(api, r)))];
     await inBatches(jobs, 3);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,4 +26,18 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr, dir };
   }
+}
+
+/** A standalone simulator (`auto-testing sim`) on a free loopback port: its /v1 URL and its origin. */
+export function startSimCli(args: string[]): Promise<{ url: string; origin: string; stop: () => void }> {
+  const p = spawn(process.execPath, [CLI, 'sim', '--port', '0', ...args]);
+  return new Promise((resolve, reject) => {
+    let err = '';
+    p.stderr.on('data', (d) => {
+      err += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(err);
+      if (m) resolve({ url: `${m[1]}/v1`, origin: m[1], stop: () => p.kill('SIGTERM') });
+    });
+    p.on('exit', (c) => reject(new Error(`sim exited ${c}: ${err}`)));
+  });
 }
