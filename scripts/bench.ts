@@ -43,9 +43,9 @@ const MODES: Record<Mode['name'], Mode> = {
     streams: { start: 1000, factor: 2, maxProbes: 2, step: 250, min: 250, max: 8000 },
   },
   full: {
-    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 480, drainS: 10,
-    arrival: { start: 1000, factor: 2, maxProbes: 6, step: 100, min: 100, max: 20000 },
-    streams: { start: 500, factor: 2, maxProbes: 6, step: 100, min: 100, max: 8000 },
+    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 400, drainS: 10,
+    arrival: { start: 1000, factor: 2, maxProbes: 5, step: 100, min: 100, max: 20000 },
+    streams: { start: 500, factor: 2, maxProbes: 5, step: 100, min: 100, max: 8000 },
   },
 };
 
