@@ -38,7 +38,8 @@ export function runLabel(run: SavedRun, all: boolean): string {
   const when = all ? ` @ ${s.run.started_at.slice(0, 16).replace('T', ' ')}` : '';
   const failed = s.status !== 'completed' || s.requests.completed === 0;
   const errors = `${percent(s.error_rate)} errors`;
-  const note = failed ? ` (${s.status === 'completed' ? 'failed' : s.status}, ${errors})` : s.error_rate > 0 ? ` (${errors})` : '';
+  // a run stopped early because nothing could succeed is a failure, whatever status it ended with
+  const note = failed ? ` (${s.status === 'completed' || s.requests.completed === 0 ? 'failed' : s.status}, ${errors})` : s.error_rate > 0 ? ` (${errors})` : '';
   return `${s.endpoint.name}${when}${note}`;
 }
 

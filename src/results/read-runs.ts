@@ -17,11 +17,18 @@ export interface SavedRun {
   spans: { sentMs: number; endMs: number; tps: number }[];
 }
 
-/** Every folder under `root` (at any depth) holding a summary.json, sorted by path. */
+/** What `auto-testing capacity` leaves at the top of its folder (its CAPACITY_FILE), beside its steps. */
+const CAPACITY_FILE = 'capacity.json';
+
+/**
+ * Every folder under `root` (at any depth) holding a summary.json, sorted by path. A capacity search's
+ * folder is skipped: its steps are probes at rates it chose, not runs of a workload.
+ */
 export function findRunFolders(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name === CAPACITY_FILE)) return;
     if (entries.some((e) => e.isFile() && e.name === FILES.summary)) out.push(dir);
     for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name));
   };

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { figuresOf } from '../../src/leaderboard/figures.js';
@@ -39,6 +40,14 @@ describe('leaderboard from frozen result folders', () => {
       'slow-sim/cli/20261123T121000Z-slow-sim',
     ]);
     expect(latestPerEndpoint(all).map((r) => r.summary.run.id)).toEqual(['20261123T121000Z-down', '20261123T121000Z-fast-sim', '20261123T121000Z-slow-sim']);
+  });
+
+  it('skips the steps of a capacity search (probes at rates it chose, not runs of a workload)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'at-capacity-'));
+    cpSync(join(RESULTS, 'fast-sim'), join(root, 'fast-sim'), { recursive: true });
+    cpSync(join(RESULTS, 'slow-sim', 'cli', '20261123T121000Z-slow-sim'), join(root, 'cap', 'step-01-5rps'), { recursive: true });
+    writeFileSync(join(root, 'cap', 'capacity.json'), '{}');
+    expect(findRunFolders(root).map((f) => f.slice(root.length + 1))).toEqual(['fast-sim/cli/20261123T120000Z-fast-sim', 'fast-sim/cli/20261123T121000Z-fast-sim']);
   });
 
   it('renders the golden Markdown (latest runs), byte for byte', () => {
