@@ -5,6 +5,7 @@ import { endpointsCommand, ENDPOINTS_OPTIONS } from './endpoints.js';
 import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
 import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
 import { mergeCommand, MERGE_OPTIONS } from './merge.js';
+import { correctnessCommand } from './correctness.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
@@ -27,6 +28,9 @@ await yargs(hideBin(process.argv))
     .example('OPENAI_API_KEY=... $0 --endpoint https://api.example.com/v1 --model m --max-in-flight 64', 'A hosted API, key from the environment')
     .example('$0 --endpoints leaderboard_data/endpoints.yaml --only vllm,sglang --duration 60s', 'The same workload against each endpoint of a file, in turn'),
   exitWith((argv) => (argv.endpoints === undefined ? runCommand(argv) : endpointsCommand(argv))))
+  .command('correctness', 'LLMPerf\'s correctness test: ask for numbers written in words as digits, check every answer, report the mismatch rate beside the latencies', (y) => y.options(RUN_OPTIONS)
+    .example('$0 correctness --endpoint http://127.0.0.1:8000/v1 --model m', '4 in flight, 50 questions (the default), answers checked')
+    .example('$0 correctness --sim-wrong-answers 0.1', 'On the simulator, 10% of answers wrong'), exitWith(correctnessCommand))
   .command('capacity', 'Find the highest arrival rate that still meets the SLOs: geometric steps, then bisection', (y) => y.options(CAPACITY_OPTIONS)
     .example("$0 capacity --from 2 --step-duration 60s --slo 'ttft_p99<=2s,tpot_p50<=50ms,error_rate<=1%' --endpoint http://127.0.0.1:8000/v1 --model m", 'Steps 2, 4, 8, ... req/s until one fails, then bisect to 10%'), exitWith(capacityCommand))
   .command('sim', 'Serve the simulated endpoint on its own, speaking every HTTP API --api knows (for this tool and others)', (y) => y.options({

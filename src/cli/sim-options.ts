@@ -28,6 +28,7 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
   stopEarly: { flag: 'stop-early', describe: 'Generate only this fraction of max_tokens, then finish with "stop" (1 = never early)', type: 'number', valid: { test: (v) => (v as number) > 0 && (v as number) <= 1, expect: 'a fraction in (0, 1]' } },
   usageSkew: { flag: 'usage-skew', describe: 'Multiply the completion_tokens reported in usage (0.8 under-reports by 20%)', type: 'number', valid: { test: (v) => (v as number) > 0, expect: 'a number > 0' } },
   seed: { flag: 'seed', describe: 'Seed of the simulator\'s random choices (chunk sizes)', type: 'number', valid: integerAtLeast(0) },
+  wrongAnswers: { flag: 'wrong-answers', describe: 'Fraction of correctness prompts (auto-testing correctness) answered with a wrong number; the others get the right one', type: 'number', valid: { test: (v) => (v as number) >= 0 && (v as number) <= 1, expect: 'a fraction in [0, 1]' } },
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };
 

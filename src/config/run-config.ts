@@ -76,6 +76,8 @@ export interface SimOptions {
   /** Factor applied to the completion_tokens the simulator reports (0.8 = under-reports by 20 %). */
   usageSkew: number;
   seed: number;
+  /** Fraction of correctness prompts (auto-testing correctness) answered with a wrong number. */
+  wrongAnswers: number;
 }
 
 export const SIM_DEFAULTS: SimOptions = {
@@ -91,6 +93,7 @@ export const SIM_DEFAULTS: SimOptions = {
   stopEarly: 1,
   usageSkew: 1,
   seed: 42,
+  wrongAnswers: 0,
 };
 
 /** Flags that are not workload keys (those have their defaults in `workload/keys.ts`). */

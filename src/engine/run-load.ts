@@ -32,8 +32,9 @@ export interface LiveStatus extends Progress {
 export interface RunIo {
   log(line: string): void;
   progress(s: LiveStatus): void;
-  /** Each batch of finished records, after the aggregator has them (a live view, e.g. for early stops). */
-  records?(records: readonly RequestRecord[]): void;
+  /** Each batch of finished records, after the aggregator has them (a live view, e.g. for early stops),
+   *  with each one's received text when a tokenizer captured it (null otherwise). */
+  records?(records: readonly RequestRecord[], texts: readonly (string | null)[]): void;
   /** Aborting it stops firing at once (no grace); the run ends 'interrupted' with the abort reason. */
   stop?: AbortSignal;
 }
@@ -107,7 +108,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     }
     agg.addTokens(b.tokens);
     progress.set(b.worker, b.progress);
-    io.records?.(records);
+    io.records?.(records, b.texts);
   };
   const pool = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
   await pool.ready;

@@ -19,7 +19,7 @@ export function simArgs(o: SimOptions): string[] {
     '--decode-ms', String(o.decodeMs), '--decode-growth', String(o.decodeGrowth), '--model', o.model,
     ...(o.stamp ? ['--stamp'] : []),
     '--tokens-per-chunk', o.tokensPerChunk, '--reasoning-tokens', String(o.reasoningTokens), '--stop-early', String(o.stopEarly),
-    '--usage-skew', String(o.usageSkew), '--seed', String(o.seed),
+    '--usage-skew', String(o.usageSkew), '--seed', String(o.seed), '--wrong-answers', String(o.wrongAnswers),
   ];
 }
 

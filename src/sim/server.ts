@@ -6,6 +6,7 @@ import { seededRandom } from '../schedule/random.js';
 import { formatFor } from './formats/index.js';
 import { openAiError } from './formats/openai.js';
 import type { ChunkExtras, ChunkKind, SimEnding, SimFormat, SimRequest, SimUsage } from './formats/types.js';
+import { askedNumber } from '../correctness/questions.js';
 import { estimateTokens, tokenText } from './text.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 
@@ -79,6 +80,9 @@ function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: Sim
   };
   const ending: SimEnding = { usage: usage(plan.total), finish: plan.finish };
   const kind = (j: number): ChunkKind => (j < plan.reasoning ? 'reasoning' : 'output');
+  const answer = correctnessAnswer(r.prompt, o.wrongAnswers, rand);
+  // the first answer token carries the number a correctness prompt asks for
+  const word = (j: number): string => (answer !== null && j === plan.reasoning ? answer : tokenText(j));
   let cancel: () => void;
   if (r.stream) {
     const frames = format.stream(r, ending);
@@ -91,7 +95,7 @@ function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: Sim
       inputTokens: input,
       outputTokens: plan.total,
       onToken(j, last) {
-        text += tokenText(j);
+        text += word(j);
         if (!chunks.add(j)) return;
         const extras: ChunkExtras | undefined = o.stamp || r.perChunkUsage ? { stampNs: o.stamp ? process.hrtime.bigint() : undefined, usage: r.perChunkUsage ? usage(j + 1) : undefined } : undefined;
         const chunkText = text;
@@ -106,12 +110,19 @@ function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: Sim
       inputTokens: input,
       outputTokens: plan.total,
       onToken(j, last) {
-        text[kind(j)] += tokenText(j);
+        text[kind(j)] += word(j);
         if (last) send(res, 200, format.whole(r, text, ending));
       },
     });
   }
   res.on('close', cancel);
+}
+
+/** ' 1234' for a correctness prompt asking for 1234 (a fraction `wrong` of the time ' 1235'); null for any other prompt. */
+function correctnessAnswer(prompt: string, wrong: number, rand: () => number): string | null {
+  const n = askedNumber(prompt);
+  if (n === null) return null;
+  return ` ${wrong > 0 && rand() < wrong ? n + 1 : n}`;
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {

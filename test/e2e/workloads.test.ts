@@ -8,17 +8,19 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const FAST_SIM = ['--sim-prefill-ms', '5', '--sim-decode-ms', '2', '--progress', 'none'];
 
-function cli(args: string[]): Promise<{ code: number | null; stderr: string; summary: any; rows: Record<string, string>[] }> {
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; summary: any; rows: Record<string, string>[]; folder: string | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'at-wl-'));
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args, ...FAST_SIM, '--results-dir', dir], { cwd: ROOT });
     let stderr = '';
+    let stdout = '';
     p.stderr.on('data', (d) => (stderr += d));
+    p.stdout.on('data', (d) => (stdout += d));
     p.on('close', (code) => {
       const [run] = readdirSync(dir);
       const read = (f: string) => readFileSync(join(dir, run, f), 'utf8');
       resolve({
-        code, stderr,
+        code, stdout, stderr, folder: run ? join(dir, run) : null,
         summary: run ? JSON.parse(read('summary.json')) : null,
         rows: run ? table(read('requests.csv')) : [],
       });
@@ -106,5 +108,21 @@ describe('prompt sources end to end', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toContain(`${bad}:2: "prompt" must be a non-empty string`);
     expect(b.summary).toBeNull();
+  });
+});
+
+describe('auto-testing correctness', () => {
+  it('checks every answer: the simulator answers right, except the fraction it is told to get wrong', async () => {
+    const ok = await cli(['correctness', '--max-requests', '12']);
+    expect(ok.code).toBe(0);
+    expect(ok.summary.run.mode).toBe('closed');
+    const bad = await cli(['correctness', '--max-requests', '40', '--sim-wrong-answers', '0.5']);
+    expect(bad.code).toBe(4);
+    const report = JSON.parse(readFileSync(join(bad.folder!, 'correctness.json'), 'utf8'));
+    expect(report.checked).toBe(40);
+    expect(report.mismatch_rate).toBeGreaterThan(0.2);
+    expect(report.mismatch_rate).toBeLessThan(0.8);
+    expect(report.examples[0].answer).toContain(String(report.examples[0].expected + 1));
+    expect(bad.stdout).toMatch(/correctness {2}checked 40 {2}mismatched \d+/);
   });
 });

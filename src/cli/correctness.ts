@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArgumentsCamelCase } from 'yargs';
+import type { RunConfig } from '../config/run-config.js';
+import { question } from '../correctness/questions.js';
+import { CorrectnessChecker, renderCorrectness } from '../correctness/report.js';
+import { checkWritable } from '../results/run-folder.js';
+import { exitCode, runAndReport } from './run.js';
+import { resolveRunConfig } from './run-options.js';
+import { usageError } from './usage-error.js';
+
+/** LLMPerf's correctness defaults, used when neither flags nor a workload file say how to load. */
+export const CORRECTNESS_DEFAULTS = { concurrency: 4, 'max-requests': 50, 'max-tokens': 20 };
+
+/**
+ * `auto-testing correctness` (LLMPerf's second mode): every request asks for a random number written in
+ * words to be written in digits; each answer is checked, and the mismatch rate and failing examples are
+ * reported beside the usual latency figures. Exit code 4 when any answer is wrong.
+ */
+export async function correctnessCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+  const loadGiven = ['rate', 'ramp', 'concurrency', 'workload'].some((k) => argv[k] !== undefined);
+  const resolved = resolveRunConfig(loadGiven ? argv : { ...CORRECTNESS_DEFAULTS, ...argv });
+  if ('problems' in resolved) return usageError(resolved.problems);
+  const base = resolved.config;
+  if (base.prompts.tokenizer === 'none') return usageError(["--tokenizer: correctness reads every answer's text; choose llama2, llama3, cl100k or o200k"]);
+  const unwritable = checkWritable(base.resultsDir);
+  if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
+  const questions = Array.from({ length: questionCount(base) }, (_, i) => question(base.seed, i));
+  const cfg: RunConfig = { ...base, prompts: { ...base.prompts, input: null, datasetFile: null, dataset: questions.map((q) => ({ prompt: q.prompt, outputTokens: null })) } };
+  const checker = new CorrectnessChecker((id) => questions[id % questions.length]);
+  const { summary, folder } = await runAndReport(cfg, Boolean(argv.json), { records: (rs, texts) => checker.add(rs, texts) });
+  const report = checker.report();
+  writeFileSync(join(folder, 'correctness.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${renderCorrectness(report)}\n`);
+  const code = exitCode(summary);
+  return code === 0 && report.mismatched > 0 ? 4 : code;
+}
+
+/** One distinct question per request when the count is known, else enough for the schedule. */
+function questionCount(cfg: RunConfig): number {
+  if (cfg.closedLoop?.maxRequests) return cfg.closedLoop.maxRequests;
+  return Math.max(1, Math.ceil(((cfg.rate ?? 1) * cfg.durationMs) / 1000));
+}
