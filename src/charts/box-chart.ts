@@ -7,6 +7,8 @@ export interface BoxItem {
   box: { low: number; q1: number; median: number; q3: number; high: number } | null;
   /** Shown instead of a box when `box` is null. */
   note?: string;
+  /** Default: the palette colour of its position. */
+  color?: string;
 }
 
 export interface BoxChartSpec {
@@ -42,8 +44,8 @@ export function boxChart(spec: BoxChartSpec): string {
   body.push(text((left + WIDTH - RIGHT) / 2, plotBottom + 44, spec.axisLabel, { size: FONT.label, anchor: 'middle' }));
   spec.items.forEach((item, i) => {
     const cy = TOP + i * ROW + ROW / 2;
-    body.push(text(left - 12, cy + 4.5, item.label, { size: FONT.label, anchor: 'end' }));
-    body.push(...(item.box ? drawBox(item.box, cy, x, PALETTE[i % PALETTE.length], spec.digits) : [text(left + 8, cy + 4.5, item.note ?? 'no data', { fill: MUTED })]));
+    body.push(text(left - 12, cy + 4.5, fit(item.label, left - 24), { size: FONT.label, anchor: 'end' }));
+    body.push(...(item.box ? drawBox(item.box, cy, x, item.color ?? PALETTE[i % PALETTE.length], spec.digits) : [text(left + 8, cy + 4.5, item.note ?? 'no data', { fill: MUTED })]));
   });
   return svgDocument(plotBottom + BOTTOM, spec.title, spec.subtitle, body);
 }
@@ -60,4 +62,10 @@ function drawBox(b: NonNullable<BoxItem['box']>, cy: number, x: (v: number) => n
     line(x(b.median), top, x(b.median), top + BOX_H, color, 3),
     text(x(b.high) + 8, cy + 4, b.median.toFixed(digits), { fill: INK }),
   ];
+}
+
+/** The label, shortened with an ellipsis when it would run off the left edge. */
+function fit(label: string, width: number): string {
+  const max = Math.floor(width / textWidth('x', FONT.label));
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
 }

@@ -5,6 +5,8 @@ export interface LineSeries {
   label: string;
   /** [x, y] pairs in x order. */
   points: [number, number][];
+  /** Default: the palette colour of its position. */
+  color?: string;
 }
 
 export interface LineChartSpec {
@@ -45,11 +47,11 @@ export function lineChart(spec: LineChartSpec): string {
   body.push(text(20, (top + bottom) / 2, spec.yLabel, { size: FONT.label, anchor: 'middle', rotate: true }));
   spec.series.forEach((s, i) => {
     const d = s.points.map((p, j) => `${j ? 'L' : 'M'}${n(x(p[0]))} ${n(y(p[1]))}`).join(' ');
-    if (d) body.push(`<path d="${d}" fill="none" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2.2" stroke-linejoin="round"/>`);
+    if (d) body.push(`<path d="${d}" fill="none" stroke="${s.color ?? PALETTE[i % PALETTE.length]}" stroke-width="2.2" stroke-linejoin="round"/>`);
   });
   legend.forEach((row, r) => row.forEach(({ label, index, at }) => {
     const ly = LEGEND_TOP + r * LEGEND_ROW;
-    body.push(line(at, ly - 4, at + 22, ly - 4, PALETTE[index % PALETTE.length], 3));
+    body.push(line(at, ly - 4, at + 22, ly - 4, spec.series[index].color ?? PALETTE[index % PALETTE.length], 3));
     body.push(text(at + 28, ly, label, { size: FONT.tick }));
   }));
   return svgDocument(height, spec.title, spec.subtitle, body);
