@@ -33,9 +33,9 @@ describe('reasoning streams (openai-chat)', () => {
     const r = await run([...sim(), '--max-tokens', '20', '--sim-reasoning-tokens', '10']);
     const s = r.summary;
     expect(s.requests.completed).toBe(5);
-    between(s.metrics.ttft_s.p50, 0.099, 0.2);
-    between(s.metrics.ttfo_s.p50, 0.299, 0.45);
-    between(median(r.rows.map((row) => Number(row.first_output_ms) - Number(row.first_token_ms))), 195, 260);
+    between(s.metrics.ttft_s.p50, 0.099, 0.5);
+    between(s.metrics.ttfo_s.p50, 0.299, 0.8);
+    between(median(r.rows.map((row) => Number(row.first_output_ms) - Number(row.first_token_ms))), 190, 400);
     expect(s.metrics.reasoning_tokens.mean).toBe(10);
     expect(s.tokens).toMatchObject({ output_total: 100, reasoning_total: 50, answer_total: 50 });
     // every generated token counts: TPOT = E2E / 20, not / 10
