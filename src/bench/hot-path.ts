@@ -20,7 +20,7 @@ export function hotPathCpuUs(requests: number, tokensPerRequest: number): number
   const run = (n: number) => {
     for (let r = 0; r < n; r++) {
       const t = new RequestTracker({ id: r, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: tokensPerRequest, warmup: false, stream: true, inputTokensClient: null, captureText: false }, protocol, tokens, () => finished++);
-      t.onStatus(200, {});
+      t.onStatus(200, {}, 0);
       for (let i = 0; i < chunks.length; i++) t.onData(chunks[i], i * 20);
       t.onEnd(chunks.length * 20);
       if (tokens.length > 1000) tokens.clear();

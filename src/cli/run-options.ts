@@ -28,6 +28,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   workload: { type: 'string', group: LOAD, describe: 'YAML file of load settings whose keys are the flag names below (see workloads/); flags given on the command line override it' },
   workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count; closed loop: at most --concurrency)' },
   ...workloadYargsOptions(),
+  insecure: { type: 'boolean', group: TARGET, default: false, describe: 'Do not verify TLS certificates (self-signed test servers); prints a warning' },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
   progress: { type: 'string', group: OUT, default: 'auto', choices: ['auto', 'tty', 'plain', 'none'], describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
@@ -124,7 +125,8 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     if (!argv.model) problems.push(`--model: required with --api ${api} (a model or inference profile id)`);
   }
   const apiKeyEnv = (argv['api-key-env'] as string | undefined) ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
-  if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
+  if (argv['api-key-env'] !== undefined && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or drop the flag`);
+  else if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
   const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);
   if (measureError && !endpoint) sim.stamp = true;
@@ -153,6 +155,10 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     prompts: promptSource(c),
     resultsDir: String(argv['results-dir']),
     requestTimeoutMs: c.duration('request-timeout', 1),
+    ttftTimeoutMs: c.duration('ttft-timeout', 1),
+    stallTimeoutMs: c.duration('stall-timeout', 1),
+    maxResponseBytes: c.positive('max-response-bytes', { integer: true, allowZero: true }),
+    insecure: argv.insecure === true,
     warmupMs: c.duration('warmup'),
     progress: argv.progress as RunConfig['progress'],
     runId: (argv['run-id'] as string | undefined) ?? null,

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase } from 'yargs';
 import type { RunConfig } from '../config/run-config.js';
 import { runLoad, type RunIo, type RunResult } from '../engine/run-load.js';
 import type { RunSummary } from '../metrics/summary.js';
-import { checkWritable } from '../results/run-folder.js';
+import { checkWritable, ResultsWriteError } from '../results/run-folder.js';
 import { renderObjectives } from '../report/objectives.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { renderSummary } from '../report/terminal.js';
@@ -32,7 +32,13 @@ export async function runCommand(argv: ArgumentsCamelCase<Record<string, unknown
   const cfg = resolved.config;
   const unwritable = checkWritable(cfg.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${cfg.resultsDir}' (${unwritable}); choose a writable folder`]);
-  return exitCode((await runAndReport(cfg, Boolean(argv.json))).summary);
+  try {
+    return exitCode((await runAndReport(cfg, Boolean(argv.json))).summary);
+  } catch (e) {
+    if (!(e instanceof ResultsWriteError)) throw e;
+    process.stderr.write(`auto-testing: ${e.message} (--results-dir '${cfg.resultsDir}'); nothing was measured\n`);
+    return 1;
+  }
 }
 
 /** One run with live progress, then its report on stdout (table or summary.json) and its folder on stderr. */
@@ -40,6 +46,7 @@ export async function runAndReport(cfg: RunConfig, json: boolean, hooks: Pick<Ru
   const printer = progressPrinter(resolveProgressMode(cfg.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`auto-testing: ${describeLoad(cfg)}, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}${cfg.workloadFile ? `, workload ${cfg.workloadFile}` : ''}`);
+  if (cfg.insecure) log('auto-testing: WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read and alter this traffic');
   const result = await runLoad(cfg, { log, progress: printer.update, ...hooks });
   printer.end();
   if (json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);

@@ -37,7 +37,16 @@ export interface RunConfig {
   /** Where prompts and output lengths come from (beside the fixed `prompt`). */
   prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null };
   resultsDir: string;
+  /** Whole-request limit (send to last byte). */
   requestTimeoutMs: number;
+  /** Send to first generated token. */
+  ttftTimeoutMs: number;
+  /** Longest silence after the first token. */
+  stallTimeoutMs: number;
+  /** Body bytes before a response is cut (0 = no limit). */
+  maxResponseBytes: number;
+  /** Skip TLS certificate verification. */
+  insecure: boolean;
   warmupMs: number;
   progress: 'auto' | 'tty' | 'plain' | 'none';
   runId: string | null;
@@ -75,6 +84,8 @@ export interface SimOptions {
   stopEarly: number;
   /** Factor applied to the completion_tokens the simulator reports (0.8 = under-reports by 20 %). */
   usageSkew: number;
+  /** Fault injection, `kind:probability,...` (see sim/faults.ts); '' = none. */
+  faults: string;
   seed: number;
   /** Fraction of correctness prompts (auto-testing correctness) answered with a wrong number. */
   wrongAnswers: number;
@@ -92,6 +103,7 @@ export const SIM_DEFAULTS: SimOptions = {
   reasoningTokens: 0,
   stopEarly: 1,
   usageSkew: 1,
+  faults: '',
   seed: 42,
   wrongAnswers: 0,
 };

@@ -60,7 +60,8 @@ export async function runLoad(cfg: RunConfig, io: RunIo): Promise<RunResult> {
 
 function describeSim(cfg: RunConfig): string {
   const o = cfg.sim;
-  return `${o.slots} slots, prefill ${o.prefillMs} ms + ${o.prefillPerTokenMs} ms/token, decode ${o.decodeMs} ms/token`;
+  const faults = o.faults ? `; injecting faults ${o.faults} (seed ${o.seed})` : '';
+  return `${o.slots} slots, prefill ${o.prefillMs} ms + ${o.prefillPerTokenMs} ms/token, decode ${o.decodeMs} ms/token${faults}`;
 }
 
 async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: RunIo): Promise<RunResult> {
@@ -99,9 +100,17 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   folder.writeSummary(buildSummary(agg, { ...meta(), status: 'running' }));
 
   const progress = new Map<number, Progress>();
+  let pool: PoolRun | null = null;
+  /** The run cannot go on as it should (results not writable, an uncaught error): stop firing, keep what was measured. */
+  const fail = (why: string) => {
+    if (status === 'failed') return;
+    status = 'failed';
+    reason = why;
+    io.log(`auto-testing: ${why}; stopping the run`);
+    pool?.stop(why, 0);
+  };
   const onBatch = (b: BatchMessage) => {
     const records = b.records.map((r, i) => atCsvPrecision(withClientCount(r, b.texts[i], tokenizer)));
-    folder.appendRecords(records);
     for (const r of records) {
       agg.add(r);
       if (r.sent_ms !== null && (!firstSend || r.scheduled_ms < firstSend.scheduled_ms)) firstSend = r;
@@ -109,9 +118,27 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     agg.addTokens(b.tokens);
     progress.set(b.worker, b.progress);
     io.records?.(records, b.texts);
+    try {
+      folder.appendRecords(records);
+    } catch (e) {
+      fail((e as Error).message);
+    }
   };
-  const pool = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
-  await pool.ready;
+  const run = startWorkers(cfg.workers, workerSettings(cfg, url), onBatch);
+  pool = run;
+  const stopCrashGuard = guardMainThread(fail);
+  const interrupt = (why: string) => {
+    if (status === 'failed') return;
+    status = 'interrupted';
+    reason = why;
+  };
+  const stopSignals = handleSignals(run, interrupt);
+  const stopEarly = () => {
+    interrupt(String(io.stop!.reason));
+    run.stop(String(io.stop!.reason), 0);
+  };
+  io.stop?.addEventListener('abort', stopEarly, { once: true });
+  await run.ready;
   // CPU from here on is the run's own: thread and connection-pool start-up stay out of it
   cpu0 = process.cpuUsage();
   const readyWall = Date.now();
@@ -121,30 +148,22 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     io.log(`Start at ${new Date(cfg.startAtMs).toISOString()} (${(readyLeadMs / 1000).toFixed(3)} s from now)${cfg.shard ? `, shard ${cfg.shard.index}/${cfg.shard.count}` : ''}.`);
   }
   const t0Ns = monoAtWall(t0Wall, readyWall);
-  pool.start(t0Ns);
+  // an interrupt while the threads were starting: they have stopped already, nothing is fired
+  if (status === 'completed') run.start(t0Ns);
   const stopCpuSampler = sampleCpu(agg, t0Ns, cpu0);
-  const interrupt = (why: string) => {
-    status = 'interrupted';
-    reason = why;
-  };
-  const stopSignals = handleSignals(pool, interrupt);
-  const stopEarly = () => {
-    interrupt(String(io.stop!.reason));
-    pool.stop(String(io.stop!.reason), 0);
-  };
-  io.stop?.addEventListener('abort', stopEarly, { once: true });
   const ticker = setInterval(() => io.progress(live(progress, agg, t0Wall, cfg.durationMs)), 250);
-  const results = await pool.done;
+  const results = await run.done;
   clearInterval(ticker);
   stopCpuSampler();
   stopSignals();
   io.stop?.removeEventListener('abort', stopEarly);
+  stopCrashGuard();
   io.progress(live(progress, agg, t0Wall, cfg.durationMs));
 
-  const failures = results.filter((r) => !r.ok);
+  const failures = results.flatMap((r) => (r.ok ? [] : [`worker ${r.worker}: ${r.error}`]));
   if (failures.length) {
+    reason = [reason, ...failures].filter(Boolean).join('; ');
     status = 'failed';
-    reason = failures.map((f) => (f.ok ? '' : `worker ${f.worker}: ${f.error}`)).join('; ');
   }
   promptMs = Math.max(0, ...results.map((r) => (r.ok ? r.value.promptMs : 0)));
   const cpu = process.cpuUsage(cpu0);
@@ -161,11 +180,22 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   };
   for (const r of results) if (r.ok && r.value.measurementError) agg.addMeasurementError(r.value.measurementError);
   for (const r of results) if (r.ok) agg.addInterChunk(r.value.interChunk);
+  try {
+    folder.writeCsv(FILES.timeseries, SECOND_HEADER, secondRows(agg));
+    folder.writeCsv(FILES.buckets, BUCKET_HEADER, bucketRows(agg, t0Wall));
+  } catch (e) {
+    m.status = 'failed';
+    m.status_reason = [reason, (e as Error).message].filter(Boolean).join('; ');
+  }
   const summary = buildSummary(agg, m);
   if (cfg.slo.length) summary.slo = evaluateSlos(summary, cfg.slo);
-  folder.writeSummary(summary);
-  folder.writeCsv(FILES.timeseries, SECOND_HEADER, secondRows(agg));
-  folder.writeCsv(FILES.buckets, BUCKET_HEADER, bucketRows(agg, t0Wall));
+  try {
+    folder.writeSummary(summary);
+  } catch (e) {
+    summary.status = 'failed';
+    summary.status_reason = [summary.status_reason, (e as Error).message].filter(Boolean).join('; ');
+    io.log(`auto-testing: ${(e as Error).message}`);
+  }
   folder.close();
   return { summary, folder: folder.path };
 }
@@ -193,9 +223,10 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
   return {
     origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
     stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg), closedLoop: cfg.closedLoop,
-    maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, headersTimeoutMs: cfg.requestTimeoutMs,
-    bodyTimeoutMs: cfg.requestTimeoutMs, prompt: promptSpec(cfg), warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
+    maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, prompt: promptSpec(cfg), warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
     measureError: cfg.measureError, region: cfg.region, endpointGiven: cfg.endpoint !== null,
+    limits: { ttftMs: cfg.ttftTimeoutMs, stallMs: cfg.stallTimeoutMs, totalMs: cfg.requestTimeoutMs, maxBytes: cfg.maxResponseBytes },
+    insecure: cfg.insecure,
   };
 }
 
@@ -271,6 +302,17 @@ function shardInfo(cfg: RunConfig, readyLeadMs: number | null, first: RequestRec
     start_at: cfg.startAtMs === null ? null : new Date(cfg.startAtMs).toISOString(),
     ready_lead_ms: readyLeadMs,
     first_send_late_ms: first ? csvNumber(first.sent_ms! - first.scheduled_ms) : null,
+  };
+}
+
+/** An uncaught error on the main thread during the run fails it cleanly instead of losing the folder. */
+function guardMainThread(fail: (why: string) => void): () => void {
+  const handler = (e: unknown) => fail(`uncaught error in the main thread: ${e instanceof Error ? e.message : String(e)}`);
+  process.on('uncaughtException', handler);
+  process.on('unhandledRejection', handler);
+  return () => {
+    process.off('uncaughtException', handler);
+    process.off('unhandledRejection', handler);
   };
 }
 

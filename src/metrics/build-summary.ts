@@ -109,6 +109,6 @@ function bottleneckWarnings(sendLag: Stats | null, dropped: number, client: Summ
   if (busy.length) {
     out.push(`GENERATOR SATURATED: worker(s) ${busy.map((w) => w.worker).join(', ')} busy > ${BOTTLENECK.workerUtilization * 100}% of a core; add --workers or machines`);
   }
-  if (dropped > 0) out.push(`GENERATOR DROPPED ${dropped} arrivals at --max-in-flight: the offered load was not fully sent`);
+  if (dropped > 0) out.push(`GENERATOR DROPPED ${dropped} arrivals (--max-in-flight reached, or a worker died; see error_message): the offered load was not fully sent`);
   return out;
 }

@@ -59,6 +59,10 @@ export interface RequestRecord {
   input_tokens_client: number | null;
   /** The received text's tokens (answer and reasoning) under the client's --tokenizer, counted once at the end. */
   output_tokens_client: number | null;
+  /** The `retry-after` header of a non-2xx response (429 / 503), verbatim. */
+  retry_after: string | null;
+  /** Body bytes received (after any transfer decoding), error bodies included. */
+  response_bytes: number;
 }
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
@@ -70,6 +74,7 @@ export const RECORD_COLUMNS = [
   // derived, written for readers of the CSV; recomputed from the columns above when read back
   'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
   'first_chunk_tokens', 'inter_chunk_mean_ms', 'input_tokens_client', 'output_tokens_client',
+  'retry_after', 'response_bytes',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

@@ -6,10 +6,13 @@ import type { ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 /** Every event decoded from a socket chunk carries that chunk's arrival stamp. */
 type Stamped<T extends unknown[]> = (...args: [...T, atMs: number]) => void;
 
-/** A streaming body framed as Server-Sent Events. */
-export function sseDecoder(onEvent: Stamped<[data: string, event: string]>): ResponseDecoder {
+/** Characters of an offending line kept in a parse error's message. */
+export const MAX_LINE_SHOWN = 200;
+
+/** A streaming body framed as Server-Sent Events; `onUnknownLine` hears lines that are not SSE fields. */
+export function sseDecoder(onEvent: Stamped<[data: string, event: string]>, onUnknownLine?: (line: string) => void): ResponseDecoder {
   let at = 0;
-  const parser = new SseParser((data, event) => onEvent(data, event, at));
+  const parser = new SseParser((data, event) => onEvent(data, event, at), onUnknownLine);
   return framed(parser, (t) => (at = t));
 }
 
@@ -55,7 +58,7 @@ export function wholeBodyDecoder(sink: StreamSink, onBody: (body: any, atMs: num
 /** Parses one event's JSON, reporting a parse error to the sink when it is not JSON. */
 export function parseEvent(data: string, sink: StreamSink): any {
   const obj = tryParse(data);
-  if (obj === undefined) sink.error('parse', `unparseable event: ${data.slice(0, 200)}`);
+  if (obj === undefined) sink.error('parse', `malformed event: ${data.slice(0, MAX_LINE_SHOWN)}`);
   return obj;
 }
 

@@ -1,4 +1,4 @@
-import { parseEvent, sseDecoder, wholeAnswer, wholeBodyDecoder, type WholeText } from './decoders.js';
+import { MAX_LINE_SHOWN, parseEvent, sseDecoder, wholeAnswer, wholeBodyDecoder, type WholeText } from './decoders.js';
 import type { ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 import { errorMessage, hasNonEmptyString, readString, stringValueStart, readStringAt } from './scan.js';
 
@@ -31,21 +31,27 @@ function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolea
   let counted = 0;
   return sseDecoder((data, _event, at) => {
     if (data === '[DONE]') return sink.done(at);
+    // not `{...}`, or nothing the scans recognise: parse it for real (reports a malformed line)
+    if (data.charCodeAt(0) !== 123 || data.charCodeAt(data.length - 1) !== 125) return rareEvent(data, sink, at);
     if (data.indexOf('"error"') !== -1 || data.indexOf('"usage":{') !== -1) return rareEvent(data, sink, at);
+    let recognised = true;
     const c = stringValueStart(data, shape.contentKey);
     if (c !== -1 && data.charCodeAt(c) !== 34) {
       sink.token('output', at, undefined, captureText ? readStringAt(data, c) : undefined);
     } else {
+      recognised = false;
       for (const key of shape.reasoningKeys) {
         if (hasNonEmptyString(data, key)) {
           sink.token('reasoning', at, undefined, captureText ? (readString(data, key) ?? '') : undefined);
+          recognised = true;
           break;
         }
       }
     }
     const finish = readString(data, '"finish_reason":');
     if (finish !== null) sink.finish(finish);
-  });
+    else if (!recognised) rareEvent(data, sink, at);
+  }, (line) => sink.error('parse', `not SSE framing: ${line.slice(0, MAX_LINE_SHOWN)}`));
 
   function rareEvent(data: string, s: StreamSink, atMs: number): void {
     const obj = parseEvent(data, s);

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { csvNumber, derive, RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
@@ -35,20 +35,56 @@ function recordRow(r: RequestRecord): unknown[] {
   });
 }
 
+/** A write to the run folder failed (disk full, folder removed or made read-only): says which file and why. */
+export class ResultsWriteError extends Error {}
+
+function attempt<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const code = err.code && !err.message.startsWith(err.code) ? `${err.code} ` : '';
+    throw new ResultsWriteError(`cannot write ${what}: ${code}${err.message}`);
+  }
+}
+
 export class RunFolder {
   readonly path: string;
   readonly #requestsFd: number;
+  /** A write failed: later appends are skipped (the file may end in a partial row). */
+  #broken = false;
+  /** Bytes of whole rows written so far. */
+  #size = 0;
 
   constructor(resultsDir: string, runId: string) {
     this.path = join(resultsDir, runId);
-    mkdirSync(this.path, { recursive: true });
-    this.#requestsFd = openSync(join(this.path, FILES.requests), 'a');
-    writeSync(this.#requestsFd, stringify([RECORD_COLUMNS as unknown as string[]]));
+    const file = join(this.path, FILES.requests);
+    attempt(this.path, () => mkdirSync(this.path, { recursive: true }));
+    this.#requestsFd = attempt(file, () => openSync(file, 'a'));
+    attempt(file, () => writeAll(this.#requestsFd, Buffer.from(stringify([RECORD_COLUMNS as unknown as string[]]))));
+    this.#size = fstatSync(this.#requestsFd).size;
   }
 
-  /** Appends rows straight to the file (a write syscall per batch; no user-space buffering). */
+  /**
+   * Appends rows straight to the file (a write syscall per batch, no user-space buffering: flushed as they
+   * come). A failed or short write is cut back off, so the file always ends with a whole row.
+   */
   appendRecords(records: readonly RequestRecord[]): void {
-    if (records.length) writeSync(this.#requestsFd, stringify(records.map(recordRow)));
+    if (!records.length || this.#broken) return;
+    const bytes = Buffer.from(stringify(records.map(recordRow)));
+    const file = join(this.path, FILES.requests);
+    try {
+      attempt(file, () => writeAll(this.#requestsFd, bytes));
+      this.#size += bytes.length;
+    } catch (e) {
+      this.#broken = true;
+      try {
+        ftruncateSync(this.#requestsFd, this.#size);
+      } catch {
+        // the error that matters is the write's, thrown below
+      }
+      throw e;
+    }
   }
 
   writeSummary(s: RunSummary): void {
@@ -64,9 +100,25 @@ export class RunFolder {
   }
 }
 
+/** A short write is continued; the one that cannot go on throws the system's reason (ENOSPC, EFBIG, ...). */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length; ) {
+    const n = writeSync(fd, bytes, off);
+    if (n <= 0) throw new Error('the write made no progress');
+    off += n;
+  }
+}
+
 /** Temp file + rename: a reader sees the old or the new file, never half of one. */
 export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  attempt(file, () => {
+    try {
+      writeFileSync(tmp, text);
+      renameSync(tmp, file);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  });
 }

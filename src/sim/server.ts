@@ -9,6 +9,7 @@ import type { ChunkExtras, ChunkKind, SimEnding, SimFormat, SimRequest, SimUsage
 import { askedNumber } from '../correctness/questions.js';
 import { estimateTokens, tokenText } from './text.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
+import { parseFaults, withFaults } from './faults.js';
 
 export interface SimServer {
   /** Base URL clients use, e.g. http://127.0.0.1:8000/v1 */
@@ -25,7 +26,9 @@ export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'
   const engine = new SimEngine(options);
   // one stream of draws for the whole process: a run's chunk sizes follow from --seed and the arrival order
   const rand = seededRandom(options.seed);
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => route(engine, options, rand, req, res));
+  const faults = parseFaults(options.faults);
+  if ('problem' in faults) throw new Error(`simulator faults: ${faults.problem}`);
+  const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(engine, options, rand, req, res), faults.plan, options.seed));
   server.headersTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,9 @@ import { StringDecoder } from 'node:string_decoder';
 /** Called once per dispatched event; `event` is '' when the stream named none (the spec's "message"). */
 export type SseEventHandler = (data: string, event: string) => void;
 
+/** Called with a line whose field is none of data, event, id, retry (the spec ignores it; a client may not). */
+export type SseUnknownLineHandler = (line: string) => void;
+
 /**
  * Incremental Server-Sent Events framing (WHATWG "event stream interpretation"): bytes in, events out.
  * Knows nothing of HTTP or of any API. Handles events split across chunks, several events per chunk,
@@ -11,14 +14,16 @@ export type SseEventHandler = (data: string, event: string) => void;
  */
 export class SseParser {
   readonly #onEvent: SseEventHandler;
+  readonly #onUnknown: SseUnknownLineHandler | undefined;
   readonly #decoder = new StringDecoder('utf8');
   #buf = '';
   #data: string[] = [];
   #event = '';
   #hasData = false;
 
-  constructor(onEvent: SseEventHandler) {
+  constructor(onEvent: SseEventHandler, onUnknownLine?: SseUnknownLineHandler) {
     this.#onEvent = onEvent;
+    this.#onUnknown = onUnknownLine;
   }
 
   push(chunk: Buffer | string): void {
@@ -72,6 +77,8 @@ export class SseParser {
       this.#hasData = true;
     } else if (field === 'event') {
       this.#event = value;
+    } else if (field !== 'id' && field !== 'retry') {
+      this.#onUnknown?.(line);
     }
   }
 

@@ -45,20 +45,29 @@ function isTls(code: string): boolean {
   return code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
 }
 
-/** Maps a transport error (undici / node net / AWS SDK) to an error class, following the cause chain. */
-export function classifyError(err: unknown): ClassifiedError {
+/**
+ * Maps a transport error (undici / node net / AWS SDK) to an error class, following the cause chain. Never
+ * throws, whatever it is given. A connection closed by the server is `reset` whether or not response
+ * headers had arrived (a listening server that drops the socket cannot look like a refused connect);
+ * the message says which.
+ */
+export function classifyError(err: unknown, afterHeaders = false): ClassifiedError {
   let e: any = err;
-  for (let depth = 0; e && depth < 4; depth++, e = e.cause) {
+  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++, e = e.cause) {
     const code = typeof e.code === 'string' ? e.code : '';
-    if (code && BY_CODE[code]) return { cls: BY_CODE[code], message: describe(e) };
-    if (code && isTls(code)) return { cls: 'tls', message: describe(e) };
-    if (e.name === 'AbortError') return { cls: 'aborted', message: describe(e) };
-    if (BY_NAME[e.name]) return { cls: BY_NAME[e.name], message: `${e.name}: ${describe(e)}` };
+    const cls = (Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : null) ?? (code && isTls(code) ? 'tls' : e.name === 'AbortError' ? 'aborted' : null);
+    if (cls === 'reset') return { cls, message: `${afterHeaders ? 'mid-stream' : 'before response headers'}: ${describe(e)}` };
+    if (cls) return { cls, message: describe(e) };
+    if (typeof e.name === 'string' && Object.hasOwn(BY_NAME, e.name)) return { cls: BY_NAME[e.name], message: `${e.name}: ${describe(e)}` };
   }
   return { cls: 'client_error', message: describe(err) };
 }
 
 function describe(e: any): string {
-  const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
-  return `${code}${e?.message ?? String(e)}`.slice(0, 500);
+  try {
+    const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
+    return `${code}${e?.message ?? String(e)}`.slice(0, 500);
+  } catch {
+    return 'unprintable error';
+  }
 }

@@ -16,8 +16,6 @@ export interface Target {
   origin: string;
   /** Path of the endpoint base URL, without a trailing slash (e.g. "/v1"). */
   basePath: string;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
   extraHeaders: Record<string, string>;
 }
 
@@ -53,8 +51,9 @@ export function send(target: Target, req: HttpRequest, now: () => number, obs: T
       method: 'POST',
       headers: { ...req.headers, ...target.extraHeaders },
       body: req.body,
-      headersTimeout: target.headersTimeoutMs,
-      bodyTimeout: target.bodyTimeoutMs,
+      // deadlines are the worker's sweep over in-flight requests (RequestTracker.checkDeadlines)
+      headersTimeout: 0,
+      bodyTimeout: 0,
     },
     handler,
   );

@@ -21,7 +21,7 @@ export async function warmTransport(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const target: Target = { connections: new ConnectionPool(origin, {}), origin, basePath: '', headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000, extraHeaders: {} };
+  const target: Target = { connections: new ConnectionPool(origin, {}), origin, basePath: '', extraHeaders: {} };
   try {
     for (let i = 0; i < ROUNDS; i++) {
       await new Promise<void>((resolve) => {

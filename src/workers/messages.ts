@@ -6,6 +6,7 @@ import type { RequestRecord } from '../metrics/record.js';
 import type { TokenizerName } from '../tokenize/tokenizers.js';
 import type { DatasetItem } from '../workload/dataset.js';
 import type { LengthSpec } from '../workload/prompts.js';
+import type { RequestLimits } from './request-tracker.js';
 
 /** Everything a worker needs to run its stripe of the schedule. Secrets live only in memory. */
 export interface WorkerSettings {
@@ -29,8 +30,9 @@ export interface WorkerSettings {
   closedLoop: ClosedLoopSpec | null;
   maxInFlight: number;
   drainTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
+  limits: RequestLimits;
+  /** Skip TLS certificate verification (--insecure). */
+  insecure: boolean;
   prompt: PromptSpec;
   warmupMs: number;
   /** Bench mode: record the error of each chunk's receive stamp against the sim's send stamp. */
@@ -122,7 +124,15 @@ export interface EndMessage {
   worker: number;
 }
 
-export type WorkerMessage = BatchMessage | ReadyMessage | EndMessage;
+/** An uncaught error in the worker: it stopped firing at `atMs` (its in-flight requests are in its last batch). */
+export interface CrashedMessage {
+  type: 'crashed';
+  worker: number;
+  error: string;
+  atMs: number;
+}
+
+export type WorkerMessage = BatchMessage | ReadyMessage | EndMessage | CrashedMessage;
 
 /** `t0Ns`: monotonic ns of the schedule origin, as a decimal string. */
 export type ControlMessage = { type: 'start'; t0Ns: string } | { type: 'stop'; reason: string; graceMs: number };

@@ -8,6 +8,18 @@ import type { TransportObserver } from '../transport/http.js';
 
 const ERROR_BODY_BYTES = 500;
 
+/** Per-request limits, one shared object per worker; enforced by the worker's deadline sweep. */
+export interface RequestLimits {
+  /** Send to first generated token (headers included); class `timeout`. */
+  ttftMs: number;
+  /** After the first token, longest silence (no body byte); class `stall`. */
+  stallMs: number;
+  /** Send to end, whatever happens in between; class `timeout`. */
+  totalMs: number;
+  /** Body bytes before the request is cut; 0 = no limit; class `response_too_large`. */
+  maxBytes: number;
+}
+
 export interface TrackerInit {
   id: number;
   worker: number;
@@ -22,6 +34,9 @@ export interface TrackerInit {
   captureText: boolean;
 }
 
+/** No deadline, no size limit (tools that drive a tracker without a worker's sweep). */
+export const NO_LIMITS: RequestLimits = { ttftMs: Infinity, stallMs: Infinity, totalMs: Infinity, maxBytes: 0 };
+
 /**
  * The life of one request: turns transport events and the protocol decoder's findings into one
  * RequestRecord. Per-token work is a few counter updates; everything else happens once, at the end.
@@ -31,6 +46,11 @@ export class RequestTracker implements TransportObserver, StreamSink {
   readonly #tokens: Series;
   readonly #onFinish: (r: RequestRecord) => void;
   readonly #decoder: ResponseDecoder;
+  readonly #limits: RequestLimits;
+  #abort: (reason: Error) => void = () => {};
+  /** Last time anything came from the server (headers or body bytes). */
+  #lastActivity: number;
+  #bytes = 0;
   #status: number | null = null;
   #errorBody: Buffer[] | null = null;
   #errorBodyLen = 0;
@@ -58,9 +78,11 @@ export class RequestTracker implements TransportObserver, StreamSink {
   /** The worker's histogram of every gap between content chunks (null for warm-up requests). */
   readonly #interChunk: Distribution | null;
 
-  constructor(init: TrackerInit, protocol: ProtocolClient, tokens: Series, onFinish: (r: RequestRecord) => void, interChunk: Distribution | null = null) {
+  constructor(init: TrackerInit, protocol: ProtocolClient, tokens: Series, onFinish: (r: RequestRecord) => void, interChunk: Distribution | null = null, limits: RequestLimits = NO_LIMITS) {
     this.#init = init;
     this.#interChunk = init.warmup ? null : interChunk;
+    this.#limits = limits;
+    this.#lastActivity = init.sentMs;
     this.#tokens = tokens;
     this.#onFinish = onFinish;
     this.#decoder = protocol.decoder(this, init.stream, init.captureText);
@@ -75,9 +97,32 @@ export class RequestTracker implements TransportObserver, StreamSink {
     return this.#finished;
   }
 
+  /** The transport's abort for this request (known once it is dispatched). */
+  set abort(fn: (reason: Error) => void) {
+    this.#abort = fn;
+  }
+
+  /**
+   * Called by the worker's sweep (every SWEEP_MS) rather than arming a timer per request or per token:
+   * a deadline fires between 0 and one sweep period late, and the hot path only stamps `#lastActivity`.
+   */
+  checkDeadlines(nowMs: number): void {
+    const l = this.#limits;
+    const sent = this.#init.sentMs;
+    if (this.#firstToken === null && nowMs - sent >= l.ttftMs) {
+      const what = this.#status === null ? 'no response headers' : `HTTP ${this.#status} headers but no token`;
+      this.terminate('timeout', `${what} within --ttft-timeout ${l.ttftMs} ms`, nowMs);
+    } else if (this.#firstToken !== null && nowMs - this.#lastActivity >= l.stallMs) {
+      this.terminate('stall', `no byte for ${Math.round(nowMs - this.#lastActivity)} ms after ${this.#chunks} chunk(s) (--stall-timeout ${l.stallMs} ms)`, nowMs);
+    } else if (nowMs - sent >= l.totalMs) {
+      this.terminate('timeout', `not finished within --request-timeout ${l.totalMs} ms`, nowMs);
+    }
+  }
+
   // --- TransportObserver ---
-  onStatus(status: number, headers: Record<string, string | string[] | undefined>): void {
+  onStatus(status: number, headers: Record<string, string | string[] | undefined>, atMs: number): void {
     this.#status = status;
+    this.#lastActivity = atMs;
     if (status < 200 || status >= 300) {
       this.#errorBody = [];
       const ra = headers['retry-after'];
@@ -86,6 +131,12 @@ export class RequestTracker implements TransportObserver, StreamSink {
   }
 
   onData(chunk: Buffer, atMs: number): void {
+    if (this.#finished) return;
+    this.#lastActivity = atMs;
+    this.#bytes += chunk.length;
+    if (this.#limits.maxBytes > 0 && this.#bytes > this.#limits.maxBytes) {
+      return this.terminate('response_too_large', `body exceeded --max-response-bytes ${this.#limits.maxBytes}`, atMs);
+    }
     if (this.#errorBody) {
       if (this.#errorBodyLen < ERROR_BODY_BYTES) {
         this.#errorBody.push(chunk);
@@ -97,25 +148,32 @@ export class RequestTracker implements TransportObserver, StreamSink {
   }
 
   onEnd(atMs: number): void {
+    if (this.#finished) return;
     if (this.#errorBody) return this.#finishHttpError(atMs);
     this.#decoder.end(atMs);
     if (!this.#error && !this.#done) {
-      this.#error = { cls: 'stream_truncated', message: 'body ended without the protocol terminator' };
+      this.#error = { cls: 'stream_truncated', message: `body ended without the protocol terminator after ${this.#bytes} bytes, ${this.#chunks} chunk(s)` };
     }
     this.#complete(this.#error ? 'failed' : 'completed', atMs);
   }
 
   onError(err: Error, atMs: number): void {
     if (this.#finished) return;
-    this.#error ??= classifyError(err);
+    this.#error ??= classifyError(err, this.#status !== null);
     this.#complete(this.#error.cls === 'aborted' ? 'incomplete' : 'failed', atMs);
   }
 
   /** The run is over (drain timeout or interrupt): the request is recorded as incomplete. */
   abandon(atMs: number, reason: string): void {
+    this.terminate('aborted', reason, atMs);
+  }
+
+  /** Records the request now with this class and closes its connection (the server may be stuck). */
+  terminate(cls: ErrorClass, message: string, atMs: number): void {
     if (this.#finished) return;
-    this.#error = { cls: 'aborted', message: reason };
-    this.#complete('incomplete', atMs);
+    this.#error = { cls, message };
+    this.#complete(cls === 'aborted' ? 'incomplete' : 'failed', atMs);
+    this.#abort(new Error(message));
   }
 
   // --- StreamSink ---
@@ -207,6 +265,8 @@ export class RequestTracker implements TransportObserver, StreamSink {
       input_tokens_client: init.inputTokensClient,
       // counted by the main thread from `text`, off the workers' send path
       output_tokens_client: null,
+      retry_after: this.#retryAfter,
+      response_bytes: this.#bytes,
     });
   }
 

@@ -13,15 +13,20 @@ import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { ConnectionPool } from '../transport/connections.js';
 import { send, type Target } from '../transport/http.js';
+import { redactor } from '../transport/redact.js';
 import { warmTransport } from '../transport/warm-up.js';
-import type { BatchMessage, ClosedLoopSpec, ControlMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
+import type { BatchMessage, ClosedLoopSpec, ControlMessage, CrashedMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
 import { RequestPlanner, type RequestPlan } from '../workload/request-plan.js';
 import { RequestTracker } from './request-tracker.js';
+import { armTestCrash } from './test-crash.js';
+import { unsentRecord } from './unsent.js';
 
 const FLUSH_MS = 50;
 /** Inter-chunk gaps in µs units (ms values). */
 const INTER_CHUNK_SCALE = 1e3;
 const FLUSH_RECORDS = 256;
+/** Resolution of --ttft-timeout / --stall-timeout / --request-timeout: one sweep over in-flight requests. */
+export const SWEEP_MS = 50;
 
 /**
  * One long-lived piscina task per worker thread for the whole run: it owns stripe k of the global
@@ -37,16 +42,14 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const inFlightAll = new Int32Array(input.shared);
   const errors = s.measureError ? new MeasurementError() : null;
   const protocol = errors ? errors.wrap(protocolFor(s.api)) : protocolFor(s.api);
-  const connections = new ConnectionPool(s.origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
-  const target: Target = {
-    connections,
-    origin: s.origin,
-    basePath: s.basePath,
-    headersTimeoutMs: s.headersTimeoutMs,
-    bodyTimeoutMs: s.bodyTimeoutMs,
-    extraHeaders: s.headers,
-  };
-  const own = protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.bodyTimeoutMs });
+  const connections = new ConnectionPool(s.origin, {
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    ...(s.insecure ? { connect: { rejectUnauthorized: false } } : {}),
+  });
+  const target: Target = { connections, origin: s.origin, basePath: s.basePath, extraHeaders: s.headers };
+  const redact = redactor([s.apiKey, ...Object.values(s.headers)]);
+  const own = protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs });
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const planner = await RequestPlanner.create(s.prompt, s.maxTokens);
@@ -66,7 +69,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     promptMs += performance.now() - start;
     return plan;
   };
-  const live = new Map<number, { tracker: RequestTracker; abort: (e: Error) => void }>();
+  const live = new Map<number, RequestTracker>();
   const tokens = new Series();
   const interChunk = new Distribution(INTER_CHUNK_SCALE);
   const progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
@@ -82,6 +85,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     port.postMessage(msg);
   };
   const emit = (r: RequestRecord, text: string | null = null) => {
+    if (r.error_message !== null) r.error_message = redact(r.error_message);
     records.push(r);
     texts.push(text);
     if (r.outcome === 'completed') progress.done++;
@@ -91,12 +95,16 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     closedLoop?.finished();
   };
   const flusher = setInterval(flush, FLUSH_MS);
+  const sweeper = setInterval(() => {
+    const now = clock.now();
+    for (const tracker of live.values()) tracker.checkDeadlines(now);
+  }, SWEEP_MS);
 
   const fire = (a: Arrival) => {
     const plan = planFor(a.index);
     if (s.maxInFlight > 0 && Atomics.add(inFlightAll, 0, 1) >= s.maxInFlight) {
       Atomics.sub(inFlightAll, 0, 1);
-      return emit(droppedRecord(a, worker, plan, a.dueMs < s.warmupMs));
+      return emit(unsentRecord(a, worker, plan.maxTokens, plan.inputTokens, a.dueMs < s.warmupMs, 'dropped', null, '--max-in-flight reached'));
     }
     const req = protocol.request(
       { model: s.model, prompt: plan.prompt, maxTokens: plan.maxTokens, exactOutput: plan.exact, stream: s.stream, params: s.params },
@@ -117,10 +125,11 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
         emit(r, tracker.text);
       },
       interChunk,
+      s.limits,
     );
     progress.sent++;
-    const abort = own ? own.send(req, () => clock.now(), tracker) : send(target, req, () => clock.now(), tracker);
-    if (!tracker.finished) live.set(a.index, { tracker, abort });
+    tracker.abort = own ? own.send(req, () => clock.now(), tracker) : send(target, req, () => clock.now(), tracker);
+    if (!tracker.finished) live.set(a.index, tracker);
   };
 
   let finishFiring!: () => void;
@@ -135,21 +144,37 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
       if (s.closedLoop) dispatcher = closedLoop = closedLoopFor(s.closedLoop, input, clock, fire, () => finishFiring());
       else dispatcher = new OpenLoopDispatcher(clock, workerStripe(pacerFrom(s.pacer), s.shard, worker, input.workers), fire, () => finishFiring());
       dispatcher.start();
+      armTestCrash(worker);
     } else if (m.type === 'stop') {
-      drainMs = m.graceMs;
-      if (dispatcher) dispatcher.stop();
-      else finishFiring();
-      wakeDrain();
+      stopFiring(m.graceMs);
     }
   });
+  const stopFiring = (graceMs: number) => {
+    drainMs = graceMs;
+    if (dispatcher) dispatcher.stop();
+    else finishFiring();
+    wakeDrain();
+  };
+  // an uncaught error anywhere in this thread: its in-flight requests are recorded, the rest of the
+  // stripe is left to the main thread to count as dropped, and the task fails with the error
+  let crash: Error | null = null;
+  const onCrash = (err: unknown) => {
+    if (crash) return;
+    crash = err instanceof Error ? err : new Error(String(err));
+    const atMs = clock.now();
+    const message = `worker ${worker} crashed: ${crash.message}`;
+    stopFiring(0);
+    for (const tracker of live.values()) tracker.terminate('client_error', message, atMs);
+    port.postMessage({ type: 'crashed', worker, error: crash.message, atMs } satisfies CrashedMessage);
+  };
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   await warmTransport();
   port.postMessage({ type: 'ready', worker });
   await firingDone;
   await drain(live, () => drainMs, (w) => (wakeDrain = w));
-  for (const { tracker, abort } of live.values()) {
-    tracker.abandon(clock.now(), 'still in flight when the drain timeout expired');
-    abort(new Error('drain timeout'));
-  }
+  for (const tracker of live.values()) tracker.abandon(clock.now(), 'still in flight when the drain timeout expired');
+  clearInterval(sweeper);
   clearInterval(flusher);
   flush();
   port.postMessage({ type: 'end', worker });
@@ -157,6 +182,9 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   await connections.close();
   await own?.close();
   await waker.close();
+  process.off('uncaughtException', onCrash);
+  process.off('unhandledRejection', onCrash);
+  if (crash) throw crash;
   const elu = performance.eventLoopUtilization(elu0);
   return {
     worker,
@@ -192,14 +220,4 @@ function drain(live: Map<number, unknown>, budgetMs: () => number, onWake: (w: (
     onWake(check);
     check();
   });
-}
-
-function droppedRecord(a: Arrival, worker: number, plan: RequestPlan, warmup: boolean): RequestRecord {
-  return {
-    id: a.index, worker, outcome: 'dropped', warmup, scheduled_ms: a.dueMs, sent_ms: null, first_token_ms: null,
-    first_output_ms: null, end_ms: null, http_status: null, error_class: null, error_message: '--max-in-flight reached',
-    finish_reason: null, output_tokens: 0, output_tokens_source: 'chunks', reasoning_tokens: 0, input_tokens: null,
-    chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: plan.maxTokens, first_chunk_tokens: null,
-    input_tokens_client: plan.inputTokens, output_tokens_client: null,
-  };
 }

@@ -48,7 +48,10 @@ export const WORKLOAD_KEYS = {
   'ignore-eos': { type: 'boolean', default: true, describe: 'With --mean-output-tokens or a dataset\'s output_tokens, also send min_tokens and ignore_eos (vLLM, SGLang, llama.cpp) so lengths are reached; --no-ignore-eos for APIs that reject unknown fields' },
   dataset: { type: 'string', describe: 'JSON-lines file of prompts, one {"prompt": "...", "output_tokens"?: n} per line, used in turn (instead of --prompt)' },
   prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
-  'request-timeout': { type: 'duration', default: '600s', describe: 'Per-request limit on waiting for headers and between body chunks' },
+  'request-timeout': { type: 'duration', default: '600s', describe: 'Whole-request limit, send to last byte (error class timeout)' },
+  'ttft-timeout': { type: 'duration', default: '300s', describe: 'Limit from send to the first generated token, response headers included (error class timeout)' },
+  'stall-timeout': { type: 'duration', default: '120s', describe: 'Longest silence allowed after the first token (error class stall)' },
+  'max-response-bytes': { type: 'number', default: 64 * 1024 * 1024, describe: 'A response body larger than this is cut (error class response_too_large; 0 = no limit)' },
   slo: { type: 'list', describe: "Service-level objectives checked at the end (exit code 3 if one fails), e.g. 'ttft_p99<=2s,tpot_p50<=40ms,error_rate<=1%,total_tps_peak>=500'; per-request ones (ttft/ttfo/tpot/itl/e2e) also define goodput" },
 } as const satisfies Record<string, WorkloadKey>;
 

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accounted, spawnCli } from './spawn-cli.js';
+
+const QUICK = ['--max-tokens', '8', '--sim-decode-ms', '10', '--sim-prefill-ms', '20'];
+
+describe('interruptions leave a consistent results folder', () => {
+  it('a worker thread that crashes: reported, its requests accounted for, the other worker finishes its stripe', async () => {
+    const r = await spawnCli(['--rate', '20', '--duration', '3s', '--workers', '2', ...QUICK], { env: { AUTO_TESTING_TEST_CRASH_WORKER: '1@1s' } });
+    expect(r.code).toBe(1);
+    const s = r.summary;
+    expect(s.status).toBe('failed');
+    expect(s.status_reason).toMatch(/worker 1: .*test crash/);
+    expect(s.requests.scheduled).toBe(60);
+    expect(accounted(s)).toBe(60);
+    expect(r.rows.length).toBe(60);
+    const w0 = r.rows.filter((x) => x.worker === '0');
+    expect(w0.every((x) => x.outcome === 'completed')).toBe(true);
+    const late1 = r.rows.filter((x) => x.worker === '1' && Number(x.scheduled_ms) > 1500);
+    expect(late1.length).toBeGreaterThan(5);
+    expect(late1.every((x) => x.outcome === 'dropped' && x.error_message.includes('worker 1 died'))).toBe(true);
+    expect(r.stdout).toContain('failed');
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s: status interrupted with the reason, every fired request written', async (sig) => {
+    const r = await spawnCli(['--rate', '20', '--duration', '20s', '--workers', '1', ...QUICK], { signal: { name: sig, afterText: 'SIMULATED', afterMs: 3000 } });
+    expect(r.code).toBe(130);
+    const s = r.summary;
+    expect(s.status).toBe('interrupted');
+    expect(s.status_reason).toBe(`received ${sig}`);
+    // on a loaded machine the signal may even come before the first arrival: the folder is consistent either way
+    expect(s.requests.scheduled).toBeLessThan(400);
+    expect(accounted(s)).toBe(s.requests.scheduled);
+    expect(r.rows.length).toBe(s.requests.scheduled);
+  });
+});
+
+describe('the results folder cannot be written', () => {
+  it('before the run: --results-dir under a regular file is bad input (exit 2)', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'at-e2e-'));
+    writeFileSync(join(base, 'file'), 'x');
+    const r = await spawnCli(['--rate', '5', '--duration', '1s'], { dir: join(base, 'file', 'sub') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--results-dir: cannot write to/);
+  });
+
+  it('disk full on the first write (requests.csv on /dev/full): one clear line, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'at-e2e-'));
+    mkdirSync(join(dir, 'full'));
+    symlinkSync('/dev/full', join(dir, 'full', 'requests.csv'));
+    const r = await spawnCli(['--rate', '5', '--duration', '1s', '--run-id', 'full'], { dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write .*requests\.csv: ENOSPC/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('a write failing mid-run (file size limit): the run stops, summary says failed and why', async () => {
+    // 16 KiB: the summary fits, requests.csv outgrows it after about 90 rows
+    const r = await spawnCli(['--rate', '40', '--duration', '6s', '--workers', '1', ...QUICK], { shellPrefix: 'ulimit -f 16' });
+    expect(r.code).toBe(1);
+    const s = r.summary;
+    expect(s.status).toBe('failed');
+    expect(s.status_reason).toMatch(/cannot write .*requests\.csv: EFBIG/);
+    expect(s.requests.scheduled).toBeLessThan(240);
+    expect(accounted(s)).toBe(s.requests.scheduled);
+    expect(r.stderr).toContain('stopping the run');
+  });
+});

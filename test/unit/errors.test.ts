@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../src/metrics/record.js';
+import { Series } from '../../src/metrics/timeline.js';
+import { openaiChat } from '../../src/protocols/openai-chat.js';
+import { constantPacer, stripe } from '../../src/schedule/pacer.js';
+import { faultPicker, parseFaults } from '../../src/sim/faults.js';
+import { classifyError } from '../../src/transport/errors.js';
+import { redactor } from '../../src/transport/redact.js';
+import { lostRecords, RecordLedger } from '../../src/workers/lost-arrivals.js';
+import { RequestTracker, type RequestLimits } from '../../src/workers/request-tracker.js';
+import { fixtureBody } from '../helpers.js';
+
+const LIMITS: RequestLimits = { ttftMs: 1000, stallMs: 500, totalMs: 10_000, maxBytes: 0 };
+
+/** A tracker on a fake transport: feed it events with explicit times, read the one record it produces. */
+function tracked(limits: Partial<RequestLimits> = {}) {
+  const out: { record: RequestRecord | null; aborted: string | null } = { record: null, aborted: null };
+  const t = new RequestTracker(
+    { id: 7, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: 10, warmup: false, stream: true },
+    openaiChat,
+    new Series(),
+    (r) => {
+      expect(out.record).toBeNull();
+      out.record = r;
+    },
+    null,
+    { ...LIMITS, ...limits },
+  );
+  t.abort = (e) => (out.aborted = e.message);
+  return { t, out };
+}
+
+const sse = (...events: string[]) => Buffer.from(events.map((e) => `data: ${e}\n\n`).join(''));
+const TOKEN = '{"choices":[{"delta":{"content":"hi"},"finish_reason":null}]}';
+
+describe('classifyError: transport errors to classes', () => {
+  it.each([
+    [{ code: 'ECONNREFUSED' }, 'connect'],
+    [{ code: 'ENOTFOUND' }, 'dns'],
+    [{ code: 'EAI_AGAIN' }, 'dns'],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls'],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'tls'],
+    [{ code: 'UND_ERR_CONNECT_TIMEOUT' }, 'connect_timeout'],
+    [{ code: 'ECONNRESET' }, 'reset'],
+    [{ code: 'UND_ERR_SOCKET' }, 'reset'],
+    [{ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } }, 'connect'],
+    [{ name: 'AbortError' }, 'aborted'],
+    [{ code: 'constructor' }, 'client_error'],
+    [new Error('something else'), 'client_error'],
+  ])('%j -> %s', (err, cls) => {
+    expect(classifyError(err).cls).toBe(cls);
+  });
+
+  it('says whether a reset came before or after the response headers', () => {
+    expect(classifyError({ code: 'UND_ERR_SOCKET', message: 'other side closed' }).message).toMatch(/^before response headers/);
+    expect(classifyError({ code: 'UND_ERR_SOCKET', message: 'other side closed' }, true).message).toMatch(/^mid-stream/);
+  });
+});
+
+describe('RequestTracker: every failure is one record with its class', () => {
+  it('headers never come: timeout at --ttft-timeout, and the connection is closed', () => {
+    const { t, out } = tracked();
+    t.checkDeadlines(999);
+    expect(out.record).toBeNull();
+    t.checkDeadlines(1000);
+    expect(out.record).toMatchObject({ outcome: 'failed', error_class: 'timeout' });
+    expect(out.record!.error_message).toContain('no response headers');
+    expect(out.aborted).not.toBeNull();
+  });
+
+  it('a stream that goes silent after its first token: stall at --stall-timeout after the last byte', () => {
+    const { t, out } = tracked();
+    t.onStatus(200, {}, 10);
+    t.onData(sse(TOKEN), 100);
+    t.checkDeadlines(599);
+    t.onData(Buffer.from(': keep-alive\n\n'), 599);
+    t.checkDeadlines(1098);
+    expect(out.record).toBeNull();
+    t.checkDeadlines(1099);
+    expect(out.record).toMatchObject({ outcome: 'failed', error_class: 'stall', chunks: 1 });
+  });
+
+  it('--request-timeout bounds the whole request', () => {
+    const { t, out } = tracked({ totalMs: 300 });
+    t.onStatus(200, {}, 10);
+    for (let ms = 50; ms < 300; ms += 50) t.onData(sse(TOKEN), ms);
+    t.checkDeadlines(300);
+    expect(out.record).toMatchObject({ error_class: 'timeout' });
+    expect(out.record!.error_message).toContain('--request-timeout');
+  });
+
+  it('a body over --max-response-bytes is cut at once', () => {
+    const { t, out } = tracked({ maxBytes: 100 });
+    t.onStatus(200, {}, 10);
+    t.onData(sse(TOKEN), 20);
+    t.onData(sse(TOKEN), 30);
+    expect(out.record).toMatchObject({ error_class: 'response_too_large' });
+    expect(out.aborted).not.toBeNull();
+    t.onData(sse(TOKEN), 40);
+    t.onEnd(50);
+  });
+
+  it('HTTP 429 keeps retry-after and is rate_limited; 5xx keeps status and at most 500 bytes of body', () => {
+    const a = tracked();
+    a.t.onStatus(429, { 'retry-after': '3' }, 5);
+    a.t.onData(Buffer.from('{"error":"slow down"}'), 6);
+    a.t.onEnd(7);
+    expect(a.out.record).toMatchObject({ outcome: 'failed', error_class: 'rate_limited', http_status: 429, retry_after: '3' });
+    const b = tracked();
+    b.t.onStatus(503, {}, 5);
+    b.t.onData(Buffer.alloc(400, 'x'), 6);
+    b.t.onData(Buffer.alloc(400, 'y'), 7);
+    b.t.onEnd(8);
+    expect(b.out.record).toMatchObject({ error_class: 'http_status', http_status: 503, response_bytes: 800 });
+    expect(b.out.record!.error_message).toBe(`HTTP 503: ${'x'.repeat(400)}${'y'.repeat(100)}`);
+  });
+
+  it('a stream that ends without [DONE] is stream_truncated', () => {
+    const { t, out } = tracked();
+    t.onStatus(200, {}, 5);
+    t.onData(sse(TOKEN, TOKEN), 6);
+    t.onEnd(7);
+    expect(out.record).toMatchObject({ outcome: 'failed', error_class: 'stream_truncated', chunks: 2 });
+  });
+
+  it('a malformed line is parse, with the offending line in the message', () => {
+    const { t, out } = tracked();
+    t.onStatus(200, {}, 5);
+    t.onData(sse(TOKEN, '{"choices":[{"delta":{"content": <<oops', TOKEN, '[DONE]'), 6);
+    t.onEnd(7);
+    expect(out.record).toMatchObject({ error_class: 'parse' });
+    expect(out.record!.error_message).toContain('<<oops');
+  });
+
+  it('a line that is not SSE framing is parse', () => {
+    const { t, out } = tracked();
+    t.onStatus(200, {}, 5);
+    t.onData(Buffer.from(`${TOKEN}\n\ndata: [DONE]\n\n`), 6);
+    t.onEnd(7);
+    expect(out.record).toMatchObject({ error_class: 'parse' });
+    expect(out.record!.error_message).toContain('not SSE framing');
+  });
+
+  it('an error event inside a 200 stream is server_error_event', () => {
+    const { t, out } = tracked();
+    t.onStatus(200, {}, 5);
+    t.onData(Buffer.from(`data: ${TOKEN}\n\nevent: error\ndata: {"error":{"message":"overloaded"}}\n\n`), 6);
+    t.onEnd(7);
+    expect(out.record).toMatchObject({ error_class: 'server_error_event', error_message: 'overloaded' });
+  });
+
+  it('a reset mid-stream is reset; transport events after the record are ignored', () => {
+    const { t, out } = tracked();
+    t.onStatus(200, {}, 5);
+    t.onData(sse(TOKEN), 6);
+    t.onError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), 7);
+    t.onEnd(8);
+    t.checkDeadlines(10_000);
+    expect(out.record).toMatchObject({ error_class: 'reset' });
+    expect(out.record!.error_message).toContain('mid-stream');
+  });
+
+  it('the real capture completes, with its byte count', () => {
+    const { t, out } = tracked();
+    const body = fixtureBody('openai-chat-stream.http');
+    t.onStatus(200, {}, 5);
+    t.onData(body, 6);
+    t.onEnd(7);
+    expect(out.record).toMatchObject({ outcome: 'completed', error_class: null, response_bytes: body.length, retry_after: null });
+  });
+});
+
+describe('redactor', () => {
+  it('hides every secret wherever it appears, and leaves short values alone', () => {
+    const r = redactor(['sk-123456', undefined, 'ab', 'Bearer tok-99']);
+    expect(r('HTTP 401: key sk-123456 rejected (Bearer tok-99), sk-123456 again; ab stays')).toBe(
+      'HTTP 401: key [REDACTED] rejected ([REDACTED]), [REDACTED] again; ab stays',
+    );
+  });
+});
+
+describe('simulator fault plans', () => {
+  it('parses the documented spec and rejects bad ones with what is allowed', () => {
+    const ok = parseFaults('refuse:0.05,http500:0.05,stall:0.02,truncate:0.05,garbage:0.02,reset:0.02,429:0.05');
+    expect('plan' in ok && ok.plan.length).toBe(7);
+    for (const bad of ['nope:0.1', 'stall', 'stall:2', 'stall:x', 'stall:0.1:3', 'reset:0.6,stall:0.6']) {
+      const r = parseFaults(bad);
+      expect('problem' in r && r.problem.length).toBeGreaterThan(10);
+    }
+    expect(parseFaults('')).toEqual({ plan: [] });
+  });
+
+  it('draws are seeded and follow the probabilities', () => {
+    const plan = [{ kind: 'stall', p: 0.2 }, { kind: 'reset', p: 0.3 }] as const;
+    const draw = (seed: number) => Array.from({ length: 5000 }, faultPicker([...plan], seed));
+    const a = draw(1);
+    expect(draw(1)).toEqual(a);
+    expect(draw(2)).not.toEqual(a);
+    const share = (k: string) => a.filter((x) => x === k).length / a.length;
+    expect(share('stall')).toBeCloseTo(0.2, 1);
+    expect(share('reset')).toBeCloseTo(0.3, 1);
+  });
+});
+
+describe('a dead worker\'s arrivals are accounted for', () => {
+  it('recorded ones are skipped, due ones are failed client_error, later ones dropped', () => {
+    const arrivals = stripe(constantPacer(10, 2000), 1, 2); // worker 1 of 2 owns the odd ids, due at 100, 300, ...
+    const ledger = new RecordLedger();
+    ledger.mark(1);
+    ledger.mark(5);
+    const lost = lostRecords(ledger, { arrivals, worker: 1, cutoffMs: 1000, reason: 'worker 1 died (boom)', maxTokens: 10, warmupMs: 0 });
+    expect(lost.records.map((r) => r.id)).toEqual([3, 7, 9, 11, 13, 15, 17, 19]);
+    expect(lost.inFlight).toBe(3);
+    expect(lost.dropped).toBe(5);
+    expect(lost.records[0]).toMatchObject({ outcome: 'failed', error_class: 'client_error', sent_ms: null, worker: 1 });
+    expect(lost.records[3]).toMatchObject({ outcome: 'dropped', error_class: null });
+    expect(lost.records[3].error_message).toContain('worker 1 died (boom)');
+  });
+
+  it('the ledger grows to any schedule length', () => {
+    const ledger = new RecordLedger();
+    for (let id = 0; id < 300_000; id++) if (id % 7 === 0) ledger.mark(id);
+    expect(ledger.has(14)).toBe(true);
+    expect(ledger.has(17)).toBe(false);
+    expect(ledger.has(299_999)).toBe(true);
+    expect(ledger.has(299_996)).toBe(false);
+    expect(ledger.has(9_000_002)).toBe(false);
+  });
+});
