@@ -28,16 +28,12 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
   reasoningTokens: { flag: 'reasoning-tokens', describe: 'Reasoning tokens streamed before the answer in each API\'s reasoning shape (chat reasoning_content, anthropic thinking, ...), counted in max_tokens', type: 'number', valid: integerAtLeast(0) },
   stopEarly: { flag: 'stop-early', describe: 'Generate only this fraction of max_tokens, then finish with "stop" (1 = never early)', type: 'number', valid: { test: (v) => (v as number) > 0 && (v as number) <= 1, expect: 'a fraction in (0, 1]' } },
   usageSkew: { flag: 'usage-skew', describe: 'Multiply the completion_tokens reported in usage (0.8 under-reports by 20%)', type: 'number', valid: { test: (v) => (v as number) > 0, expect: 'a number > 0' } },
-<<<<<<< HEAD
-  seed: { flag: 'seed', describe: 'Seed of the simulator\'s random choices (chunk sizes)', type: 'number', valid: integerAtLeast(0) },
-  wrongAnswers: { flag: 'wrong-answers', describe: 'Fraction of correctness prompts (auto-testing correctness) answered with a wrong number; the others get the right one', type: 'number', valid: { test: (v) => (v as number) >= 0 && (v as number) <= 1, expect: 'a fraction in [0, 1]' } },
-=======
   seed: { flag: 'seed', describe: 'Seed of the simulator\'s random choices (chunk sizes, fault draws)', type: 'number', valid: integerAtLeast(0) },
+  wrongAnswers: { flag: 'wrong-answers', describe: 'Fraction of correctness prompts (auto-testing correctness) answered with a wrong number; the others get the right one', type: 'number', valid: { test: (v) => (v as number) >= 0 && (v as number) <= 1, expect: 'a fraction in [0, 1]' } },
   faults: {
     flag: 'faults', describe: `Inject failures with per-request probabilities, e.g. 'refuse:0.05,http500:0.05,stall:0.02' (kinds: ${FAULT_KINDS.join(', ')})`, type: 'string',
     valid: { test: (v) => 'plan' in parseFaults(String(v)), expect: `KIND:PROBABILITY,... with KIND one of ${FAULT_KINDS.join(', ')} and probabilities adding up to at most 1` },
   },
->>>>>>> e58e425 (Failure handling (issue 7): error classes end to end, sweep deadlines (--ttft-timeout, --stall-timeout, --request-timeout, --max-response-bytes), sim --faults, worker-crash accounting, failed/interrupted summaries, results write errors, --insecure, secret redaction, property tests)
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };
 
