@@ -125,7 +125,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     if (!argv.model) problems.push(`--model: required with --api ${api} (a model or inference profile id)`);
   }
   const apiKeyEnv = (argv['api-key-env'] as string | undefined) ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
-  if (argv['api-key-env'] !== undefined && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or drop the flag`);
+  if (endpoint && argv['api-key-env'] !== undefined && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or drop the flag`);
   else if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
   const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);

@@ -13,7 +13,7 @@ describe('bad input: one line per problem naming the flag, exit code 2, nothing 
     [['--max-response-bytes', '-1'], '--max-response-bytes: must be an integer >= 0'],
     [['--sim-faults', 'boom:0.1'], '--sim-faults: must be KIND:PROBABILITY'],
     [['--sim-faults', 'stall:0.7,reset:0.7'], "adding up to at most 1, got 'stall:0.7,reset:0.7'"],
-    [['--api-key-env', 'AUTO_TESTING_SURELY_UNSET_VAR'], '--api-key-env: environment variable AUTO_TESTING_SURELY_UNSET_VAR is not set'],
+    [['--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm', '--api-key-env', 'AUTO_TESTING_SURELY_UNSET_VAR'], '--api-key-env: environment variable AUTO_TESTING_SURELY_UNSET_VAR is not set'],
   ])('%j', async (args, line) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
