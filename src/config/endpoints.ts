@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { yamlData } from './yaml-data.js';
 
 /** One entry of an endpoints file: where to send the workload and how to talk to it. Never holds a key. */
 export interface EndpointSpec {
@@ -28,9 +28,9 @@ export function readEndpointsFile(path: string, apiNames: readonly string[]): { 
   } catch (e) {
     return { problems: [`--endpoints: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? String(e)}); see leaderboard_data/endpoints.example.yaml`] };
   }
-  const doc = parseDocument(text);
-  if (doc.errors.length) return { problems: doc.errors.map((e) => `${path}: YAML syntax error: ${e.message.split('\n')[0]}`) };
-  const data: unknown = doc.toJS();
+  const parsed = yamlData(text, path);
+  if ('problems' in parsed) return parsed;
+  const data = parsed.data;
   if (!Array.isArray(data) || data.length === 0) return { problems: [`${path}: must be a non-empty YAML list of endpoints ('- name: ...'); see leaderboard_data/endpoints.example.yaml`] };
   const problems: string[] = [];
   const endpoints = data.map((entry, i) => readEntry(entry, `${path}: endpoint ${i + 1}`, apiNames, problems));

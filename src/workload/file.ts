@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
-import { parseDocument } from 'yaml';
+import { yamlData } from '../config/yaml-data.js';
 import { WORKLOAD_KEY_NAMES } from './keys.js';
 
 /**
@@ -16,15 +16,12 @@ export function readWorkloadFile(path: string, problems: string[]): Record<strin
     problems.push(`--workload: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? String(err)}); give the path of a YAML workload file, e.g. workloads/auto-testing.yaml`);
     return {};
   }
-  const doc = parseDocument(text);
-  if (doc.errors.length) {
-    for (const e of doc.errors) {
-      const at = e.linePos?.[0];
-      problems.push(`${path}${at ? `:${at.line}:${at.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
-    }
+  const parsed = yamlData(text, path);
+  if ('problems' in parsed) {
+    problems.push(...parsed.problems);
     return {};
   }
-  const data: unknown = doc.toJS();
+  const data = parsed.data;
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     problems.push(`${path}: must be a mapping of 'key: value' lines whose keys are the CLI flag names (rate, duration, ...)`);

@@ -67,7 +67,8 @@ export function workloadYargsOptions(): Record<string, Options> {
   for (const name of WORKLOAD_KEY_NAMES) {
     const k: WorkloadKey = WORKLOAD_KEYS[name];
     out[name] = {
-      type: k.type === 'number' || k.type === 'boolean' ? k.type : 'string',
+      // numbers arrive as text so a bad value can be quoted back as typed (yargs would make it NaN)
+      type: k.type === 'boolean' ? 'boolean' : 'string',
       group: LOAD_GROUP,
       describe: k.describe,
       ...(k.choices ? { choices: [...k.choices] } : {}),

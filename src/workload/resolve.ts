@@ -52,7 +52,7 @@ export function resolveWorkload(argv: Record<string, unknown>, problems: string[
 function typed(v: unknown, spec: WorkloadKey): unknown {
   switch (spec.type) {
     case 'number':
-      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+      return numeric(v);
     case 'boolean':
       return typeof v === 'boolean' ? v : undefined;
     case 'string':
@@ -89,6 +89,11 @@ const TYPE_WORDS: Record<KeyType, string> = {
 
 function describeType(spec: WorkloadKey): string {
   return spec.choices ? `one of ${spec.choices.join(', ')}` : TYPE_WORDS[spec.type];
+}
+
+function numeric(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
 function show(v: unknown): string {

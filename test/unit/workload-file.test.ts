@@ -87,3 +87,12 @@ describe('workload validation: one line per problem, naming where the value came
     expect(problemsOf({ concurrency: 0 })).toEqual([expect.stringContaining('--concurrency: must be an integer > 0')]);
   });
 });
+
+describe('workload values typed on the command line', () => {
+  it('a number flag that is not a number is quoted back as typed', () => {
+    expect(problemsOf({ rate: 'abc' })).toEqual(["--rate: must be a number, got 'abc'"]);
+    expect(problemsOf({ rate: '' })).toEqual(["--rate: must be a number, got ''"]);
+    const r = resolveRunConfig({ api: 'openai-chat', 'results-dir': dir, rate: '2.5' });
+    expect('config' in r && r.config).toMatchObject({ rate: 2.5 });
+  });
+});
