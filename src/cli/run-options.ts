@@ -130,6 +130,8 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
   const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);
   if (measureError && !endpoint) sim.stamp = true;
+  // the simulated server counts prompts as the client does unless told otherwise, as a matched real server would
+  if (argv['sim-tokenizer'] === undefined && typeof wl.values.tokenizer === 'string') sim.tokenizer = wl.values.tokenizer as TokenizerName;
   const v = wl.values;
   const loop = loadShape(c);
   const workersAsked = argv.workers === undefined ? availableParallelism() : positiveFlag(argv, 'workers', problems);

@@ -2,6 +2,7 @@ import type { Options } from 'yargs';
 import { SIM_DEFAULTS, type SimOptions } from '../config/run-config.js';
 import { FAULT_KINDS, parseFaults } from '../sim/faults.js';
 import { parseChunkSizes } from '../sim/stream-plan.js';
+import { TOKENIZERS } from '../tokenize/tokenizers.js';
 
 /** The simulator's knobs, defined once: `sim --decode-ms` and the main command's `--sim-decode-ms`. */
 interface SimFlag {
@@ -34,13 +35,17 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
     flag: 'faults', describe: `Inject failures with per-request probabilities, e.g. 'refuse:0.05,http500:0.05,stall:0.02' (kinds: ${FAULT_KINDS.join(', ')})`, type: 'string',
     valid: { test: (v) => 'plan' in parseFaults(String(v)), expect: `KIND:PROBABILITY,... with KIND one of ${FAULT_KINDS.join(', ')} and probabilities adding up to at most 1` },
   },
+  tokenizer: {
+    flag: 'tokenizer', describe: `Counts prompt tokens for usage (${TOKENIZERS.join(', ')}; none: about 4 characters a token); the built-in simulator follows --tokenizer unless given`, type: 'string',
+    valid: { test: (v) => (TOKENIZERS as readonly unknown[]).includes(v), expect: `one of ${TOKENIZERS.join(', ')}` },
+  },
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };
 
 export function simYargsOptions(prefix: string): Record<string, Options> {
   const out: Record<string, Options> = {};
   for (const [key, f] of Object.entries(SIM_FLAGS) as [keyof SimOptions, (typeof SIM_FLAGS)[keyof SimOptions]][]) {
-    out[prefix + f.flag] = { type: f.type, default: SIM_DEFAULTS[key], describe: prefix ? `Built-in simulator: ${f.describe.charAt(0).toLowerCase()}${f.describe.slice(1)}` : f.describe, group: prefix ? 'Built-in simulator (no --endpoint):' : 'Simulator:' };
+    out[prefix + f.flag] = { type: f.type, default: key === 'tokenizer' ? undefined : SIM_DEFAULTS[key], defaultDescription: String(SIM_DEFAULTS[key]), describe: prefix ? `Built-in simulator: ${f.describe.charAt(0).toLowerCase()}${f.describe.slice(1)}` : f.describe, group: prefix ? 'Built-in simulator (no --endpoint):' : 'Simulator:' };
   }
   return out;
 }

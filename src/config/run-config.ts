@@ -1,3 +1,4 @@
+import type { TokenizerName } from '../tokenize/tokenizers.js';
 import type { ArrivalName } from '../schedule/pacers.js';
 import type { Slo } from '../slo/parse.js';
 import type { RampStage } from '../workload/ramp-stages.js';
@@ -89,6 +90,8 @@ export interface SimOptions {
   seed: number;
   /** Fraction of correctness prompts (auto-testing correctness) answered with a wrong number. */
   wrongAnswers: number;
+  /** Counts prompt tokens for usage, as a real server counts with its own; 'none' = about 4 characters a token. */
+  tokenizer: TokenizerName;
 }
 
 export const SIM_DEFAULTS: SimOptions = {
@@ -106,6 +109,7 @@ export const SIM_DEFAULTS: SimOptions = {
   faults: '',
   seed: 42,
   wrongAnswers: 0,
+  tokenizer: 'llama2',
 };
 
 /** Flags that are not workload keys (those have their defaults in `workload/keys.ts`). */

@@ -20,7 +20,7 @@ export function simArgs(o: SimOptions): string[] {
     ...(o.stamp ? ['--stamp'] : []),
     '--tokens-per-chunk', o.tokensPerChunk, '--reasoning-tokens', String(o.reasoningTokens), '--stop-early', String(o.stopEarly),
     '--usage-skew', String(o.usageSkew), '--seed', String(o.seed), '--wrong-answers', String(o.wrongAnswers),
-    '--faults', o.faults,
+    '--faults', o.faults, '--tokenizer', o.tokenizer,
   ];
 }
 

@@ -10,6 +10,7 @@ import { askedNumber } from '../correctness/questions.js';
 import { estimateTokens, tokenText } from './text.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 import { parseFaults, withFaults } from './faults.js';
+import { loadTokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 
 export interface SimServer {
   /** Base URL clients use, e.g. http://127.0.0.1:8000/v1 */
@@ -26,9 +27,10 @@ export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'
   const engine = new SimEngine(options);
   // one stream of draws for the whole process: a run's chunk sizes follow from --seed and the arrival order
   const rand = seededRandom(options.seed);
+  const countInput = await inputCounter(options.tokenizer);
   const faults = parseFaults(options.faults);
   if ('problem' in faults) throw new Error(`simulator faults: ${faults.problem}`);
-  const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(engine, options, rand, req, res), faults.plan, options.seed));
+  const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(engine, options, rand, countInput, req, res), faults.plan, options.seed));
   server.headersTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,7 +52,14 @@ function closeServer(server: Server, engine: SimEngine): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-function route(engine: SimEngine, o: SimOptions, rand: () => number, req: IncomingMessage, res: ServerResponse): void {
+/** Prompt tokens as the server reports them in usage: with a real tokenizer, so a matched client agrees. */
+async function inputCounter(name: TokenizerName): Promise<(text: string) => number> {
+  if (name === 'none') return estimateTokens;
+  const t = await loadTokenizer(name);
+  return (text) => Math.max(1, t.encode(text).length);
+}
+
+function route(engine: SimEngine, o: SimOptions, rand: () => number, countInput: (text: string) => number, req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://sim');
   const path = url.pathname;
   if (req.method === 'GET' && (path === '/health' || path.endsWith('/models'))) {
@@ -69,14 +78,13 @@ function route(engine: SimEngine, o: SimOptions, rand: () => number, req: Incomi
     const r = body && typeof body === 'object' ? format.read(body, url) : 'body must be a JSON object';
     if (typeof r === 'string') return send(res, 400, format.error(400, r));
     if (typeof r.model !== 'string' || r.model === '') r.model = o.model;
-    serve(engine, o, rand, format, r, res);
+    serve(engine, o, rand, format, r, countInput(r.prompt), res);
   });
 }
 
 /** The plan (reasoning phase, chunk sizes, early stop, usage skew) is the same for every API; the format shapes the bytes. */
-function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: SimFormat, r: SimRequest, res: ServerResponse): void {
+function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: SimFormat, r: SimRequest, input: number, res: ServerResponse): void {
   const plan = planStream(r.maxTokens, o, format.reasoning);
-  const input = estimateTokens(r.prompt);
   const usage = (n: number): SimUsage => {
     const output = plan.reported(n);
     return { input, output, reasoning: Math.min(output, plan.reasoning) };
