@@ -1,27 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startSimCli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const children: ChildProcess[] = [];
 
-/** `auto-testing sim` on a free loopback port; resolves with its base URL once it listens. */
-function startSim(args: string[]): Promise<string> {
-  const p = spawn(process.execPath, [CLI, 'sim', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(p);
-  let err = '';
-  return new Promise((resolve, reject) => {
-    p.stderr!.on('data', (d) => {
-      err += d;
-      const url = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(err)?.[0];
-      if (url) resolve(url);
-    });
-    p.once('exit', (code) => reject(new Error(`sim exited ${code}: ${err}`)));
-  });
+const sims: { stop: () => void }[] = [];
+
+/** `auto-testing sim` on a free loopback port, stopped after the tests: its /v1 URL. */
+async function startSim(args: string[]): Promise<string> {
+  const sim = await startSimCli(args);
+  sims.push(sim);
+  return sim.url;
 }
 
 /** A loopback port nothing listens on. */
@@ -49,7 +43,7 @@ function tableRows(md: string, title: string): string[] {
 }
 
 afterAll(() => {
-  for (const c of children) c.kill('SIGTERM');
+  for (const s of sims) s.stop();
 });
 
 describe('--endpoints then leaderboard: two simulated endpoints of different speeds and a dead one', () => {
