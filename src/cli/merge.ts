@@ -32,7 +32,7 @@ export async function mergeCommand(argv: ArgumentsCamelCase<Record<string, unkno
   const log = (line: string) => process.stderr.write(`${line}\n`);
   for (const w of warnings) log(`auto-testing ${w}`);
 
-  const shards: ShardData[] = folders.map((f) => ({ ...f, records: readRecords(f.dir), buckets: readRun(f.dir, f.dir).buckets, cpuMsPerSecond: readPerSecond(f.dir, 'client_cpu_ms') }));
+  const shards: ShardData[] = folders.map((f) => ({ ...f, records: readRecords(f.dir), buckets: readRun(f.dir, f.dir).buckets, perSecond: perSecond(f.dir) }));
   const merged = mergeShards(shards, basename(out), [...warnings, ...countMismatches(shards)]);
   const folder = new RunFolder(dirname(out), basename(out));
   folder.appendRecords(merged.records);
@@ -46,6 +46,10 @@ export async function mergeCommand(argv: ArgumentsCamelCase<Record<string, unkno
   log(`merged ${shards.length} shard(s) of ${merged.summary.shards!.count}: ${folder.path}`);
   // the shards' --slo objectives judged on the merged run, as a single run's would be (exit code 3)
   return merged.summary.slo && !merged.summary.slo.passed ? 3 : 0;
+}
+
+function perSecond(dir: string): ShardData['perSecond'] {
+  return { cpuMs: readPerSecond(dir, 'client_cpu_ms'), rssMb: readPerSecond(dir, 'rss_mb'), heapUsedMb: readPerSecond(dir, 'heap_used_mb') };
 }
 
 /** A shard whose requests.csv holds fewer rows than its summary counted lost records (a crash mid-write). */

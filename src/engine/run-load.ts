@@ -2,6 +2,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { Aggregator } from '../metrics/aggregator.js';
 import { watchLoopDelay } from '../metrics/loop-delay.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
+import { addHandles } from '../metrics/handles.js';
 import { NON_STREAMING_NOTE, type RunStatus, type RunSummary, type ShardInfo } from '../metrics/summary.js';
 import { atCsvPrecision, csvNumber, type RequestRecord } from '../metrics/record.js';
 import { monoAtWall, monoNs } from '../schedule/clock.js';
@@ -92,7 +93,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     },
     endpoint: { name, url: publicUrl(url), api: cfg.api, model: cfg.model, simulated: sim !== null },
     workload: workloadSummary(cfg),
-    client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 } },
+    client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 }, handles_at_end: {} },
     warnings: [],
     ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, readyLeadMs, firstSend) }),
     notes: cfg.stream ? [] : [NON_STREAMING_NOTE],
@@ -150,11 +151,11 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const t0Ns = monoAtWall(t0Wall, readyWall);
   // an interrupt while the threads were starting: they have stopped already, nothing is fired
   if (status === 'completed') run.start(t0Ns);
-  const stopCpuSampler = sampleCpu(agg, t0Ns, cpu0);
+  const stopSampler = sampleProcess(agg, t0Ns, cpu0);
   const ticker = setInterval(() => io.progress(live(progress, agg, t0Wall, cfg.durationMs)), 250);
   const results = await run.done;
   clearInterval(ticker);
-  stopCpuSampler();
+  stopSampler();
   stopSignals();
   io.stop?.removeEventListener('abort', stopEarly);
   stopCrashGuard();
@@ -177,6 +178,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     },
     cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
     memory_mb: { rss_max: process.resourceUsage().maxRSS / 1024 },
+    handles_at_end: addHandles(results.flatMap((r) => (r.ok ? [r.value.handlesAtEnd] : []))),
   };
   for (const r of results) if (r.ok && r.value.measurementError) agg.addMeasurementError(r.value.measurementError);
   for (const r of results) if (r.ok) agg.addInterChunk(r.value.interChunk);
@@ -200,18 +202,23 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   return { summary, folder: folder.path };
 }
 
-const CPU_SAMPLE_MS = 100;
+const SAMPLE_MS = 100;
+const MB = 1024 * 1024;
 
-/** Client process CPU per 100 ms bucket of the run timeline, from `cpu0` on; returns the stop (with a last sample). */
-function sampleCpu(agg: Aggregator, t0Ns: bigint, cpu0: NodeJS.CpuUsage): () => void {
+/** Client process CPU and memory per 100 ms bucket of the run timeline, CPU from `cpu0` on; returns the stop (with a last sample). */
+function sampleProcess(agg: Aggregator, t0Ns: bigint, cpu0: NodeJS.CpuUsage): () => void {
   let last = cpu0.user + cpu0.system;
   const sample = () => {
     const c = process.cpuUsage();
     const total = c.user + c.system;
-    agg.cpuMs.addAt(Math.max(0, Number(monoNs() - t0Ns) / 1e6), (total - last) / 1000);
+    const atMs = Math.max(0, Number(monoNs() - t0Ns) / 1e6);
+    agg.cpuMs.addAt(atMs, (total - last) / 1000);
     last = total;
+    const m = process.memoryUsage();
+    agg.rssMb.peakAt(atMs, m.rss / MB);
+    agg.heapUsedMb.peakAt(atMs, m.heapUsed / MB);
   };
-  const timer = setInterval(sample, CPU_SAMPLE_MS);
+  const timer = setInterval(sample, SAMPLE_MS);
   return () => {
     clearInterval(timer);
     sample();

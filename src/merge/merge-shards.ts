@@ -1,5 +1,6 @@
 import { Aggregator } from '../metrics/aggregator.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
+import { addHandles } from '../metrics/handles.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { MergedShards, RunStatus, RunSummary } from '../metrics/summary.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
@@ -10,12 +11,12 @@ import { objectives, type ShardFolder } from './check-shards.js';
 
 /**
  * A checked shard with its data: records from requests.csv, output tokens per 100 ms from buckets.csv,
- * the client's CPU per second from timeseries.csv.
+ * the client's CPU and memory per second from timeseries.csv.
  */
 export interface ShardData extends ShardFolder {
   records: RequestRecord[];
   buckets: { t_ms: number; output_tokens: number }[];
-  cpuMsPerSecond: number[];
+  perSecond: { cpuMs: number[]; rssMb: number[]; heapUsedMb: number[] };
 }
 
 export interface MergedRun {
@@ -40,7 +41,10 @@ export function mergeShards(shards: readonly ShardData[], runId: string, extraWa
   for (const r of records) agg.add(r);
   for (const s of sorted) {
     for (const b of s.buckets) agg.tokens.add(Math.round(b.t_ms / BUCKET_MS), b.output_tokens);
-    s.cpuMsPerSecond.forEach((ms, second) => agg.cpuMs.addAt(second * 1000, ms));
+    // the client is every shard's process together: CPU and memory add up second by second
+    s.perSecond.cpuMs.forEach((ms, second) => agg.cpuMs.addAt(second * 1000, ms));
+    s.perSecond.rssMb.forEach((mb, second) => agg.rssMb.addAt(second * 1000, mb));
+    s.perSecond.heapUsedMb.forEach((mb, second) => agg.heapUsedMb.addAt(second * 1000, mb));
   }
   // every chunk gap is only in the shards' histograms (requests.csv keeps a per-request sum): add those
   for (const s of sorted) if (s.summary.histograms.inter_chunk_ms) agg.addInterChunk(s.summary.histograms.inter_chunk_ms);
@@ -94,6 +98,7 @@ function meta(shards: readonly ShardData[], runId: string, extraWarnings: readon
       event_loop_delay_ms: { main: { p50: Math.max(...mains.map((m) => m.p50)), p99: Math.max(...mains.map((m) => m.p99)), max: Math.max(...mains.map((m) => m.max)) }, workers },
       cpu: { user_s: sum((s) => s.client.cpu.user_s), system_s: sum((s) => s.client.cpu.system_s), utilization: sum((s) => s.client.cpu.utilization) },
       memory_mb: { rss_max: Math.max(...all.map((s) => s.client.memory_mb?.rss_max ?? 0)) },
+      handles_at_end: addHandles(all.map((s) => s.client.handles_at_end ?? {})),
     },
     warnings: [...extraWarnings, ...lateStarters(shardsInfo)],
     shards: shardsInfo,

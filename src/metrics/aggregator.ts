@@ -28,6 +28,10 @@ export class Aggregator {
   readonly completed = new Series();
   /** Client process CPU (all threads), ms per 100 ms bucket, sampled by the main thread. */
   readonly cpuMs = new Series();
+  /** Client process memory in MB, the highest sample per 100 ms bucket (main thread's view: RSS covers every
+   *  thread, the heap is the main thread's, where records and aggregates live). */
+  readonly rssMb = new Series();
+  readonly heapUsedMb = new Series();
   readonly sources = { usage: 0, chunks: 0 };
   /** Completed requests that met every per-request criterion (goodput); counts add exactly across shards. */
   good = 0;

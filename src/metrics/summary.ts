@@ -98,6 +98,9 @@ export interface RunSummary {
     cpu: { user_s: number; system_s: number; utilization: number };
     /** Peak resident memory of the client process (all its threads; not the simulator child). */
     memory_mb: { rss_max: number };
+    /** Resources the worker threads still held once they had closed their connections and timers, by type,
+     *  added over threads (and shards): message ports only when nothing leaked. */
+    handles_at_end: Record<string, number>;
     /** Bench mode (`--measure-error`): receive stamp - the endpoint's send stamp, per token. */
     measurement_error?: { ttft_ms: Stats; itl_ms: Stats };
     bottleneck: boolean;

@@ -32,6 +32,12 @@ export class Series {
     this.add(Math.floor(ms / bucketMs), value);
   }
 
+  /** A gauge sampled at `ms` (memory): its bucket keeps the highest sample, however many fall in it. */
+  peakAt(ms: number, value: number, bucketMs = BUCKET_MS): void {
+    const i = Math.max(0, Math.floor(ms / bucketMs));
+    this.add(i, Math.max(0, value - this.at(i)));
+  }
+
   clear(): void {
     this.#v.fill(0, 0, this.#len);
     this.#len = 0;

@@ -1,7 +1,7 @@
 import type { Aggregator } from '../metrics/aggregator.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 
-export const SECOND_HEADER = ['second', 'sent', 'completed', 'in_flight', 'total_tps', 'client_cpu_ms'];
+export const SECOND_HEADER = ['second', 'sent', 'completed', 'in_flight', 'total_tps', 'client_cpu_ms', 'rss_mb', 'heap_used_mb'];
 export const BUCKET_HEADER = ['bucket', 't_ms', 'wall_ms', 'sent', 'finished', 'completed', 'output_tokens'];
 
 function lastBucket(agg: Aggregator): number {
@@ -9,23 +9,26 @@ function lastBucket(agg: Aggregator): number {
 }
 
 /** Per whole second of the run: arrivals sent, requests completed, in flight at the second's end, tokens/s,
- *  client CPU ms (steady-state cost without start-up, as the benchmark reads it). */
+ *  client CPU ms (steady-state cost without start-up, as the benchmark reads it), the client's peak memory
+ *  in that second (a leak shows as a rising line over a long run). */
 export function secondRows(agg: Aggregator): number[][] {
   const per = 1000 / BUCKET_MS;
   const seconds = Math.ceil(lastBucket(agg) / per);
   const rows: number[][] = [];
   let inFlight = 0;
   for (let s = 0; s < seconds; s++) {
-    let sent = 0, completed = 0, finished = 0, tokens = 0, cpu = 0;
+    let sent = 0, completed = 0, finished = 0, tokens = 0, cpu = 0, rss = 0, heap = 0;
     for (let b = s * per; b < (s + 1) * per; b++) {
       sent += agg.sent.at(b);
       completed += agg.completed.at(b);
       finished += agg.finished.at(b);
       tokens += agg.tokens.at(b);
       cpu += agg.cpuMs.at(b);
+      rss = Math.max(rss, agg.rssMb.at(b));
+      heap = Math.max(heap, agg.heapUsedMb.at(b));
     }
     inFlight += sent - finished;
-    rows.push([s, sent, completed, inFlight, round(tokens), round(cpu)]);
+    rows.push([s, sent, completed, inFlight, round(tokens), round(cpu), round(rss), round(heap)]);
   }
   return rows;
 }

@@ -8,7 +8,7 @@ import type { RunSummary } from '../metrics/summary.js';
  * The results-folder contract (see ARCHITECTURE.md): one folder per run holding
  *   requests.csv    one row per request, appended as records arrive (a crash loses nothing written)
  *   summary.json    the RunSummary, written atomically (temp file + rename), rewritten at the end
- *   timeseries.csv  per-second sent / completed / in-flight / total TPS
+ *   timeseries.csv  per-second sent / completed / in-flight / total TPS / client CPU and memory
  *   buckets.csv     the same counts per 100 ms bucket on the run timeline (exact merge input)
  */
 export const FILES = { requests: 'requests.csv', summary: 'summary.json', timeseries: 'timeseries.csv', buckets: 'buckets.csv' } as const;

@@ -2,6 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ShardSpec } from '../config/run-config.js';
 import type { EncodedDistribution } from '../metrics/distribution.js';
+import type { HandleCounts } from '../metrics/handles.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { TokenizerName } from '../tokenize/tokenizers.js';
 import type { DatasetItem } from '../workload/dataset.js';
@@ -108,6 +109,8 @@ export interface WorkerFinal {
   interChunk: EncodedDistribution;
   /** Time spent building this worker's prompts: before t0 in open loop, between requests in closed loop, ms. */
   promptMs: number;
+  /** What the thread still held after closing its connections and timers, by resource type. */
+  handlesAtEnd: HandleCounts;
   /** Bench mode only: receive stamp - send stamp, ms, of first tokens and later tokens. */
   measurementError?: { ttft: EncodedDistribution; itl: EncodedDistribution };
 }

@@ -3,6 +3,7 @@ import { watchLoopDelay } from '../metrics/loop-delay.js';
 import { MeasurementError } from '../bench/measurement-error.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { Distribution } from '../metrics/distribution.js';
+import { handlesNow } from '../metrics/handles.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
 import { realClock, type Clock } from '../schedule/clock.js';
@@ -182,6 +183,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   await connections.close();
   await own?.close();
   await waker.close();
+  const handlesAtEnd = handlesNow();
   process.off('uncaughtException', onCrash);
   process.off('unhandledRejection', onCrash);
   if (crash) throw crash;
@@ -192,6 +194,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     utilization: elu.utilization,
     interChunk: interChunk.encode(),
     promptMs,
+    handlesAtEnd,
     ...(errors && { measurementError: { ttft: errors.ttft.encode(), itl: errors.itl.encode() } }),
   };
 }

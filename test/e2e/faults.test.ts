@@ -32,6 +32,8 @@ describe('an endpoint failing every way in rotation: every request classified, t
     // the schedule was kept: failures never slowed the generator
     expect(s.client.send_lag_ms.p50).toBeLessThan(5);
     expect(r.stdout).toMatch(/errors: stall \d+/);
+    // no socket or timer outlived its request: the threads ended holding their message ports only
+    expect(Object.keys(s.client.handles_at_end)).toEqual(['MessagePort']);
   });
 
   it('--ttft-timeout and --max-response-bytes classify timeout and response_too_large', async () => {

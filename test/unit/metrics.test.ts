@@ -5,6 +5,7 @@ import { derive } from '../../src/metrics/record.js';
 import { Series, slidingRate } from '../../src/metrics/timeline.js';
 import { buildSummary } from '../../src/metrics/build-summary.js';
 import { record as rec } from './summary-fixture.js';
+import { secondRows, SECOND_HEADER } from '../../src/report/timeseries.js';
 
 describe('per-request formulas', () => {
   it('follow the seed: TTFT from send, TPOT = request time / output tokens (first token included)', () => {
@@ -85,5 +86,27 @@ describe('Aggregator + summary', () => {
     expect(s.errors).toEqual({ http_status: 1, aborted: 1 });
     expect(s.throughput.peak_total_tps).toBe(100);
     expect(s.warnings.some((w) => w.includes('DROPPED 1'))).toBe(true);
+  });
+});
+
+describe('timeseries.csv per second', () => {
+  it('memory columns hold the highest sample of each second; CPU adds up', () => {
+    const agg = new Aggregator();
+    agg.sent.addAt(50, 1);
+    agg.sent.addAt(1950, 1);
+    agg.cpuMs.addAt(10, 3);
+    agg.cpuMs.addAt(20, 4);
+    // two samples in one 100 ms bucket (a late timer), then lower ones later in the second
+    agg.rssMb.peakAt(10, 200);
+    agg.rssMb.peakAt(90, 210);
+    agg.rssMb.peakAt(500, 205);
+    agg.rssMb.peakAt(1500, 190);
+    agg.heapUsedMb.peakAt(300, 30);
+    agg.heapUsedMb.peakAt(1200, 25);
+    const rows = secondRows(agg);
+    const col = (name: string) => rows.map((r) => r[SECOND_HEADER.indexOf(name)]);
+    expect(col('client_cpu_ms')).toEqual([7, 0]);
+    expect(col('rss_mb')).toEqual([210, 190]);
+    expect(col('heap_used_mb')).toEqual([30, 25]);
   });
 });
