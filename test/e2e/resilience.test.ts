@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { accounted, spawnCli } from './spawn-cli.js';
 
@@ -56,9 +57,10 @@ describe('the results folder cannot be written', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('a write failing mid-run (file size limit): the run stops, summary says failed and why', async () => {
-    // 32 KiB: the summary (about 16 kB) fits, requests.csv outgrows it after about 180 rows
-    const r = await spawnCli(['--rate', '60', '--duration', '6s', '--workers', '1', ...QUICK], { shellPrefix: 'ulimit -f 32' });
+  it('a write failing mid-run (file size limit): the run stops, requests.csv is cut back to its last whole row, summary says failed and why', async () => {
+    // 32 KiB: the summary (about 16 kB) fits, requests.csv outgrows it after about 180 rows; the batch that
+    // crosses the limit is written in part (the kernel fills the file up to it), then fails with EFBIG
+    const r = await spawnCli(['--rate', '60', '--duration', '6s', '--workers', '1', '--run-id', 'capped', ...QUICK], { shellPrefix: 'ulimit -f 32' });
     expect(r.code).toBe(1);
     const s = r.summary;
     expect(s.status).toBe('failed');
@@ -66,5 +68,13 @@ describe('the results folder cannot be written', () => {
     expect(s.requests.scheduled).toBeLessThan(360);
     expect(accounted(s)).toBe(s.requests.scheduled);
     expect(r.stderr).toContain('stopping the run');
+    const csv = readFileSync(join(r.dir, 'capped', 'requests.csv'), 'utf8');
+    // the partial row is gone: the file is below the limit it reached, ends with a newline, every row is whole
+    expect(Buffer.byteLength(csv)).toBeLessThan(32 * 1024);
+    expect(csv.endsWith('\n')).toBe(true);
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(50);
+    expect(rows.length).toBeLessThan(s.requests.scheduled);
+    expect(rows.every((x) => ['completed', 'failed', 'dropped', 'incomplete'].includes(x.outcome))).toBe(true);
   });
 });
