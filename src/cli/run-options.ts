@@ -156,6 +156,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     prompt: String(v.prompt),
     prompts: promptSource(c),
     resultsDir: String(argv['results-dir']),
+    connectTimeoutMs: c.duration('connect-timeout', 1),
     requestTimeoutMs: c.duration('request-timeout', 1),
     ttftTimeoutMs: c.duration('ttft-timeout', 1),
     stallTimeoutMs: c.duration('stall-timeout', 1),

@@ -38,6 +38,8 @@ export interface RunConfig {
   /** Where prompts and output lengths come from (beside the fixed `prompt`). */
   prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null };
   resultsDir: string;
+  /** Opening a connection: lookup, TCP and TLS handshakes (undici's connect timeout). */
+  connectTimeoutMs: number;
   /** Whole-request limit (send to last byte). */
   requestTimeoutMs: number;
   /** Send to first generated token. */

@@ -233,6 +233,7 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, prompt: promptSpec(cfg), warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
     measureError: cfg.measureError, region: cfg.region, endpointGiven: cfg.endpoint !== null,
     limits: { ttftMs: cfg.ttftTimeoutMs, stallMs: cfg.stallTimeoutMs, totalMs: cfg.requestTimeoutMs, maxBytes: cfg.maxResponseBytes },
+    connectTimeoutMs: cfg.connectTimeoutMs,
     insecure: cfg.insecure,
   };
 }

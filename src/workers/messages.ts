@@ -32,6 +32,8 @@ export interface WorkerSettings {
   maxInFlight: number;
   drainTimeoutMs: number;
   limits: RequestLimits;
+  /** --connect-timeout: a connection not open by then fails its request (connect_timeout). */
+  connectTimeoutMs: number;
   /** Skip TLS certificate verification (--insecure). */
   insecure: boolean;
   prompt: PromptSpec;

@@ -46,7 +46,8 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const connections = new ConnectionPool(s.origin, {
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
-    ...(s.insecure ? { connect: { rejectUnauthorized: false } } : {}),
+    // undici's own timer, armed once per connection (not per request): the sweep covers the rest
+    connect: { timeout: s.connectTimeoutMs, ...(s.insecure && { rejectUnauthorized: false }) },
   });
   const target: Target = { connections, origin: s.origin, basePath: s.basePath, extraHeaders: s.headers };
   const redact = redactor([s.apiKey, ...Object.values(s.headers)]);

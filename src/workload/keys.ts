@@ -48,6 +48,7 @@ export const WORKLOAD_KEYS = {
   'ignore-eos': { type: 'boolean', default: true, describe: 'With --mean-output-tokens or a dataset\'s output_tokens, also send min_tokens and ignore_eos (vLLM, SGLang, llama.cpp) so lengths are reached; --no-ignore-eos for APIs that reject unknown fields' },
   dataset: { type: 'string', describe: 'JSON-lines file of prompts, one {"prompt": "...", "output_tokens"?: n} per line, used in turn (instead of --prompt)' },
   prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
+  'connect-timeout': { type: 'duration', default: '10s', describe: 'Limit on opening a connection, name lookup and TCP (and TLS) handshake included (error class connect_timeout)' },
   'request-timeout': { type: 'duration', default: '600s', describe: 'Whole-request limit, send to last byte (error class timeout)' },
   'ttft-timeout': { type: 'duration', default: '300s', describe: 'Limit from send to the first generated token, response headers included (error class timeout)' },
   'stall-timeout': { type: 'duration', default: '120s', describe: 'Longest silence allowed after the first token (error class stall)' },
