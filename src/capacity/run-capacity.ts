@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
+import type { Interrupts } from '../engine/interrupts.js';
 import { runLoad, type LiveStatus } from '../engine/run-load.js';
 import { TOOL } from '../engine/tool.js';
 import type { RunSummary } from '../metrics/summary.js';
@@ -23,6 +24,8 @@ export interface CapacityIo {
   log(line: string): void;
   progress(s: LiveStatus): void;
   step(r: StepResult): void;
+  /** The search's signal watch: a signal stops the step in progress (with the run's grace) and the search. */
+  interrupts?: Interrupts;
 }
 
 /** capacity.json (schema_version 1; readers ignore unknown keys). */
@@ -35,8 +38,10 @@ export interface CapacityReport {
   plan: SearchPlan & { step_duration_s: number; max_send_lag_ms: number };
   early_stop_test: typeof EARLY_STOP;
   steps: StepResult[];
-  /** Why the search ended; `interrupted` / `failed` when a step was (see that step's summary.json). */
+  /** Why the search ended; `interrupted` (a signal) / `failed` (a step failed, see its summary.json). */
   end: SearchEnd | 'interrupted' | 'failed' | 'running';
+  /** The signal, or the failed step's status_reason; null otherwise. */
+  end_reason: string | null;
   /** Highest passing rate (the knee) and lowest failing rate: the capacity lies between them. */
   knee: { rate: number | null; first_failing_rate: number | null };
   /** File name of the chart in the capacity folder, once drawn. */
@@ -51,9 +56,14 @@ export async function runCapacity(cfg: CapacityConfig, io: CapacityIo): Promise<
   const report: CapacityReport = {
     schema_version: 1, tool: TOOL, started_at: new Date().toISOString(), endpoint: null, slo: cfg.base.slo.map((s) => s.text),
     plan: { ...cfg.plan, step_duration_s: cfg.stepMs / 1000, max_send_lag_ms: cfg.maxSendLagMs }, early_stop_test: EARLY_STOP,
-    steps: [], end: 'running', knee: { rate: null, first_failing_rate: null }, chart: null,
+    steps: [], end: 'running', end_reason: null, knee: { rate: null, first_failing_rate: null }, chart: null,
   };
   for (;;) {
+    if (io.interrupts?.reason) {
+      report.end = 'interrupted';
+      report.end_reason = io.interrupts.reason;
+      break;
+    }
     const next = nextRate(cfg.plan, report.steps);
     if ('end' in next) {
       report.end = next.end;
@@ -66,6 +76,7 @@ export async function runCapacity(cfg: CapacityConfig, io: CapacityIo): Promise<
     report.endpoint ??= summary.endpoint;
     if (summary.status === 'failed' || (summary.status === 'interrupted' && !early)) {
       report.end = summary.status;
+      report.end_reason = summary.status_reason;
       break;
     }
     const r = stepResult(n, name, summary, early, cfg.maxSendLagMs);
@@ -90,7 +101,7 @@ async function runStep(cfg: RunConfig, io: CapacityIo): Promise<{ summary: RunSu
     early = watch.sample(s);
     if (early) stop.abort(`stopped early by the capacity search at ${(early.atMs / 1000).toFixed(1)} s: ${early.reason}`);
   };
-  const { summary } = await runLoad(cfg, { log: io.log, progress, records: (rs) => watch.records(rs), stop: stop.signal });
+  const { summary } = await runLoad(cfg, { log: io.log, progress, records: (rs) => watch.records(rs), stop: stop.signal, interrupts: io.interrupts });
   return { summary, early };
 }
 

@@ -5,6 +5,7 @@ import type { CapacityReport } from '../capacity/run-capacity.js';
 import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
 import type { SearchPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
+import { Interrupts } from '../engine/interrupts.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
 import { checkWritable } from '../results/run-folder.js';
 import { capacityPng } from '../report/capacity-chart.js';
@@ -81,6 +82,8 @@ export async function capacityCommand(argv: ArgumentsCamelCase<Record<string, un
   const folder = join(base.resultsDir, base.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-capacity`);
   const printer = progressPrinter(resolveProgressMode(base.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // held for every step and the moments between them; released before the chart, when capacity.json is final
+  const interrupts = new Interrupts();
   const report = await runCapacity({ base, plan: searchPlan, stepMs, maxSendLagMs, folder }, {
     log,
     progress: printer.update,
@@ -88,7 +91,8 @@ export async function capacityCommand(argv: ArgumentsCamelCase<Record<string, un
       printer.end();
       log(`  ${r.rate} req/s: ${r.verdict}${r.early_stop ? ` (${r.early_stop.reason})` : ''}${r.failed_slos.length ? `; failed ${r.failed_slos.join(', ')}` : ''}`);
     },
-  });
+    interrupts,
+  }).finally(() => interrupts.close());
   if (report.steps.length) {
     writeFileSync(join(folder, CHART_FILE), await capacityPng(report));
     report.chart = CHART_FILE;

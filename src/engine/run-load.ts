@@ -16,12 +16,11 @@ import { startWorkers, type PoolRun } from '../workers/pool.js';
 import type { BatchMessage, PacerSpec, Progress, PromptSpec, WorkerSettings } from '../workers/messages.js';
 import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
 import { publicUrl, splitEndpoint } from './target.js';
+import { Interrupts } from './interrupts.js';
 import { TOOL } from './tool.js';
 
 /** Between "all workers ready" and the first due arrival: time for the start message to reach them. */
 const START_LEAD_MS = 20;
-/** In-flight requests get this long to finish after an interrupt. */
-const INTERRUPT_GRACE_MS = 5_000;
 
 export interface LiveStatus extends Progress {
   elapsedMs: number;
@@ -38,6 +37,8 @@ export interface RunIo {
   records?(records: readonly RequestRecord[], texts: readonly (string | null)[]): void;
   /** Aborting it stops firing at once (no grace); the run ends 'interrupted' with the abort reason. */
   stop?: AbortSignal;
+  /** The command's signal watch, when it outlives this run (several runs in turn); else the run has its own. */
+  interrupts?: Interrupts;
 }
 
 export interface RunResult {
@@ -133,7 +134,11 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
     status = 'interrupted';
     reason = why;
   };
-  const stopSignals = handleSignals(run, interrupt);
+  const interrupts = io.interrupts ?? new Interrupts();
+  const unwatch = interrupts.watch((why, graceMs) => {
+    interrupt(why);
+    run.stop(why, graceMs);
+  });
   const stopEarly = () => {
     interrupt(String(io.stop!.reason));
     run.stop(String(io.stop!.reason), 0);
@@ -156,7 +161,8 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const results = await run.done;
   clearInterval(ticker);
   stopSampler();
-  stopSignals();
+  unwatch();
+  if (!io.interrupts) interrupts.close();
   io.stop?.removeEventListener('abort', stopEarly);
   stopCrashGuard();
   io.progress(live(progress, agg, t0Wall, cfg.durationMs));
@@ -279,22 +285,6 @@ function live(progress: Map<number, Progress>, agg: Aggregator, t0Wall: number, 
   let tokens = 0;
   for (let b = last - 10; b < last; b++) tokens += agg.tokens.at(b);
   return { ...sum, elapsedMs, totalMs, totalTps: tokens };
-}
-
-/** First SIGINT/SIGTERM: stop firing, give in-flight requests a grace, write everything. Second: no grace. */
-function handleSignals(pool: PoolRun, onInterrupt: (why: string) => void): () => void {
-  let count = 0;
-  const handler = (sig: NodeJS.Signals) => {
-    count++;
-    onInterrupt(`received ${sig}`);
-    pool.stop(`received ${sig}`, count === 1 ? INTERRUPT_GRACE_MS : 0);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
 }
 
 /** Shards of one run share the prefix (the start instant when given) and differ by their suffix. */

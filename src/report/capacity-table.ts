@@ -36,7 +36,9 @@ function conclusion(c: CapacityReport): string {
       return chalk.yellow(`inconclusive: at ${limited.rate} req/s the load generator was the bottleneck (${limited.client_limits.join('; ')}); ` +
         `scale the client out (more --workers, a bigger machine, or shards on several machines). Knee so far: ${rate ?? '-'} req/s`);
     }
+    case 'interrupted':
+      return chalk.yellow(`search interrupted (${c.end_reason ?? 'a signal'}) after ${c.steps.length} step(s); knee so far: ${rate ?? '-'} req/s${between}`);
     default:
-      return chalk.red(`search ${c.end}; see the last step's summary.json`);
+      return chalk.red(`search ${c.end}${c.end_reason ? ` (${c.end_reason})` : ''}; see the last step's summary.json`);
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { spawnCli } from './spawn-cli.js';
 
 describe('auto-testing capacity against the simulator', () => {
   // 4 slots, each request holding one for prefill 10 ms + 19 x 10 ms decode = 200 ms: 20 req/s at most
@@ -35,6 +36,26 @@ describe('auto-testing capacity against the simulator', () => {
     expect(readdirSync(join(r.dir, folder)).filter((f) => f.startsWith('step-'))).toHaveLength(c.steps.length);
     expect(c.chart).toBe('capacity.png');
     expect(readFileSync(join(r.dir, folder, 'capacity.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('Ctrl-C right after a step: capacity.json says interrupted with the steps done, exit 130', async () => {
+    // the signal lands while the next step starts (simulator and threads coming up), before it fires
+    const r = await spawnCli(
+      ['capacity', '--from', '5', '--step-duration', '1s', '--slo', 'error_rate<=50%', '--max-tokens', '8', '--sim-decode-ms', '10', '--workers', '1', '--max-send-lag', '1s'],
+      { signal: { name: 'SIGINT', afterText: 'req/s: pass', afterMs: 0 } },
+    );
+    expect(r.code).toBe(130);
+    const [folder] = readdirSync(r.dir);
+    const c = JSON.parse(readFileSync(join(r.dir, folder, 'capacity.json'), 'utf8'));
+    expect(c.end).toBe('interrupted');
+    expect(c.end_reason).toBe('received SIGINT');
+    expect(c.steps.map((s: any) => [s.rate, s.verdict])).toEqual([[5, 'pass']]);
+    expect(c.knee.rate).toBe(5);
+    // a step folder the signal cut short is finished too, never left running
+    for (const step of readdirSync(join(r.dir, folder)).filter((f) => f.startsWith('step-'))) {
+      expect(JSON.parse(readFileSync(join(r.dir, folder, step, 'summary.json'), 'utf8')).status).not.toBe('running');
+    }
+    expect(r.stdout).toContain('search interrupted (received SIGINT) after 1 step(s)');
   });
 
   it('bad search flags are refused before any step: exit 2', async () => {
