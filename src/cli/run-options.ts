@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { parseDuration } from '../config/duration.js';
+import { HTTP_CLIENTS, type HttpClientName } from '../transport/types.js';
 import { RUN_DEFAULTS, SIM_DEFAULTS, type RunConfig } from '../config/run-config.js';
 import { API_NAMES, protocolFor } from '../protocols/registry.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
@@ -28,6 +29,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   workload: { type: 'string', group: LOAD, describe: 'YAML file of load settings whose keys are the flag names below (see workloads/); flags given on the command line override it' },
   workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count; closed loop: at most --concurrency)' },
   ...workloadYargsOptions(),
+  'http-client': { type: 'string', group: TARGET, default: 'http1', choices: HTTP_CLIENTS, describe: "HTTP client: http1 (this tool's HTTP/1.1 on raw sockets, the cheapest per token) or undici" },
   insecure: { type: 'boolean', group: TARGET, default: false, describe: 'Do not verify TLS certificates (self-signed test servers); prints a warning' },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
@@ -162,6 +164,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     stallTimeoutMs: c.duration('stall-timeout', 1),
     maxResponseBytes: c.positive('max-response-bytes', { integer: true, allowZero: true }),
     insecure: argv.insecure === true,
+    httpClient: argv['http-client'] as HttpClientName,
     warmupMs: c.duration('warmup'),
     progress: argv.progress as RunConfig['progress'],
     runId: (argv['run-id'] as string | undefined) ?? null,

@@ -1,3 +1,4 @@
+import type { HttpClientName } from '../transport/types.js';
 import type { TokenizerName } from '../tokenize/tokenizers.js';
 import type { ArrivalName } from '../schedule/pacers.js';
 import type { Slo } from '../slo/parse.js';
@@ -38,7 +39,7 @@ export interface RunConfig {
   /** Where prompts and output lengths come from (beside the fixed `prompt`). */
   prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null };
   resultsDir: string;
-  /** Opening a connection: lookup, TCP and TLS handshakes (undici's connect timeout). */
+  /** Opening a connection: lookup, TCP and TLS handshakes. */
   connectTimeoutMs: number;
   /** Whole-request limit (send to last byte). */
   requestTimeoutMs: number;
@@ -50,6 +51,8 @@ export interface RunConfig {
   maxResponseBytes: number;
   /** Skip TLS certificate verification. */
   insecure: boolean;
+  /** --http-client: this tool's HTTP/1.1 on raw sockets, or undici. */
+  httpClient: HttpClientName;
   warmupMs: number;
   progress: 'auto' | 'tty' | 'plain' | 'none';
   runId: string | null;

@@ -241,6 +241,7 @@ function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     limits: { ttftMs: cfg.ttftTimeoutMs, stallMs: cfg.stallTimeoutMs, totalMs: cfg.requestTimeoutMs, maxBytes: cfg.maxResponseBytes },
     connectTimeoutMs: cfg.connectTimeoutMs,
     insecure: cfg.insecure,
+    httpClient: cfg.httpClient,
   };
 }
 

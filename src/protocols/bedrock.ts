@@ -1,9 +1,9 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { TransportObserver } from '../transport/http.js';
+import type { Transport, TransportObserver } from '../transport/types.js';
 import { jsonLinesDecoder, parseEvent, wholeAnswer, wholeBodyDecoder } from './decoders.js';
 import { jsonBody } from './request-body.js';
 import { errorMessage } from './scan.js';
-import type { ConnectSettings, HttpRequest, OwnTransport, ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
+import type { ConnectSettings, HttpRequest, ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
 function bedrockUsage(u: any): TokenUsage | null {
   return u && typeof u === 'object' ? { input: u.inputTokens, output: u.outputTokens } : null;
@@ -38,7 +38,7 @@ export const bedrock = {
 type Sdk = typeof import('@aws-sdk/client-bedrock-runtime');
 
 /** The SDK loads on first use, so every other protocol's start-up never pays for it. */
-function sdkTransport(settings: ConnectSettings): OwnTransport {
+function sdkTransport(settings: ConnectSettings): Transport {
   const ready = import('@aws-sdk/client-bedrock-runtime').then((sdk) => {
     const client = new sdk.BedrockRuntimeClient({
       region: settings.region ?? undefined,

@@ -44,7 +44,7 @@ export function wholeBodyDecoder(sink: StreamSink, onBody: (body: any, atMs: num
   const parts: Buffer[] = [];
   return {
     push(chunk) {
-      parts.push(chunk);
+      parts.push(Buffer.from(chunk)); // the transport may reuse the chunk's memory
     },
     end(atMs) {
       const body = tryParse(Buffer.concat(parts).toString('utf8'));

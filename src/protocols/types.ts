@@ -1,5 +1,5 @@
 import type { ErrorClass } from '../metrics/record.js';
-import type { TransportObserver } from '../transport/http.js';
+import type { Transport } from '../transport/types.js';
 
 /** What one request asks for; built by the worker from the workload, identical for every protocol. */
 export interface RequestSpec {
@@ -63,11 +63,11 @@ export interface ProtocolClient {
   decoder(sink: StreamSink, stream: boolean, captureText?: boolean): ResponseDecoder;
   /**
    * Only for APIs reached through a vendor SDK rather than our HTTP transport (Bedrock): opens the
-   * SDK client once per worker. Its sender reports through the same observer as `transport/http.ts`,
+   * SDK client once per worker. Its sender reports through the same observer as the HTTP transports,
    * handing each SDK event to the observer as bytes the protocol's own decoder reads, stamped as the
    * event arrives; so decoding, timing and error classification stay one path.
    */
-  connect?(settings: ConnectSettings): OwnTransport;
+  connect?(settings: ConnectSettings): Transport;
   /** SDK-backed APIs: the endpoint when `--endpoint` is absent (the simulator does not speak them). */
   defaultEndpoint?(region: string): string;
 }
@@ -80,10 +80,4 @@ export interface ConnectSettings {
   /** A key from --api-key-env, when the API accepts one beside its SDK's own credential chain. */
   apiKey: string | undefined;
   requestTimeoutMs: number;
-}
-
-export interface OwnTransport {
-  /** Sends one request; same contract as `transport/http.ts` `send` (returns an abort). */
-  send(req: HttpRequest, now: () => number, obs: TransportObserver): (reason: Error) => void;
-  close(): Promise<void>;
 }

@@ -26,6 +26,11 @@ const BY_CODE: Record<string, ErrorClass> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'response_too_large',
   UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'client_error',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'stream_truncated',
+  // transport/http1.ts
+  CONNECT_TIMEOUT: 'connect_timeout',
+  HTTP_CLOSED: 'reset',
+  HTTP_FRAMING: 'parse',
+  HTTP_BAD_HEADER: 'client_error',
 };
 
 /** AWS SDK exceptions (Bedrock), by name: thrown before the response or in the middle of its event stream. */

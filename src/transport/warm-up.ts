@@ -1,17 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectionPool } from './connections.js';
-import { send, type Target } from './http.js';
+import { openTransport } from './open.js';
+import type { HttpClientName } from './types.js';
 
 const ROUNDS = 20;
 
 /**
  * Runs a few requests through this thread's transport against a throwaway server of its own on
- * loopback (never the endpoint), before the schedule starts. The first connection compiles undici's
- * HTTP parser (WebAssembly, synchronously, ~100 ms) and the first requests run cold code: done during
- * the run, that stalled the loop and showed up as send-lag outliers of tens to hundreds of ms.
+ * loopback (never the endpoint), before the schedule starts. The first requests run cold code (and
+ * undici compiles its WebAssembly HTTP parser, synchronously, ~100 ms): done during the run, that
+ * stalled the loop and showed up as send-lag outliers of tens to hundreds of ms.
  */
-export async function warmTransport(): Promise<void> {
+export async function warmTransport(client: HttpClientName): Promise<void> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -21,16 +21,16 @@ export async function warmTransport(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const target: Target = { connections: new ConnectionPool(origin, {}), origin, basePath: '', extraHeaders: {} };
+  const transport = openTransport(client, { origin, basePath: '', extraHeaders: {}, insecure: false, connectTimeoutMs: 10_000 });
   try {
     for (let i = 0; i < ROUNDS; i++) {
       await new Promise<void>((resolve) => {
         const done = () => resolve();
-        send(target, { path: '/', headers: { 'content-type': 'application/json' }, body: '{}' }, () => 0, { onStatus() {}, onData() {}, onEnd: done, onError: done });
+        transport.send({ path: '/', headers: { 'content-type': 'application/json' }, body: '{}' }, () => 0, { onStatus() {}, onData() {}, onEnd: done, onError: done });
       });
     }
   } finally {
-    await target.connections.close();
+    await transport.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

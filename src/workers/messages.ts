@@ -1,3 +1,4 @@
+import type { HttpClientName } from '../transport/types.js';
 /** Plain data that crosses between the main thread and worker threads (structured-clone safe). */
 import type { MessagePort } from 'node:worker_threads';
 import type { ShardSpec } from '../config/run-config.js';
@@ -36,6 +37,7 @@ export interface WorkerSettings {
   connectTimeoutMs: number;
   /** Skip TLS certificate verification (--insecure). */
   insecure: boolean;
+  httpClient: HttpClientName;
   prompt: PromptSpec;
   warmupMs: number;
   /** Bench mode: record the error of each chunk's receive stamp against the sim's send stamp. */

@@ -4,7 +4,7 @@ import type { Series } from '../metrics/timeline.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from '../protocols/types.js';
 import { classifyError } from '../transport/errors.js';
-import type { TransportObserver } from '../transport/http.js';
+import type { TransportObserver } from '../transport/types.js';
 
 const ERROR_BODY_BYTES = 500;
 
@@ -139,7 +139,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
     }
     if (this.#errorBody) {
       if (this.#errorBodyLen < ERROR_BODY_BYTES) {
-        this.#errorBody.push(chunk);
+        this.#errorBody.push(Buffer.from(chunk)); // the transport may reuse the chunk's memory
         this.#errorBodyLen += chunk.length;
       }
       return;

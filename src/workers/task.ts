@@ -12,8 +12,7 @@ import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
 import { Waker } from '../schedule/waker.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
-import { ConnectionPool } from '../transport/connections.js';
-import { send, type Target } from '../transport/http.js';
+import { openTransport } from '../transport/open.js';
 import { redactor } from '../transport/redact.js';
 import { warmTransport } from '../transport/warm-up.js';
 import type { BatchMessage, ClosedLoopSpec, ControlMessage, CrashedMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
@@ -43,15 +42,10 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const inFlightAll = new Int32Array(input.shared);
   const errors = s.measureError ? new MeasurementError() : null;
   const protocol = errors ? errors.wrap(protocolFor(s.api)) : protocolFor(s.api);
-  const connections = new ConnectionPool(s.origin, {
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    // undici's own timer, armed once per connection (not per request): the sweep covers the rest
-    connect: { timeout: s.connectTimeoutMs, ...(s.insecure && { rejectUnauthorized: false }) },
-  });
-  const target: Target = { connections, origin: s.origin, basePath: s.basePath, extraHeaders: s.headers };
   const redact = redactor([s.apiKey, ...Object.values(s.headers)]);
-  const own = protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs });
+  const transport =
+    protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs }) ??
+    openTransport(s.httpClient, { origin: s.origin, basePath: s.basePath, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs });
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const planner = await RequestPlanner.create(s.prompt, s.maxTokens);
@@ -130,7 +124,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
       s.limits,
     );
     progress.sent++;
-    tracker.abort = own ? own.send(req, () => clock.now(), tracker) : send(target, req, () => clock.now(), tracker);
+    tracker.abort = transport.send(req, () => clock.now(), tracker);
     if (!tracker.finished) live.set(a.index, tracker);
   };
 
@@ -171,7 +165,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   };
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  await warmTransport();
+  await warmTransport(s.httpClient);
   port.postMessage({ type: 'ready', worker });
   await firingDone;
   await drain(live, () => drainMs, (w) => (wakeDrain = w));
@@ -181,8 +175,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   flush();
   port.postMessage({ type: 'end', worker });
   port.close();
-  await connections.close();
-  await own?.close();
+  await transport.close();
   await waker.close();
   const handlesAtEnd = handlesNow();
   process.off('uncaughtException', onCrash);

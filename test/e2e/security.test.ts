@@ -39,8 +39,8 @@ describe.skipIf(!OPENSSL)('TLS is verified unless --insecure', () => {
   });
   afterAll(() => void server.close());
 
-  it('a self-signed certificate fails every request with class tls; --insecure succeeds and warns', async () => {
-    const args = ['--endpoint', url, '--model', 'm', '--rate', '4', '--duration', '1s', '--workers', '1'];
+  it.each(['http1', 'undici'])('--http-client %s: a self-signed certificate fails every request with class tls; --insecure succeeds and warns', async (client) => {
+    const args = ['--endpoint', url, '--model', 'm', '--rate', '4', '--duration', '1s', '--workers', '1', '--http-client', client];
     const [strict, insecure] = await Promise.all([spawnCli(args), spawnCli([...args, '--insecure'])]);
     expect(strict.summary.errors).toEqual({ tls: 4 });
     expect(strict.rows[0].error_message).toMatch(/SELF_SIGNED|self.signed/i);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { Series } from '../../src/metrics/timeline.js';
 import { bedrock } from '../../src/protocols/bedrock.js';
-import type { OwnTransport } from '../../src/protocols/types.js';
+import type { Transport } from '../../src/transport/types.js';
 import { RequestTracker } from '../../src/workers/request-tracker.js';
 import { startBedrockStub, type BedrockStub } from '../bedrock-stub.js';
 import { decode, splits } from '../helpers.js';
@@ -33,7 +33,7 @@ describe('bedrock decoder on ConverseStream events (the SDK objects, one per lin
 
 describe('bedrock through the AWS SDK against a loopback event-stream stub', () => {
   let stub: BedrockStub;
-  let transport: OwnTransport;
+  let transport: Transport;
   beforeAll(async () => {
     stub = await startBedrockStub();
     transport = bedrock.connect({ endpoint: stub.url, region: 'us-east-1', apiKey: KEY, requestTimeoutMs: 10_000 });

@@ -1,0 +1,224 @@
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import type { HttpRequest } from '../protocols/types.js';
+import { Http1ResponseParser, type Headers } from './http1-response.js';
+import type { Abort, HttpTarget, Transport, TransportObserver } from './types.js';
+
+/** One read buffer per transport (per worker thread): reads land in it and are parsed in place. */
+const READ_BUFFER_BYTES = 64 * 1024;
+/** How long an idle connection is reused when the server gives no keep-alive hint (undici's default). */
+const DEFAULT_IDLE_MS = 4_000;
+/** Stop reusing this long before the server's own keep-alive timeout, so it never closes under a new request. */
+const IDLE_MARGIN_MS = 1_000;
+
+/** A transport error with a code that transport/errors.ts classifies. */
+function httpError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+interface Exchange {
+  obs: TransportObserver;
+  now: () => number;
+  parser: Http1ResponseParser;
+  ended: boolean;
+}
+
+/**
+ * HTTP/1.1 client on raw sockets (the default `--http-client http1`): one connection per in-flight
+ * request, kept alive and reused most recent first, no pipelining. On plain TCP the kernel's bytes land
+ * in one buffer shared by every connection of the worker (net's `onread`), are stamped before anything
+ * else, and are de-framed in place: no stream objects, no Buffer per read, no copy of body bytes.
+ * `bench/latest.json` compares it with undici (`--http-client undici`) on the same load.
+ */
+export class Http1Transport implements Transport {
+  readonly #t: HttpTarget;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #tls: boolean;
+  readonly #hostHeader: string;
+  readonly #readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  readonly #idle: Connection[] = [];
+  readonly #all = new Set<Connection>();
+
+  constructor(target: HttpTarget) {
+    const url = new URL(target.origin);
+    this.#t = target;
+    this.#tls = url.protocol === 'https:';
+    this.#host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.#port = url.port ? Number(url.port) : this.#tls ? 443 : 80;
+    this.#hostHeader = url.host;
+  }
+
+  send(req: HttpRequest, now: () => number, obs: TransportObserver): Abort {
+    const head = this.#head(req);
+    if (typeof head !== 'string') {
+      obs.onError(head, now());
+      return () => undefined;
+    }
+    const conn = this.#acquire();
+    conn.start(obs, now, head + req.body);
+    return (reason) => conn.abort(reason);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.#all) c.destroy();
+    this.#all.clear();
+    this.#idle.length = 0;
+  }
+
+  #head(req: HttpRequest): string | Error {
+    let head = `POST ${this.#t.basePath}${req.path} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n`;
+    for (const headers of [req.headers, this.#t.extraHeaders]) {
+      for (const name in headers) {
+        const value = headers[name];
+        if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) return httpError('HTTP_BAD_HEADER', `header ${JSON.stringify(name)} holds a line break`);
+        if (name.toLowerCase() === 'host' || name.toLowerCase() === 'content-length') continue;
+        head += `${name}: ${value}\r\n`;
+      }
+    }
+    return `${head}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
+  }
+
+  #acquire(): Connection {
+    const at = performance.now();
+    for (let c = this.#idle.pop(); c; c = this.#idle.pop()) {
+      if (c.usable && at < c.idleUntil) return c;
+      this.#forget(c);
+    }
+    const conn = new Connection((onBytes) => this.#open(onBytes), this.#tls, this.#t.connectTimeoutMs, (c, reuse) => this.#release(c, reuse));
+    this.#all.add(conn);
+    return conn;
+  }
+
+  #open(onBytes: (bytes: Buffer) => void): Socket {
+    if (this.#tls) {
+      const servername = isIP(this.#host) ? undefined : this.#host;
+      const socket = tlsConnect({ host: this.#host, port: this.#port, servername, rejectUnauthorized: !this.#t.insecure, ALPNProtocols: ['http/1.1'] });
+      socket.setNoDelay(true);
+      return socket.on('data', onBytes);
+    }
+    const buffer = this.#readBuffer;
+    // `onread` replaces the 'data' event: no stream machinery and no Buffer per read
+    return netConnect({ host: this.#host, port: this.#port, noDelay: true, onread: { buffer, callback: (n: number) => (onBytes(buffer.subarray(0, n)), true) } });
+  }
+
+  #release(conn: Connection, reuse: boolean): void {
+    if (reuse) {
+      this.#idle.push(conn);
+      return;
+    }
+    this.#forget(conn);
+  }
+
+  #forget(conn: Connection): void {
+    this.#all.delete(conn);
+    conn.destroy();
+  }
+}
+
+/** Opens the socket of a connection, delivering each read to `onBytes` (a view valid during the call). */
+type Opener = (onBytes: (bytes: Buffer) => void) => Socket;
+
+/** One keep-alive connection and the exchange in flight on it, if any. */
+class Connection {
+  readonly #socket: Socket;
+  readonly #release: (c: Connection, reuse: boolean) => void;
+  #ex: Exchange | null = null;
+  #connectTimer: NodeJS.Timeout | null;
+  #keepAlive = true;
+  #dead = false;
+  #idleMs = DEFAULT_IDLE_MS;
+  /** Stamp of the read being parsed: every event decoded from it carries this time. */
+  #readAt = 0;
+  /** performance.now() after which this idle connection is not reused. */
+  idleUntil = 0;
+
+  constructor(open: Opener, tls: boolean, connectTimeoutMs: number, release: (c: Connection, reuse: boolean) => void) {
+    this.#release = release;
+    this.#socket = open((bytes) => this.#onBytes(bytes));
+    this.#socket.once(tls ? 'secureConnect' : 'connect', () => this.#clearConnectTimer());
+    this.#connectTimer = setTimeout(() => this.#fail(httpError('CONNECT_TIMEOUT', `no connection within ${connectTimeoutMs} ms (--connect-timeout)`)), connectTimeoutMs);
+    this.#socket.on('error', (err) => this.#fail(err));
+    this.#socket.on('close', () => this.#closed());
+  }
+
+  get usable(): boolean {
+    return !this.#dead && this.#keepAlive && this.#ex === null;
+  }
+
+  start(obs: TransportObserver, now: () => number, bytes: string): void {
+    const ex: Exchange = { obs, now, ended: false, parser: null! };
+    ex.parser = new Http1ResponseParser({
+      onHead: (status, headers) => this.#head(ex, status, headers),
+      onBody: (b) => obs.onData(b, this.#readAt),
+      onComplete: () => (ex.ended = true),
+    });
+    this.#ex = ex;
+    this.#socket.write(bytes);
+  }
+
+  abort(reason: Error): void {
+    if (this.#ex && !this.#ex.ended) this.#fail(reason);
+  }
+
+  destroy(): void {
+    this.#dead = true;
+    this.#clearConnectTimer();
+    this.#socket.destroy();
+  }
+
+  #onBytes(bytes: Buffer): void {
+    const ex = this.#ex;
+    if (!ex) return this.#fail(httpError('HTTP_FRAMING', 'bytes from the server while no request was in flight'));
+    this.#readAt = ex.now();
+    try {
+      ex.parser.push(bytes);
+    } catch (err) {
+      return this.#fail(err as Error);
+    }
+    if (ex.ended) this.#ended(ex);
+  }
+
+  #ended(ex: Exchange): void {
+    this.#ex = null;
+    const reuse = this.#keepAlive && !this.#dead && ex.parser.extra === 0;
+    if (reuse) this.idleUntil = performance.now() + this.#idleMs;
+    else this.#dead = true;
+    ex.obs.onEnd(this.#readAt);
+    this.#release(this, reuse);
+  }
+
+  #head(ex: Exchange, status: number, headers: Headers): void {
+    if (/\bclose\b/i.test(String(headers.connection ?? ''))) this.#keepAlive = false;
+    const hint = /timeout=(\d+)/i.exec(String(headers['keep-alive'] ?? ''));
+    if (hint) this.#idleMs = Number(hint[1]) * 1000 - IDLE_MARGIN_MS;
+    ex.obs.onStatus(status, headers, this.#readAt);
+  }
+
+  #closed(): void {
+    this.#clearConnectTimer();
+    this.#dead = true;
+    const ex = this.#ex;
+    if (!ex || ex.ended) return;
+    if (ex.parser.end()) return this.#ended(ex);
+    this.#fail(httpError('HTTP_CLOSED', `connection closed by the server while waiting for ${ex.parser.waitingFor}`));
+  }
+
+  #fail(err: Error): void {
+    this.#clearConnectTimer();
+    this.#dead = true;
+    const ex = this.#ex;
+    this.#ex = null;
+    this.#socket.destroy();
+    if (ex && !ex.ended) {
+      ex.ended = true;
+      ex.obs.onError(err, ex.now());
+    }
+  }
+
+  #clearConnectTimer(): void {
+    if (this.#connectTimer) clearTimeout(this.#connectTimer);
+    this.#connectTimer = null;
+  }
+}
