@@ -3,7 +3,7 @@
  * Runs the real CLI as a child process against its built-in simulator in stamp mode (a separate process),
  * reads each run's summary.json, prints a Markdown table and writes bench/latest.json (README: "Benchmark").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,8 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { hotPathCpuUs } from '../src/bench/hot-path.js';
 import { stepSearch, type Probe, type SearchPlan } from '../src/bench/search.js';
 import { Distribution, type EncodedDistribution } from '../src/metrics/distribution.js';
+import type { FloorResult } from '../src/bench/socket-floor.js';
+import { tokenText } from '../src/sim/text.js';
+import { loadTokenizer } from '../src/tokenize/tokenizers.js';
+import type { HttpClientName } from '../src/transport/types.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, '..', 'src', 'cli', 'main.js');
+const STAMP_SERVER = join(HERE, 'stamp-server.js');
+const SOCKET_FLOOR = join(HERE, 'socket-floor.js');
 
 /** The pass lines of the issue: generator lateness and per-token stamp error, p99, in ms. */
 const LIMIT_MS = 1;
@@ -57,12 +64,15 @@ interface RunSpec {
   decodeMs: number;
   workers: number;
   drainS: number;
+  httpClient: HttpClientName;
 }
 
 interface RunOut {
   summary: any;
   /** timeseries.csv rows by column name. */
   seconds: Record<string, number>[];
+  /** CPU seconds the stamp server used during the run. */
+  endpointCpuS: number | null;
 }
 
 const children = new Set<ChildProcess>();
@@ -70,34 +80,63 @@ const benchStart = Date.now();
 let scratch = '';
 let runs = 0;
 
-function runCli(spec: RunSpec): Promise<RunOut> {
-  const id = `run-${++runs}`;
-  const args = [
-    CLI, '--rate', String(spec.rate), '--duration', `${spec.durationS}s`, '--max-tokens', String(spec.maxTokens),
-    '--workers', String(spec.workers), '--measure-error', '--drain-timeout', `${spec.drainS}s`, '--request-timeout', '30s',
-    '--sim-slots', '1000000', '--sim-prefill-ms', String(spec.prefillMs), '--sim-prefill-per-token-ms', '0',
-    '--sim-decode-ms', String(spec.decodeMs), '--results-dir', scratch, '--run-id', id, '--progress', 'none',
-  ];
+/** The stamped endpoint of one run, in its own process; its CPU is read from /proc around the run. */
+function startStampServer(prefillMs: number, decodeMs: number): Promise<{ url: string; port: number; child: ChildProcess }> {
+  const child = fork(STAMP_SERVER, ['--prefill-ms', String(prefillMs), '--decode-ms', String(decodeMs)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
-    const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + spec.drainS + 30) * 1000);
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      children.delete(child);
-      try {
-        const folder = join(scratch, id);
-        resolve({ summary: JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')), seconds: readSeconds(join(folder, 'timeseries.csv')) });
-      } catch {
-        reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
-      } finally {
-        rmSync(join(scratch, id), { recursive: true, force: true });
-      }
-    });
+    child.once('error', reject);
+    child.once('message', (m: { url: string }) => resolve({ url: m.url, port: Number(new URL(m.url).port), child }));
   });
+}
+
+/** CPU seconds a process has used so far (Linux /proc; null elsewhere). */
+function processCpuS(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function runCli(spec: RunSpec): Promise<RunOut> {
+  const id = `run-${++runs}`;
+  const server = await startStampServer(spec.prefillMs, spec.decodeMs);
+  const cpu0 = processCpuS(server.child.pid);
+  const args = [
+    CLI, '--endpoint', server.url, '--model', 'bench', '--tokenizer', 'none', '--http-client', spec.httpClient,
+    '--rate', String(spec.rate), '--duration', `${spec.durationS}s`, '--max-tokens', String(spec.maxTokens),
+    '--workers', String(spec.workers), '--measure-error', '--drain-timeout', `${spec.drainS}s`, '--request-timeout', '30s',
+    '--results-dir', scratch, '--run-id', id, '--progress', 'none',
+  ];
+  try {
+    const out = await new Promise<RunOut>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      children.add(child);
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
+      const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + spec.drainS + 30) * 1000);
+      child.on('exit', (code) => {
+        clearTimeout(guard);
+        children.delete(child);
+        try {
+          const folder = join(scratch, id);
+          resolve({ summary: JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')), seconds: readSeconds(join(folder, 'timeseries.csv')), endpointCpuS: null });
+        } catch {
+          reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
+        } finally {
+          rmSync(join(scratch, id), { recursive: true, force: true });
+        }
+      });
+    });
+    const cpu1 = processCpuS(server.child.pid);
+    return { ...out, endpointCpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+  } finally {
+    server.child.kill('SIGTERM');
+  }
 }
 
 function readSeconds(csv: string): Record<string, number>[] {
@@ -135,7 +174,7 @@ interface ArrivalData {
 }
 
 async function arrivalProbe(mode: Mode, workers: number, rate: number): Promise<{ pass: boolean; data: ArrivalData }> {
-  const { summary: s, seconds } = await runCli({ rate, durationS: mode.arrivalS, maxTokens: 8, prefillMs: 20, decodeMs: 10, workers, drainS: mode.drainS });
+  const { summary: s, seconds } = await runCli({ rate, durationS: mode.arrivalS, maxTokens: 8, prefillMs: 20, decodeMs: 10, workers, drainS: mode.drainS, httpClient: 'http1' });
   const lag = s.client.send_lag_ms.p99;
   const data = { send_lag_p99_ms: r3(lag), cpu_us_per_request: steadyCpuUs(seconds, 'sent', 1, mode.arrivalS), requests: s.requests.sent };
   log(`  arrival ${rate} req/s, ${workers} worker(s): send lag p99 ${data.send_lag_p99_ms} ms, failed ${s.requests.failed}, dropped ${s.requests.dropped}`);
@@ -150,22 +189,25 @@ interface StreamData {
   itl_error_ms: ReturnType<typeof errStats>;
   token_events: number;
   cpu_us_per_token: number;
+  /** The stamp server's CPU per token over the whole run: the share of the machine the endpoint took. */
+  endpoint_cpu_us_per_token: number | null;
   rss_mb: number;
 }
 
-async function streamRun(mode: Mode, workers: number, streams: number): Promise<{ pass: boolean; data: StreamData }> {
+async function streamRun(mode: Mode, workers: number, streams: number, httpClient: HttpClientName = 'http1'): Promise<{ pass: boolean; data: StreamData }> {
   const lifeS = (mode.streamTokens * DECODE_MS) / 1000;
   const durationS = mode.streamS + lifeS;
-  const { summary: s, seconds } = await runCli({ rate: streams / lifeS, durationS, maxTokens: mode.streamTokens, prefillMs: 20, decodeMs: DECODE_MS, workers, drainS: mode.drainS });
+  const { summary: s, seconds, endpointCpuS } = await runCli({ rate: streams / lifeS, durationS, maxTokens: mode.streamTokens, prefillMs: 20, decodeMs: DECODE_MS, workers, drainS: mode.drainS, httpClient });
   const inFlight = Math.max(0, ...seconds.map((r) => r.in_flight));
   const err = tokenError(s)?.stats() ?? null;
   const events = s.tokens.output_total;
   const data: StreamData = {
     streams, in_flight_max: inFlight, token_error_p99_ms: r3(err?.p99), ttft_error_ms: errStats(s.client.measurement_error?.ttft_ms),
     itl_error_ms: errStats(s.client.measurement_error?.itl_ms), token_events: events, cpu_us_per_token: steadyCpuUs(seconds, 'total_tps', Math.ceil(lifeS + 0.1), durationS),
+    endpoint_cpu_us_per_token: endpointCpuS === null ? null : r3((endpointCpuS * 1e6) / Math.max(1, events)),
     rss_mb: s.client.memory_mb.rss_max,
   };
-  log(`  streams ${streams} (in flight max ${inFlight}), ${workers} worker(s): token error p99 ${data.token_error_p99_ms} ms, ${data.cpu_us_per_token.toFixed(2)} us CPU/token`);
+  log(`  streams ${streams} (in flight max ${inFlight}), ${workers} worker(s), ${httpClient}: token error p99 ${data.token_error_p99_ms} ms, ${data.cpu_us_per_token.toFixed(2)} us CPU/token (endpoint ${data.endpoint_cpu_us_per_token})`);
   return { pass: clean(s) && err?.p99 !== null && err !== null && err.p99! <= LIMIT_MS, data };
 }
 
@@ -210,6 +252,51 @@ async function measure(mode: Mode, workers: number, reference?: Figures): Promis
   };
 }
 
+/** The load at which the transports are compared and the bare-socket floor is measured. */
+const COST_AT_STREAMS = 1000;
+
+/** What a token event costs at COST_AT_STREAMS streams: this tool with each HTTP client, against the
+ *  least any Node client pays (the socket floor), and the endpoint's own share of the machine. */
+async function costBreakdown(mode: Mode, workers: number, http1: StreamData | undefined) {
+  const ours = http1 ?? (await streamRun(mode, workers, COST_AT_STREAMS)).data;
+  const undici = (await streamRun(mode, workers, COST_AT_STREAMS, 'undici')).data;
+  const floor = await socketFloorRun(mode, COST_AT_STREAMS);
+  const pick = (d: StreamData) => ({ cpu_us_per_token: r3(d.cpu_us_per_token), token_error_p99_ms: d.token_error_p99_ms, endpoint_cpu_us_per_token: d.endpoint_cpu_us_per_token });
+  return { streams: COST_AT_STREAMS, workers, http1: pick(ours), undici: pick(undici), socket_floor_cpu_us_per_token: r3(floor.cpuUsPerRead), socket_floor_system_us_per_token: r3(floor.systemUsPerRead) };
+}
+
+async function socketFloorRun(mode: Mode, streams: number): Promise<FloorResult> {
+  const server = await startStampServer(20, DECODE_MS);
+  try {
+    const lifeS = (mode.streamTokens * DECODE_MS) / 1000;
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [SOCKET_FLOOR, String(server.port), String(streams), String(mode.streamTokens), String(streams / lifeS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.add(child);
+      let text = '';
+      child.stdout!.on('data', (d) => (text += d));
+      child.on('exit', (code) => (children.delete(child), code === 0 ? resolve(text) : reject(new Error(`socket floor exited with ${code}`))));
+    });
+    const floor = JSON.parse(out) as FloorResult;
+    log(`  socket floor, ${streams} streams: ${floor.cpuUsPerRead.toFixed(2)} us CPU per read (${floor.systemUsPerRead.toFixed(2)} in the kernel)`);
+    return floor;
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+}
+
+/** CPU the main thread spends counting a token of output with the default client tokenizer (llama2),
+ *  on the simulator's text: the runs above use --tokenizer none, so this is added on top when it is on. */
+async function tokenCountUs(): Promise<number> {
+  const tokenizer = await loadTokenizer('llama2');
+  const text = Array.from({ length: 250 }, (_, j) => tokenText(j)).join('');
+  const tokens = tokenizer.encode(text).length;
+  const rounds = 200;
+  const start = process.cpuUsage();
+  for (let i = 0; i < rounds; i++) tokenizer.encode(text);
+  const c = process.cpuUsage(start);
+  return (c.user + c.system) / (rounds * tokens);
+}
+
 function lowestLoad<T>(probes: Probe<T>[]): T | undefined {
   return [...probes].sort((a, b) => a.load - b.load)[0]?.data;
 }
@@ -250,6 +337,17 @@ function table(results: Figures[]): string {
   return [head, sep, ...rows, err('ttft_error_ms'), err('itl_error_ms'), ...truth].join('\n');
 }
 
+function costTable(c: Awaited<ReturnType<typeof costBreakdown>>): string {
+  const row = (what: string, d: typeof c.http1) => `| ${what} | ${d.cpu_us_per_token} | ${d.token_error_p99_ms} | ${d.endpoint_cpu_us_per_token ?? '-'} |`;
+  return [
+    `| ${c.streams} streams, --workers ${c.workers} | client CPU per token event (us) | token error p99 (ms) | stamp server CPU per token (us) |`,
+    '|---|---:|---:|---:|',
+    row('--http-client http1 (default)', c.http1),
+    row('--http-client undici', c.undici),
+    `| bare sockets, no parsing (the floor) | ${c.socket_floor_cpu_us_per_token} (kernel ${c.socket_floor_system_us_per_token}) | | |`,
+  ].join('\n');
+}
+
 function cell(v: number | null, ok: (v: number) => boolean): string {
   return v === null ? '-' : `${v}${ok(v) ? '' : ' (missed)'}`;
 }
@@ -275,9 +373,13 @@ async function main(): Promise<void> {
     const main = await measure(mode, defaultWorkers);
     const single = defaultWorkers === 1 ? main : await measure(mode, 1, main);
     const results = defaultWorkers === 1 ? [main] : [single, main];
+    log(`cost of a token event at ${COST_AT_STREAMS} streams: http1, undici, bare sockets`);
+    const cost = await costBreakdown(mode, defaultWorkers, undefined);
     const { probes: _p, ...headline } = main;
     const report = {
       ...headline,
+      cost_at_load: cost,
+      client_token_count_us_per_token: r3(await tokenCountUs()),
       hot_path_cpu_us_per_token: r3(hotPathCpuUs(20_000, 100)),
       mode: mode.name,
       machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model ?? null, node: process.version, platform: process.platform, load_avg_1m: { start: r3(load0), end: r3(loadavg()[0]) } },
@@ -287,7 +389,7 @@ async function main(): Promise<void> {
     };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${table(results)}\n\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
+    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\nclient-side output token count (llama2 tokenizer, main thread; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
   } finally {
     stopChildren();
     rmSync(scratch, { recursive: true, force: true });
