@@ -138,7 +138,7 @@ class Connection {
     this.#release = release;
     this.#socket = open((bytes) => this.#onBytes(bytes));
     this.#socket.once(tls ? 'secureConnect' : 'connect', () => this.#clearConnectTimer());
-    this.#connectTimer = setTimeout(() => this.#fail(httpError('CONNECT_TIMEOUT', `no connection within ${connectTimeoutMs} ms (--connect-timeout)`)), connectTimeoutMs);
+    this.#connectTimer = this.#armConnectTimer(performance.now() + connectTimeoutMs, connectTimeoutMs);
     this.#socket.on('error', (err) => this.#fail(err));
     this.#socket.on('close', () => this.#closed());
   }
@@ -215,6 +215,16 @@ class Connection {
       ex.ended = true;
       ex.obs.onError(err, ex.now());
     }
+  }
+
+  /** libuv measures timers from the loop's cached time, which can be behind: a timer may fire a little
+   *  early by the clock, so it re-arms until the deadline has really passed. */
+  #armConnectTimer(deadline: number, limitMs: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      const left = deadline - performance.now();
+      if (left > 0) this.#connectTimer = this.#armConnectTimer(deadline, limitMs);
+      else this.#fail(httpError('CONNECT_TIMEOUT', `no connection within ${limitMs} ms (--connect-timeout)`));
+    }, Math.max(1, deadline - performance.now()));
   }
 
   #clearConnectTimer(): void {
