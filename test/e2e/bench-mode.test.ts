@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startStampServer } from '../../src/bench/stamp-server.js';
+import { spawnCli } from './spawn-cli.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
@@ -23,6 +25,22 @@ describe('bench mode (--measure-error)', () => {
       expect(s.client.memory_mb.rss_max).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the bench's stamp server (raw-socket endpoint)", () => {
+  it.each(['http1', 'undici'])('serves keep-alive streams to --http-client %s, every token stamped and measured', async (client) => {
+    const server = await startStampServer({ prefillMs: 5, decodeMs: 5 });
+    try {
+      const r = await spawnCli(['--endpoint', server.url, '--model', 'bench', '--tokenizer', 'none', '--http-client', client, '--rate', '20', '--duration', '1s', '--max-tokens', '6', '--workers', '1', '--measure-error']);
+      expect(r.code).toBe(0);
+      expect(r.summary.requests).toMatchObject({ sent: 20, completed: 20, failed: 0 });
+      expect(r.summary.client.measurement_error.ttft_ms.count).toBe(20);
+      expect(r.summary.client.measurement_error.itl_ms.count).toBe(100);
+      expect(r.rows.every((row) => row.output_tokens === '6' && row.finish_reason === 'length')).toBe(true);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MeasurementError } from '../../src/bench/measurement-error.js';
 import { nextLoad, stepSearch, type SearchPlan } from '../../src/bench/search.js';
 import { StampScanner } from '../../src/bench/stamp-scanner.js';
+import { takeRequest } from '../../src/bench/stamp-server.js';
 import { protocolFor } from '../../src/protocols/registry.js';
 import type { StreamSink } from '../../src/protocols/types.js';
 import { openAiChatFormat } from '../../src/sim/formats/openai.js';
@@ -81,5 +82,17 @@ describe('stepped search', () => {
   it('is done when the bracket is one step wide', () => {
     expect(nextLoad(PLAN, 1000, 1100)).toBeNull();
     expect(nextLoad(PLAN, 1000, 1200)).toBe(1100);
+  });
+});
+
+describe('stamp server request framing', () => {
+  const body = '{"model":"m","stream":true,"messages":[{"role":"user","content":"é"}]}';
+  const wire = Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}POST /next`);
+
+  it('takes one whole request, by its content-length, and waits for the rest of a split one', () => {
+    const whole = takeRequest(wire)!;
+    expect(whole.body).toBe(body);
+    expect(wire.subarray(whole.used).toString()).toBe('POST /next');
+    for (let i = 0; i < whole.used; i++) expect(takeRequest(wire.subarray(0, i))).toBeNull();
   });
 });
