@@ -12,6 +12,9 @@ const DEFAULT_IDLE_MS = 4_000;
 /** Stop reusing this long before the server's own keep-alive timeout, so it never closes under a new request. */
 const IDLE_MARGIN_MS = 1_000;
 
+/** How a kept-alive connection the server has closed meanwhile fails a new request. */
+const STALE_CODES = new Set(['HTTP_CLOSED', 'ECONNRESET', 'EPIPE']);
+
 /** A transport error with a code that transport/errors.ts classifies. */
 function httpError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
@@ -22,6 +25,10 @@ interface Exchange {
   now: () => number;
   parser: Http1ResponseParser;
   ended: boolean;
+  /** Sends the request again on a new connection; null when this is not a reused connection's first try. */
+  retry: (() => void) | null;
+  /** Bytes of the answer received so far. */
+  received: number;
 }
 
 /**
@@ -56,8 +63,15 @@ export class Http1Transport implements Transport {
       obs.onError(head, now());
       return () => undefined;
     }
-    const conn = this.#acquire();
-    conn.start(obs, now, head + req.body);
+    const bytes = head + req.body;
+    let conn = this.#acquire(false);
+    // a reused connection the server had already closed (its idle timeout, unannounced) fails before any
+    // byte of an answer: the request never reached it, so it goes once more on a new connection
+    const retry = () => {
+      conn = this.#acquire(true);
+      conn.start(obs, now, bytes, null);
+    };
+    conn.start(obs, now, bytes, retry);
     return (reason) => conn.abort(reason);
   }
 
@@ -80,9 +94,9 @@ export class Http1Transport implements Transport {
     return `${head}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
   }
 
-  #acquire(): Connection {
+  #acquire(fresh: boolean): Connection {
     const at = performance.now();
-    for (let c = this.#idle.pop(); c; c = this.#idle.pop()) {
+    for (let c = fresh ? undefined : this.#idle.pop(); c; c = this.#idle.pop()) {
       if (c.usable && at < c.idleUntil) return c;
       this.#forget(c);
     }
@@ -103,12 +117,15 @@ export class Http1Transport implements Transport {
     return netConnect({ host: this.#host, port: this.#port, noDelay: true, onread: { buffer, callback: (n: number) => (onBytes(buffer.subarray(0, n)), true) } });
   }
 
+  /** A connection whose exchange ended (`reuse`: it may carry the next request), or that died. */
   #release(conn: Connection, reuse: boolean): void {
     if (reuse) {
       this.#idle.push(conn);
       return;
     }
     this.#forget(conn);
+    const i = this.#idle.lastIndexOf(conn);
+    if (i !== -1) this.#idle.splice(i, 1);
   }
 
   #forget(conn: Connection): void {
@@ -129,6 +146,9 @@ class Connection {
   #keepAlive = true;
   #dead = false;
   #idleMs = DEFAULT_IDLE_MS;
+  /** Requests started on this connection. */
+  #uses = 0;
+  #forgotten = false;
   /** Stamp of the read being parsed: every event decoded from it carries this time. */
   #readAt = 0;
   /** performance.now() after which this idle connection is not reused. */
@@ -147,8 +167,8 @@ class Connection {
     return !this.#dead && this.#keepAlive && this.#ex === null;
   }
 
-  start(obs: TransportObserver, now: () => number, bytes: string): void {
-    const ex: Exchange = { obs, now, ended: false, parser: null! };
+  start(obs: TransportObserver, now: () => number, bytes: string, retry: (() => void) | null): void {
+    const ex: Exchange = { obs, now, ended: false, parser: null!, retry: this.#uses++ > 0 ? retry : null, received: 0 };
     ex.parser = new Http1ResponseParser({
       onHead: (status, headers) => this.#head(ex, status, headers),
       onBody: (b) => obs.onData(b, this.#readAt),
@@ -172,6 +192,7 @@ class Connection {
     const ex = this.#ex;
     if (!ex) return this.#fail(httpError('HTTP_FRAMING', 'bytes from the server while no request was in flight'));
     this.#readAt = ex.now();
+    ex.received += bytes.length;
     try {
       ex.parser.push(bytes);
     } catch (err) {
@@ -184,9 +205,9 @@ class Connection {
     this.#ex = null;
     const reuse = this.#keepAlive && !this.#dead && ex.parser.extra === 0;
     if (reuse) this.idleUntil = performance.now() + this.#idleMs;
-    else this.#dead = true;
     ex.obs.onEnd(this.#readAt);
-    this.#release(this, reuse);
+    if (reuse) this.#release(this, true);
+    else this.#gone();
   }
 
   #head(ex: Exchange, status: number, headers: Headers): void {
@@ -200,21 +221,29 @@ class Connection {
     this.#clearConnectTimer();
     this.#dead = true;
     const ex = this.#ex;
-    if (!ex || ex.ended) return;
-    if (ex.parser.end()) return this.#ended(ex);
-    this.#fail(httpError('HTTP_CLOSED', `connection closed by the server while waiting for ${ex.parser.waitingFor}`));
+    if (ex && !ex.ended && ex.parser.end()) return this.#ended(ex);
+    if (ex && !ex.ended) return this.#fail(httpError('HTTP_CLOSED', `connection closed by the server while waiting for ${ex.parser.waitingFor}`));
+    this.#gone();
+  }
+
+  /** Dead for good: the transport forgets it, whether idle or not. */
+  #gone(): void {
+    if (this.#forgotten) return;
+    this.#forgotten = true;
+    this.#dead = true;
+    this.#release(this, false);
   }
 
   #fail(err: Error): void {
     this.#clearConnectTimer();
-    this.#dead = true;
     const ex = this.#ex;
     this.#ex = null;
     this.#socket.destroy();
-    if (ex && !ex.ended) {
-      ex.ended = true;
-      ex.obs.onError(err, ex.now());
-    }
+    this.#gone();
+    if (!ex || ex.ended) return;
+    ex.ended = true;
+    if (ex.retry && ex.received === 0 && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? '')) ex.retry();
+    else ex.obs.onError(err, ex.now());
   }
 
   /** libuv measures timers from the loop's cached time, which can be behind: a timer may fire a little

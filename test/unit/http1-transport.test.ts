@@ -116,6 +116,28 @@ describe('Http1Transport on loopback', () => {
     await Promise.all([refused.close(), tls.close()]);
   });
 
+  it('sends once more on a new connection when a reused one turns out closed before any answer, never twice', async () => {
+    let perConnection = new WeakMap<Socket, number>();
+    const s = await server((socket) => {
+      const n = (perConnection.get(socket) ?? 0) + 1;
+      perConnection.set(socket, n);
+      // an idle timeout the server never announced: the second request on a connection finds it gone
+      if (n === 2) socket.destroy();
+      else socket.write(chunked('ok'));
+    });
+    const t = transport(s.origin);
+    expect(await request(t).done).toMatchObject({ body: 'ok', ended: true });
+    expect(await request(t).done).toMatchObject({ body: 'ok', ended: true, error: null });
+    expect(s.connections()).toBe(2);
+    // a new connection that fails is the server's answer, reported as it is
+    perConnection = new WeakMap();
+    const dead = await server((socket) => socket.destroy());
+    const fresh = transport(dead.origin);
+    expect(classifyError((await request(fresh).done).error).cls).toBe('reset');
+    expect(dead.connections()).toBe(1);
+    await Promise.all([t.close(), fresh.close()]);
+  });
+
   it('an abort ends the request with its reason and drops the connection', async () => {
     const s = await server((socket, n) => socket.write(n === 0 ? 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n' : chunked('x')));
     const t = transport(s.origin);
