@@ -12,9 +12,6 @@ const DEFAULT_IDLE_MS = 4_000;
 /** Stop reusing this long before the server's own keep-alive timeout, so it never closes under a new request. */
 const IDLE_MARGIN_MS = 1_000;
 
-/** How a kept-alive connection the server has closed meanwhile fails a new request. */
-const STALE_CODES = new Set(['HTTP_CLOSED', 'ECONNRESET', 'EPIPE']);
-
 /** A transport error with a code that transport/errors.ts classifies. */
 function httpError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
@@ -25,10 +22,6 @@ interface Exchange {
   now: () => number;
   parser: Http1ResponseParser;
   ended: boolean;
-  /** Sends the request again on a new connection; null when this is not a reused connection's first try. */
-  retry: (() => void) | null;
-  /** Bytes of the answer received so far. */
-  received: number;
 }
 
 /**
@@ -63,15 +56,8 @@ export class Http1Transport implements Transport {
       obs.onError(head, now());
       return () => undefined;
     }
-    const bytes = head + req.body;
-    let conn = this.#acquire(false);
-    // a reused connection the server had already closed (its idle timeout, unannounced) fails before any
-    // byte of an answer: the request never reached it, so it goes once more on a new connection
-    const retry = () => {
-      conn = this.#acquire(true);
-      conn.start(obs, now, bytes, null);
-    };
-    conn.start(obs, now, bytes, retry);
+    const conn = this.#acquire();
+    conn.start(obs, now, head + req.body);
     return (reason) => conn.abort(reason);
   }
 
@@ -94,9 +80,12 @@ export class Http1Transport implements Transport {
     return `${head}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
   }
 
-  #acquire(fresh: boolean): Connection {
+  /** The most recently idle connection still within its keep-alive time, or a new one. A request is sent
+   *  once: a kept-alive connection the server closed unannounced fails it (`reset`), as undici does for a
+   *  POST, rather than a retry that would send more requests than the schedule holds. */
+  #acquire(): Connection {
     const at = performance.now();
-    for (let c = fresh ? undefined : this.#idle.pop(); c; c = this.#idle.pop()) {
+    for (let c = this.#idle.pop(); c; c = this.#idle.pop()) {
       if (c.usable && at < c.idleUntil) return c;
       this.#forget(c);
     }
@@ -146,8 +135,6 @@ class Connection {
   #keepAlive = true;
   #dead = false;
   #idleMs = DEFAULT_IDLE_MS;
-  /** Requests started on this connection. */
-  #uses = 0;
   #forgotten = false;
   /** Stamp of the read being parsed: every event decoded from it carries this time. */
   #readAt = 0;
@@ -167,8 +154,8 @@ class Connection {
     return !this.#dead && this.#keepAlive && this.#ex === null;
   }
 
-  start(obs: TransportObserver, now: () => number, bytes: string, retry: (() => void) | null): void {
-    const ex: Exchange = { obs, now, ended: false, parser: null!, retry: this.#uses++ > 0 ? retry : null, received: 0 };
+  start(obs: TransportObserver, now: () => number, bytes: string): void {
+    const ex: Exchange = { obs, now, ended: false, parser: null! };
     ex.parser = new Http1ResponseParser({
       onHead: (status, headers) => this.#head(ex, status, headers),
       onBody: (b) => obs.onData(b, this.#readAt),
@@ -192,7 +179,6 @@ class Connection {
     const ex = this.#ex;
     if (!ex) return this.#fail(httpError('HTTP_FRAMING', 'bytes from the server while no request was in flight'));
     this.#readAt = ex.now();
-    ex.received += bytes.length;
     try {
       ex.parser.push(bytes);
     } catch (err) {
@@ -242,8 +228,7 @@ class Connection {
     this.#gone();
     if (!ex || ex.ended) return;
     ex.ended = true;
-    if (ex.retry && ex.received === 0 && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? '')) ex.retry();
-    else ex.obs.onError(err, ex.now());
+    ex.obs.onError(err, ex.now());
   }
 
   /** libuv measures timers from the loop's cached time, which can be behind: a timer may fire a little
