@@ -25,6 +25,14 @@ function taskFile(): string {
   return here.endsWith('.ts') ? here.replace(/\/src\/workers\/pool\.ts$/, '/dist/src/workers/task.js') : here.replace(/pool\.js$/, 'task.js');
 }
 
+/**
+ * Each worker's young generation, capped: by default V8 grows it with the allocation rate, to tens of MB
+ * per thread at 1,000 streams, which the bench read as ~60 KB of RSS per in-flight stream (157 -> 209 MB
+ * from 100 to 1,000 streams); capped at 12 MB, ~30 KB (144 -> 170 MB), CPU per token and stamp error
+ * within run-to-run noise (more, shorter scavenges). 24 MB gave ~40 KB.
+ */
+const YOUNG_GENERATION_MB = 12;
+
 export interface PoolRun {
   /** Resolves once every worker is set up (or has already failed). */
   ready: Promise<void>;
@@ -52,7 +60,7 @@ interface WorkerState {
  * unrecorded arrivals are delivered through `onBatch` as failed (in flight) or dropped (not yet due).
  */
 export function startWorkers(workers: number, settings: WorkerSettings, onBatch: (b: BatchMessage) => void): PoolRun {
-  const pool = new Piscina({ filename: taskFile(), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 1000 });
+  const pool = new Piscina({ filename: taskFile(), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const shared = new SharedArrayBuffer(8);
   const readies: Promise<void>[] = [];
   let t0Ns: bigint | null = null;
