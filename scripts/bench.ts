@@ -191,7 +191,10 @@ interface StreamData {
   cpu_us_per_token: number;
   /** The stamp server's CPU per token over the whole run: the share of the machine the endpoint took. */
   endpoint_cpu_us_per_token: number | null;
+  /** Peak RSS of the run (start-up included). */
   rss_mb: number;
+  /** Median of the per-second RSS (`timeseries.csv` `rss_mb`) over the steady seconds: what the streams hold. */
+  rss_steady_mb: number | null;
 }
 
 async function streamRun(mode: Mode, workers: number, streams: number, httpClient: HttpClientName = 'http1'): Promise<{ pass: boolean; data: StreamData }> {
@@ -206,18 +209,26 @@ async function streamRun(mode: Mode, workers: number, streams: number, httpClien
     itl_error_ms: errStats(s.client.measurement_error?.itl_ms), token_events: events, cpu_us_per_token: steadyCpuUs(seconds, 'total_tps', Math.ceil(lifeS + 0.1), durationS),
     endpoint_cpu_us_per_token: endpointCpuS === null ? null : r3((endpointCpuS * 1e6) / Math.max(1, events)),
     rss_mb: s.client.memory_mb.rss_max,
+    rss_steady_mb: steadyMedian(seconds, 'rss_mb', Math.ceil(lifeS + 0.1), durationS),
   };
   log(`  streams ${streams} (in flight max ${inFlight}), ${workers} worker(s), ${httpClient}: token error p99 ${data.token_error_p99_ms} ms, ${data.cpu_us_per_token.toFixed(2)} us CPU/token (endpoint ${data.endpoint_cpu_us_per_token})`);
   return { pass: clean(s) && err?.p99 !== null && err !== null && err.p99! <= LIMIT_MS, data };
 }
 
-/** Resident memory per in-flight stream: the slope between the lightest and heaviest stream runs. */
+/** The median of a timeseries.csv column over the whole seconds in [fromS, toS); null when none has it. */
+function steadyMedian(seconds: Record<string, number>[], column: string, fromS: number, toS: number): number | null {
+  const values = seconds.filter((r) => r.second >= fromS && r.second + 1 <= toS && Number.isFinite(r[column])).map((r) => r[column]).sort((a, b) => a - b);
+  return values.length ? values[Math.floor(values.length / 2)] : null;
+}
+
+/** Resident memory per in-flight stream: the slope of steady-state RSS between the lightest and heaviest
+ *  stream runs (peak RSS would mix in start-up, which has nothing to do with streams). */
 function kbPerStream(runs: StreamData[]): number | null {
-  const sorted = [...runs].sort((a, b) => a.in_flight_max - b.in_flight_max);
+  const sorted = runs.filter((r) => r.rss_steady_mb !== null).sort((a, b) => a.in_flight_max - b.in_flight_max);
   const lo = sorted[0];
   const hi = sorted[sorted.length - 1];
   if (!lo || !hi || hi.in_flight_max - lo.in_flight_max < 50) return null;
-  return ((hi.rss_mb - lo.rss_mb) * 1024) / (hi.in_flight_max - lo.in_flight_max);
+  return ((hi.rss_steady_mb! - lo.rss_steady_mb!) * 1024) / (hi.in_flight_max - lo.in_flight_max);
 }
 
 /** The searches of one `--workers` setting. A `reference` (the default's figures) makes it the short
