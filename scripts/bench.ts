@@ -268,8 +268,8 @@ const COST_AT_STREAMS = 1000;
 
 /** What a token event costs at COST_AT_STREAMS streams: this tool with each HTTP client, against the
  *  least any Node client pays (the socket floor), and the endpoint's own share of the machine. */
-async function costBreakdown(mode: Mode, workers: number, http1: StreamData | undefined) {
-  const ours = http1 ?? (await streamRun(mode, workers, COST_AT_STREAMS)).data;
+async function costBreakdown(mode: Mode, workers: number) {
+  const ours = (await streamRun(mode, workers, COST_AT_STREAMS)).data;
   const undici = (await streamRun(mode, workers, COST_AT_STREAMS, 'undici')).data;
   const floor = await socketFloorRun(mode, COST_AT_STREAMS);
   const pick = (d: StreamData) => ({ cpu_us_per_token: r3(d.cpu_us_per_token), token_error_p99_ms: d.token_error_p99_ms, endpoint_cpu_us_per_token: d.endpoint_cpu_us_per_token });
@@ -385,7 +385,7 @@ async function main(): Promise<void> {
     const single = defaultWorkers === 1 ? main : await measure(mode, 1, main);
     const results = defaultWorkers === 1 ? [main] : [single, main];
     log(`cost of a token event at ${COST_AT_STREAMS} streams: http1, undici, bare sockets`);
-    const cost = await costBreakdown(mode, defaultWorkers, undefined);
+    const cost = await costBreakdown(mode, defaultWorkers);
     const { probes: _p, ...headline } = main;
     const report = {
       ...headline,

@@ -37,6 +37,8 @@ export class Http1Transport implements Transport {
   readonly #port: number;
   readonly #tls: boolean;
   readonly #hostHeader: string;
+  /** `--header` lines, built and checked once; they replace a protocol header of the same name. */
+  readonly #extraLines: string | Error;
   readonly #readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
@@ -48,6 +50,7 @@ export class Http1Transport implements Transport {
     this.#host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     this.#port = url.port ? Number(url.port) : this.#tls ? 443 : 80;
     this.#hostHeader = url.host;
+    this.#extraLines = headerLines(target.extraHeaders, {});
   }
 
   send(req: HttpRequest, now: () => number, obs: TransportObserver): Abort {
@@ -68,16 +71,10 @@ export class Http1Transport implements Transport {
   }
 
   #head(req: HttpRequest): string | Error {
-    let head = `POST ${this.#t.basePath}${req.path} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n`;
-    for (const headers of [req.headers, this.#t.extraHeaders]) {
-      for (const name in headers) {
-        const value = headers[name];
-        if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) return httpError('HTTP_BAD_HEADER', `header ${JSON.stringify(name)} holds a line break`);
-        if (name.toLowerCase() === 'host' || name.toLowerCase() === 'content-length') continue;
-        head += `${name}: ${value}\r\n`;
-      }
-    }
-    return `${head}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
+    if (typeof this.#extraLines !== 'string') return this.#extraLines;
+    const own = headerLines(req.headers, this.#t.extraHeaders);
+    if (typeof own !== 'string') return own;
+    return `POST ${this.#t.basePath}${req.path} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n${own}${this.#extraLines}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
   }
 
   /** The most recently idle connection still within its keep-alive time, or a new one. A request is sent
@@ -121,6 +118,20 @@ export class Http1Transport implements Transport {
     this.#all.delete(conn);
     conn.destroy();
   }
+}
+
+/** `name: value` lines of `headers` except those `replaced` names and the ones the transport writes itself
+ *  (host, content-length); an error for a line break, which would smuggle in another header. */
+function headerLines(headers: Record<string, string>, replaced: Record<string, string>): string | Error {
+  let lines = '';
+  for (const name in headers) {
+    const value = headers[name];
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) return httpError('HTTP_BAD_HEADER', `header ${JSON.stringify(name)} holds a line break`);
+    const lower = name.toLowerCase();
+    if (lower === 'host' || lower === 'content-length' || Object.hasOwn(replaced, lower)) continue;
+    lines += `${name}: ${value}\r\n`;
+  }
+  return lines;
 }
 
 /** Opens the socket of a connection, delivering each read to `onBytes` (a view valid during the call). */

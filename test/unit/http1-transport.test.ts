@@ -73,6 +73,17 @@ describe('Http1Transport on loopback', () => {
     await t.close();
   });
 
+  it('a --header replaces the protocol header of the same name: sent once, with its value', async () => {
+    let seen = '';
+    const s = await server((socket) => socket.write(chunked('x')));
+    s.srv.on('connection', (c) => c.on('data', (d) => (seen += d.toString('utf8'))));
+    const t = new Http1Transport({ origin: s.origin, basePath: '', extraHeaders: { 'content-type': 'text/plain' }, insecure: false, connectTimeoutMs: 2000 });
+    await request(t).done;
+    expect(seen.match(/content-type:/gi)).toHaveLength(1);
+    expect(seen).toContain('content-type: text/plain\r\n');
+    await t.close();
+  });
+
   it('opens a new connection after `connection: close`, and after a keep-alive timeout hint has run out', async () => {
     const s = await server((socket, n) => socket.write(chunked('x', n === 0 ? 'connection: close\r\n' : 'keep-alive: timeout=1\r\n')));
     const t = transport(s.origin);
