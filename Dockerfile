@@ -4,10 +4,8 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` would build before the sources are copied. The fallback is .ci/run's: npm 11
-# writes lock files without vitest's per-platform rollup packages and npm ci then refuses them, while
-# npm install keeps every version the lock file pins.
-RUN npm ci --ignore-scripts || npm install --ignore-scripts
+# --ignore-scripts: `prepare` would build before the sources are copied.
+RUN npm ci --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
@@ -17,7 +15,7 @@ FROM node:20-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN (npm ci --omit=dev --ignore-scripts || npm install --omit=dev --ignore-scripts) && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY leaderboard_data ./leaderboard_data
 USER node
