@@ -1,7 +1,7 @@
 import type { PromptSpec } from '../workers/messages.js';
 import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
 import { readCorpus } from './corpus.js';
-import { PromptSynthesizer, requestRandom, sampleLength } from './prompts.js';
+import { PromptBuilder, requestRandom, sampleLength, type BuildStats } from './prompts.js';
 
 /** What request i sends: its prompt, the prompt's client token count, and the output length asked. */
 export interface RequestPlan {
@@ -17,13 +17,21 @@ export class RequestPlanner {
   readonly tokenizer: Tokenizer | null;
   readonly #spec: PromptSpec;
   readonly #maxTokens: number;
-  readonly #synth: PromptSynthesizer | null;
+  readonly #synth: PromptBuilder | null;
+  /** Each dataset prompt's count, once: a dataset is sent over and over, and long prompts cost to encode. */
+  readonly #datasetCounts: Int32Array | null;
 
   private constructor(spec: PromptSpec, maxTokens: number, tokenizer: Tokenizer | null) {
     this.#spec = spec;
     this.#maxTokens = maxTokens;
     this.tokenizer = tokenizer;
-    this.#synth = spec.input && tokenizer ? new PromptSynthesizer(tokenizer, readCorpus()) : null;
+    this.#synth = spec.input && tokenizer ? new PromptBuilder(tokenizer, readCorpus()) : null;
+    this.#datasetCounts = spec.dataset && tokenizer ? new Int32Array(spec.dataset.length).fill(-1) : null;
+  }
+
+  /** How this planner's synthesized prompts were built (null: none are synthesized). */
+  get buildStats(): BuildStats | null {
+    return this.#synth?.stats ?? null;
   }
 
   static async create(spec: PromptSpec, maxTokens: number): Promise<RequestPlanner> {
@@ -39,10 +47,18 @@ export class RequestPlanner {
     const maxTokens = item?.outputTokens ?? drawn ?? this.#maxTokens;
     const exact = s.exactOutput && (item?.outputTokens ?? drawn) !== null;
     if (this.#synth && s.input) {
-      const { prompt, inputTokens } = this.#synth.make(index, sampleLength(rand, s.input), rand);
+      const { prompt, inputTokens } = this.#synth.build(index, sampleLength(rand, s.input), rand);
       return { prompt, inputTokens, maxTokens, exact };
     }
-    const prompt = item ? item.prompt : `${index} ${s.text}`;
+    if (item) return { prompt: item.prompt, inputTokens: this.#datasetCount(index % s.dataset!.length), maxTokens, exact };
+    const prompt = `${index} ${s.text}`;
     return { prompt, inputTokens: this.tokenizer ? this.tokenizer.encode(prompt).length : null, maxTokens, exact };
+  }
+
+  #datasetCount(i: number): number | null {
+    const counts = this.#datasetCounts;
+    if (!counts || !this.tokenizer) return null;
+    if (counts[i] < 0) counts[i] = this.tokenizer.encode(this.#spec.dataset![i].prompt).length;
+    return counts[i];
   }
 }

@@ -2,28 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTokenizer, TOKENIZERS } from '../../src/tokenize/tokenizers.js';
 import type { PromptSpec } from '../../src/workers/messages.js';
-import { readCorpus } from '../../src/workload/corpus.js';
 import { readDataset } from '../../src/workload/dataset.js';
-import { PromptSynthesizer, requestRandom, sampleLength } from '../../src/workload/prompts.js';
+import { requestRandom, sampleLength } from '../../src/workload/prompts.js';
 import { RequestPlanner } from '../../src/workload/request-plan.js';
 
 const spec = (over: Partial<PromptSpec> = {}): PromptSpec => ({
   text: 'hello', input: { mean: 40, stddev: 10 }, output: { mean: 30, stddev: 5 }, dataset: null, tokenizer: 'cl100k', seed: 7, exactOutput: true, ...over,
 });
 
-describe('synthesized prompts', () => {
-  it.each(TOKENIZERS.filter((t) => t !== 'none'))('%s: every prompt has exactly the requested token count', async (name) => {
-    const tok = await loadTokenizer(name);
-    const synth = new PromptSynthesizer(tok, readCorpus());
-    for (const [i, n] of [1, 2, 7, 64, 550].entries()) {
-      const p = synth.make(i, n, requestRandom(1, i));
-      expect(p.inputTokens).toBe(n);
-      expect(tok.encode(p.prompt).length).toBe(n);
-    }
-  });
-
+describe('synthesized prompts (exact counts: prompt-builder.test.ts)', () => {
   it('are distinct, and the whole set is reproducible from the seed whatever the order of building', async () => {
     const a = await RequestPlanner.create(spec(), 150);
     const forward = Array.from({ length: 20 }, (_, i) => a.plan(i));
