@@ -9,6 +9,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hotPathCpuUs } from '../src/bench/hot-path.js';
+import { exactCheck, promptRate, type ExactCheck, type PromptRate } from '../src/bench/prompt-rate.js';
 import { stepSearch, type Probe, type SearchPlan } from '../src/bench/search.js';
 import { Distribution, type EncodedDistribution } from '../src/metrics/distribution.js';
 import type { FloorResult } from '../src/bench/socket-floor.js';
@@ -41,16 +42,20 @@ interface Mode {
   /** No new search probe starts after this many seconds of the bench (the fixed runs still do). */
   budgetS: number;
   drainS: number;
+  /** Prompt builder: prompts per timed round, rounds per cell, and prompts re-encoded whole per tokenizer. */
+  promptRound: number;
+  promptRounds: number;
+  exactSample: number;
 }
 
 const MODES: Record<Mode['name'], Mode> = {
   quick: {
-    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3,
+    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3, promptRound: 200, promptRounds: 3, exactSample: 40,
     arrival: { start: 2000, factor: 1.5, maxProbes: 2, step: 250, min: 250, max: 20000 },
     streams: { start: 1000, factor: 2, maxProbes: 2, step: 250, min: 250, max: 8000 },
   },
   full: {
-    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 400, drainS: 10,
+    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 400, drainS: 10, promptRound: 1000, promptRounds: 5, exactSample: 1000,
     arrival: { start: 1000, factor: 2, maxProbes: 5, step: 100, min: 100, max: 20000 },
     streams: { start: 500, factor: 2, maxProbes: 5, step: 100, min: 100, max: 8000 },
   },
@@ -363,6 +368,45 @@ function cell(v: number | null, ok: (v: number) => boolean): string {
   return v === null ? '-' : `${v}${ok(v) ? '' : ' (missed)'}`;
 }
 
+const PROMPT_TOKENIZERS = ['llama2', 'llama3', 'cl100k'] as const;
+const PROMPT_LENGTHS = [128, 1024, 8192];
+/** The issue's pass line: prompts per second per core at 1,024 llama2 tokens. */
+const PROMPT_TARGET = 2000;
+
+interface PromptFigures {
+  rates: PromptRate[];
+  exact: ExactCheck[];
+}
+
+/** The prompt builder in this process (one thread): its rate per tokenizer and length, then whole re-encodings. */
+async function promptFigures(mode: Mode): Promise<PromptFigures> {
+  log(`prompt builder: ${mode.promptRounds} rounds of ${mode.promptRound} prompts per tokenizer and length`);
+  const rates: PromptRate[] = [];
+  for (const t of PROMPT_TOKENIZERS) {
+    for (const n of PROMPT_LENGTHS) rates.push(await promptRate(t, n, mode.promptRound, mode.promptRounds));
+  }
+  log(`prompt builder: ${mode.exactSample} prompts per tokenizer (1 to 8,192 tokens) re-encoded whole`);
+  const exact: ExactCheck[] = [];
+  for (const t of [...PROMPT_TOKENIZERS, 'o200k'] as const) exact.push(await exactCheck(t, mode.exactSample, 8192, 23));
+  return { rates, exact };
+}
+
+function promptTable(p: PromptFigures): string {
+  const rate = (t: string, n: number) => p.rates.find((r) => r.tokenizer === t && r.tokens === n);
+  const cellOf = (t: string, n: number) => {
+    const r = rate(t, n)!;
+    const miss = t === 'llama2' && n === 1024 && r.prompts_per_s_per_core < PROMPT_TARGET ? ' (missed)' : '';
+    return `${r.prompts_per_s_per_core}${miss}`;
+  };
+  return [
+    `| prompts/s per core (median of rounds) | ${PROMPT_LENGTHS.map((n) => `${n} tokens`).join(' | ')} | ring set-up (ms) |`,
+    `|---|${PROMPT_LENGTHS.map(() => '---:').join('|')}|---:|`,
+    ...PROMPT_TOKENIZERS.map((t) => `| ${t} | ${PROMPT_LENGTHS.map((n) => cellOf(t, n)).join(' | ')} | ${rate(t, 128)!.setup_ms} |`),
+    '',
+    `target: >= ${PROMPT_TARGET} at 1,024 llama2 tokens. Re-encoded whole: ${p.exact.map((e) => `${e.tokenizer} ${e.mismatches} of ${e.prompts} off`).join(', ')}`,
+  ].join('\n');
+}
+
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -381,6 +425,11 @@ async function main(): Promise<void> {
   scratch = mkdtempSync(join(tmpdir(), 'auto-testing-bench-'));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopChildren(), rmSync(scratch, { recursive: true, force: true }), process.exit(130)));
   try {
+    const prompts = await promptFigures(mode);
+    if (argv.includes('--only-prompts')) {
+      process.stdout.write(`${promptTable(prompts)}\n`);
+      return;
+    }
     const main = await measure(mode, defaultWorkers);
     const single = defaultWorkers === 1 ? main : await measure(mode, 1, main);
     const results = defaultWorkers === 1 ? [main] : [single, main];
@@ -392,6 +441,7 @@ async function main(): Promise<void> {
       cost_at_load: cost,
       client_token_count_us_per_token: r3(await tokenCountUs()),
       hot_path_cpu_us_per_token: r3(hotPathCpuUs(20_000, 100)),
+      prompts,
       mode: mode.name,
       machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model ?? null, node: process.version, platform: process.platform, load_avg_1m: { start: r3(load0), end: r3(loadavg()[0]) } },
       by_workers: Object.fromEntries(results.map((r) => [String(r.workers), r])),
@@ -400,7 +450,7 @@ async function main(): Promise<void> {
     };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\nclient-side output token count (llama2 tokenizer, main thread; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
+    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\n${promptTable(prompts)}\n\nclient-side output token count (llama2 tokenizer, main thread; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
   } finally {
     stopChildren();
     rmSync(scratch, { recursive: true, force: true });
