@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hotPathCpuUs } from '../src/bench/hot-path.js';
 import { exactCheck, promptRate, type ExactCheck, type PromptRate } from '../src/bench/prompt-rate.js';
-import { stepSearch, type Probe, type SearchPlan } from '../src/bench/search.js';
+import { stepSearch, type Probe, type ProbePlan } from '../src/bench/search.js';
 import { Distribution, type EncodedDistribution } from '../src/metrics/distribution.js';
 import type { FloorResult } from '../src/bench/socket-floor.js';
 import { tokenText } from '../src/sim/text.js';
@@ -30,11 +30,11 @@ const DECODE_MS = 20;
 interface Mode {
   name: 'quick' | 'full';
   arrivalS: number;
-  arrival: SearchPlan;
+  arrival: ProbePlan;
   /** Output tokens of a stream-capacity request (its life is tokens x DECODE_MS). */
   streamTokens: number;
   streamS: number;
-  streams: SearchPlan;
+  streams: ProbePlan;
   /** Fixed loads for the truth-at-load figures (beside the capacity). */
   truthAt: number[];
   /** Probes allowed in the `--workers 1` searches (the default gets the plan's own). */

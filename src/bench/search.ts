@@ -1,6 +1,8 @@
-/** A stepped search for the highest load that still passes: step up by `factor` until a probe fails
- *  (or down until one passes), then bisect the bracket. Pure: the probe is injected. */
-export interface SearchPlan {
+import { bracket, nextStep, type StepPlan } from '../capacity/search.js';
+
+/** The bench's searches for the highest load that still passes: step up by `factor` until a probe fails
+ *  (or down until one passes), then bisect the bracket (`capacity/search.ts`'s `nextStep`). */
+export interface ProbePlan {
   start: number;
   factor: number;
   /** Total probes allowed, stepping and bisecting together. */
@@ -25,33 +27,20 @@ export interface SearchResult<T> {
   probes: Probe<T>[];
 }
 
-export async function stepSearch<T>(plan: SearchPlan, probe: (load: number) => Promise<{ pass: boolean; data: T }>): Promise<SearchResult<T>> {
+/** The plan as a step search: loads snapped to multiples of `step` within [min, max]. */
+export function probeSteps(plan: ProbePlan): StepPlan {
+  const round = (x: number) => Math.min(plan.max, Math.max(plan.min, Math.round(x / plan.step) * plan.step));
+  return { start: plan.start, factor: plan.factor, maxSteps: plan.maxProbes, round, stepDown: true };
+}
+
+export async function stepSearch<T>(plan: ProbePlan, probe: (load: number) => Promise<{ pass: boolean; data: T }>): Promise<SearchResult<T>> {
+  const steps = probeSteps(plan);
   const probes: Probe<T>[] = [];
-  let lo: Probe<T> | null = null;
-  let hi: Probe<T> | null = null;
-  let load: number | null = snap(plan.start, plan);
-  while (load !== null && probes.length < plan.maxProbes && !(probes.length > 0 && plan.stop?.())) {
-    const r = { load, ...(await probe(load)) };
-    probes.push(r);
-    if (r.pass) lo = r;
-    else hi = r;
-    load = nextLoad(plan, lo?.load ?? null, hi?.load ?? null);
+  for (;;) {
+    const next = nextStep(steps, probes);
+    if (!('load' in next) || (probes.length > 0 && plan.stop?.())) break;
+    probes.push({ load: next.load, ...(await probe(next.load)) });
   }
-  return { best: lo, probes };
-}
-
-/** The next load to probe given the highest pass and lowest fail so far, or null when done. */
-export function nextLoad(plan: SearchPlan, pass: number | null, fail: number | null): number | null {
-  let next: number;
-  if (fail === null) next = snap(pass! * plan.factor, plan);
-  else if (pass === null) next = snap(fail / plan.factor, plan);
-  else next = snap((pass + fail) / 2, plan);
-  if (next === pass || next === fail) return null;
-  if (fail === null && pass! >= plan.max) return null;
-  if (pass === null && fail! <= plan.min) return null;
-  return next;
-}
-
-function snap(x: number, plan: SearchPlan): number {
-  return Math.min(plan.max, Math.max(plan.min, Math.round(x / plan.step) * plan.step));
+  const best = bracket(probes).pass;
+  return { best: probes.find((p) => p.pass && p.load === best) ?? null, probes };
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { SimOptions } from '../config/run-config.js';
+import type { SimOptions } from '../sim/options.js';
 import { SimEngine } from '../sim/engine.js';
 import { formatFor } from '../sim/formats/index.js';
 import type { SimFormat, SimRequest } from '../sim/formats/types.js';

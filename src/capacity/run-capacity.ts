@@ -2,18 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import type { Interrupts } from '../engine/interrupts.js';
-import { runLoad, type LiveStatus } from '../engine/run-load.js';
+import { runLoad } from '../engine/run-load.js';
+import type { LiveStatus } from '../metrics/progress.js';
 import { TOOL } from '../engine/tool.js';
 import type { RunSummary } from '../metrics/summary.js';
 import { writeAtomic } from '../results/run-folder.js';
 import { EARLY_STOP, QueueWatch, type EarlyStop } from './early-stop.js';
-import { bracket, nextRate, type SearchEnd, type SearchPlan } from './search.js';
+import { nextRate, rateBracket, type CapacityPlan, type SearchEnd } from './search.js';
 import { stepResult, type StepResult } from './step.js';
 
 export interface CapacityConfig {
   /** Every step runs this configuration with its own rate, `stepMs` as duration and a folder of its own. */
   base: RunConfig;
-  plan: SearchPlan;
+  plan: CapacityPlan;
   stepMs: number;
   maxSendLagMs: number;
   /** The capacity folder: capacity.json and one `step-NN-<rate>rps/` results folder per step. */
@@ -35,7 +36,7 @@ export interface CapacityReport {
   started_at: string;
   endpoint: RunSummary['endpoint'] | null;
   slo: string[];
-  plan: SearchPlan & { step_duration_s: number; max_send_lag_ms: number };
+  plan: CapacityPlan & { step_duration_s: number; max_send_lag_ms: number };
   early_stop_test: typeof EARLY_STOP;
   steps: StepResult[];
   /** Why the search ended; `interrupted` (a signal) / `failed` (a step failed, see its summary.json). */
@@ -84,7 +85,7 @@ export async function runCapacity(cfg: CapacityConfig, io: CapacityIo): Promise<
     io.step(r);
     save(cfg.folder, report);
   }
-  const { pass, fail } = bracket(report.steps);
+  const { pass, fail } = rateBracket(report.steps);
   report.knee = { rate: pass, first_failing_rate: fail };
   save(cfg.folder, report);
   return report;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ArgumentsCamelCase, Options } from 'yargs';
 import type { CapacityReport } from '../capacity/run-capacity.js';
 import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
-import type { SearchPlan } from '../capacity/search.js';
+import type { CapacityPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
@@ -33,14 +33,14 @@ export const CAPACITY_OPTIONS: Record<string, Options> = {
   ...STEP_OPTIONS,
 };
 
-function precision(v: unknown, problems: string[]): SearchPlan['precision'] {
+function precision(v: unknown, problems: string[]): CapacityPlan['precision'] {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(String(v).trim());
   if (m && Number(m[1]) > 0) return m[2] ? { kind: 'relative', value: Number(m[1]) / 100 } : { kind: 'absolute', value: Number(m[1]) };
   problems.push(`--precision: '${String(v)}' is neither a percentage ('10%') nor a rate in req/s ('2'), greater than 0`);
   return { kind: 'relative', value: 0.1 };
 }
 
-function plan(argv: Record<string, unknown>, problems: string[]): SearchPlan {
+function plan(argv: Record<string, unknown>, problems: string[]): CapacityPlan {
   const from = argv.from as number;
   const factor = argv.factor as number;
   const maxSteps = argv['max-steps'] as number;

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { RunConfig } from '../config/run-config.js';
-import { question } from '../correctness/questions.js';
+import { question } from '../workload/number-questions.js';
 import { CorrectnessChecker, renderCorrectness } from '../correctness/report.js';
 import { checkWritable } from '../results/run-folder.js';
 import { exitCode, runAndReport } from './run.js';

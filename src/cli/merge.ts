@@ -5,7 +5,7 @@ import { checkShards, type ShardFolder } from '../merge/check-shards.js';
 import { mergeShards, type ShardData } from '../merge/merge-shards.js';
 import { renderObjectives } from '../report/objectives.js';
 import { renderSummary } from '../report/terminal.js';
-import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
+import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../results/csv-rows.js';
 import { readPerSecond, readRecords } from '../results/read-records.js';
 import { readRun } from '../results/read-runs.js';
 import { FILES, RunFolder } from '../results/run-folder.js';

@@ -2,8 +2,10 @@ import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { parseDuration } from '../config/duration.js';
 import { HTTP_CLIENTS, type HttpClientName } from '../transport/types.js';
-import { RUN_DEFAULTS, SIM_DEFAULTS, type RunConfig } from '../config/run-config.js';
-import { API_NAMES, protocolFor } from '../protocols/registry.js';
+import { RUN_DEFAULTS, type RunConfig } from '../config/run-config.js';
+import { SIM_DEFAULTS } from '../sim/options.js';
+import { isApiName, protocolFor } from '../protocols/registry.js';
+import { API_NAMES, type ApiName } from '../protocols/types.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
 import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
 import type { ArrivalName } from '../schedule/pacers.js';
@@ -113,13 +115,8 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
   const wl = resolveWorkload(argv, problems);
   const c = new Checks(wl, problems);
   const endpoint = endpointUrl(argv.endpoint, problems);
-  const api = String(argv.api);
-  let protocol;
-  try {
-    protocol = protocolFor(api);
-  } catch {
-    problems.push(`--api: unknown '${api}'; use one of ${API_NAMES.join(', ')}`);
-  }
+  const api = apiFlag(argv.api, problems);
+  const protocol = api === null ? undefined : protocolFor(api);
   if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves)');
   const region = (argv.region as string | undefined) || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || null;
   if (!endpoint && protocol?.defaultEndpoint) {
@@ -141,7 +138,8 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     endpoint,
     name: (argv.name as string | undefined) ?? null,
     model: (argv.model as string | undefined) ?? (endpoint ? '' : sim.model ?? SIM_DEFAULTS.model),
-    api,
+    // a placeholder only when --api is unknown: the problem is reported and this config is dropped
+    api: api ?? RUN_DEFAULTS.api,
     apiKeyEnv,
     region,
     headers: parseHeaders(argv.header, problems),
@@ -176,6 +174,14 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
   };
   if (config.shard && config.closedLoop) problems.push('--shard: a closed loop (--concurrency) has no schedule to split; shard an open-loop run (--rate or --ramp), or run each machine with its own share of --concurrency');
   return problems.length ? { problems } : { config };
+}
+
+/** --api as an API this tool speaks, or null (the problem reported). */
+function apiFlag(v: unknown, problems: string[]): ApiName | null {
+  const name = String(v);
+  if (isApiName(name)) return name;
+  problems.push(`--api: unknown '${name}'; use one of ${API_NAMES.join(', ')}`);
+  return null;
 }
 
 /** Open loop at a rate, a ramp of rates, or a closed loop: the keys that apply to the mode chosen. */

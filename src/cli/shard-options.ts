@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import type { ShardSpec } from '../config/run-config.js';
+import type { ShardSpec } from '../schedule/pacer.js';
 
 const GROUP = 'Sharding (several machines, one schedule):';
 

@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import { SIM_DEFAULTS, type SimOptions } from '../config/run-config.js';
+import { SIM_DEFAULTS, type SimOptions } from '../sim/options.js';
 import { FAULT_KINDS, parseFaults } from '../sim/faults.js';
 import { parseChunkSizes } from '../sim/stream-plan.js';
 import { TOKENIZERS } from '../tokenize/tokenizers.js';

@@ -1,16 +1,19 @@
 import type { HttpClientName } from '../transport/types.js';
+import type { SimOptions } from '../sim/options.js';
 import type { TokenizerName } from '../tokenize/tokenizers.js';
 import type { ArrivalName } from '../schedule/pacers.js';
+import type { ShardSpec } from '../schedule/pacer.js';
+import type { ApiName } from '../protocols/types.js';
 import type { Slo } from '../slo/parse.js';
 import type { RampStage } from '../workload/ramp-stages.js';
-import type { PromptSpec } from '../workers/messages.js';
+import type { PromptSpec } from '../workload/request-plan.js';
 
 /** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
 export interface RunConfig {
   endpoint: string | null;
   name: string | null;
   model: string;
-  api: string;
+  api: ApiName;
   apiKeyEnv: string;
   /** AWS region for SDK-backed APIs (--region, else AWS_REGION / AWS_DEFAULT_REGION). */
   region: string | null;
@@ -66,56 +69,6 @@ export interface RunConfig {
   /** Wall-clock epoch ms of t0 given by --start-at; null = as soon as the workers are ready. */
   startAtMs: number | null;
 }
-
-/** Shard `index` of `count` owns the global arrivals k with k mod count = index. */
-export interface ShardSpec {
-  index: number;
-  count: number;
-}
-
-export interface SimOptions {
-  slots: number;
-  prefillMs: number;
-  prefillPerTokenMs: number;
-  decodeMs: number;
-  decodeGrowth: number;
-  model: string;
-  /** Stamp each content chunk with its monotonic send time (bench mode). */
-  stamp: boolean;
-  /** Tokens per chunk: 'K' or 'A-B' (drawn per chunk from `seed`). */
-  tokensPerChunk: string;
-  /** Reasoning tokens before the answer (openai-chat: `reasoning_content` deltas). */
-  reasoningTokens: number;
-  /** Fraction of max_tokens generated before stopping with finish_reason "stop" (1 = never early). */
-  stopEarly: number;
-  /** Factor applied to the completion_tokens the simulator reports (0.8 = under-reports by 20 %). */
-  usageSkew: number;
-  /** Fault injection, `kind:probability,...` (see sim/faults.ts); '' = none. */
-  faults: string;
-  seed: number;
-  /** Fraction of correctness prompts (auto-testing correctness) answered with a wrong number. */
-  wrongAnswers: number;
-  /** Counts prompt tokens for usage, as a real server counts with its own; 'none' = about 4 characters a token. */
-  tokenizer: TokenizerName;
-}
-
-export const SIM_DEFAULTS: SimOptions = {
-  slots: 256,
-  prefillMs: 80,
-  prefillPerTokenMs: 0.05,
-  decodeMs: 20,
-  decodeGrowth: 0,
-  model: 'auto-testing-sim',
-  stamp: false,
-  tokensPerChunk: '1',
-  reasoningTokens: 0,
-  stopEarly: 1,
-  usageSkew: 1,
-  faults: '',
-  seed: 42,
-  wrongAnswers: 0,
-  tokenizer: 'llama2',
-};
 
 /** Flags that are not workload keys (those have their defaults in `workload/keys.ts`). */
 export const RUN_DEFAULTS = {

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../metrics/record.js';
-import { answeredCorrectly, type Question } from './questions.js';
+import type { Question } from '../workload/number-questions.js';
 
 export interface CorrectnessReport {
   /** Completed requests whose answer was checked (warm-up ones excluded). */
@@ -13,6 +13,11 @@ export interface CorrectnessReport {
 
 export const MAX_EXAMPLES = 10;
 const ANSWER_CHARS = 200;
+
+/** LLMPerf's check: the digits appear in the answer (thousands separators ignored). */
+export function answeredCorrectly(expected: number, answer: string): boolean {
+  return answer.replace(/(\d),(?=\d{3}\b)/g, '$1').includes(String(expected));
+}
 
 /** Checks each completed request's answer as its batch arrives; `report()` at the end. */
 export class CorrectnessChecker {

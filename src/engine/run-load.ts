@@ -7,27 +7,24 @@ import { NON_STREAMING_NOTE, type RunStatus, type RunSummary, type ShardInfo } f
 import { atCsvPrecision, csvNumber, type RequestRecord } from '../metrics/record.js';
 import { monoAtWall, monoNs } from '../schedule/clock.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
+import { slug } from '../results/slug.js';
 import { evaluateSlos } from '../slo/evaluate.js';
-import { requestCriteria } from '../slo/goodput.js';
-import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../report/timeseries.js';
+import { goodput } from '../slo/goodput.js';
+import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../results/csv-rows.js';
 import { protocolFor } from '../protocols/registry.js';
+import { joinEndpoint, publicUrl } from '../transport/endpoint.js';
 import { startSimChild, type SimChild } from '../sim/child.js';
 import { startWorkers, type PoolRun } from '../workers/pool.js';
-import type { BatchMessage, PacerSpec, Progress, PromptSpec, WorkerSettings } from '../workers/messages.js';
+import type { BatchMessage, WorkerSettings } from '../workers/messages.js';
+import type { LiveStatus, Progress } from '../metrics/progress.js';
+import type { PacerSpec } from '../schedule/pacers.js';
+import type { PromptSpec } from '../workload/request-plan.js';
 import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
-import { publicUrl, splitEndpoint } from './target.js';
 import { Interrupts } from './interrupts.js';
 import { TOOL } from './tool.js';
 
 /** Between "all workers ready" and the first due arrival: time for the start message to reach them. */
 const START_LEAD_MS = 20;
-
-export interface LiveStatus extends Progress {
-  elapsedMs: number;
-  totalMs: number;
-  /** Output tokens per second over the last second. */
-  totalTps: number;
-}
 
 export interface RunIo {
   log(line: string): void;
@@ -52,7 +49,7 @@ export async function runLoad(cfg: RunConfig, io: RunIo): Promise<RunResult> {
   const sdkDefault = !cfg.endpoint && protocol.defaultEndpoint && cfg.region ? protocol.defaultEndpoint(cfg.region) : null;
   const sim = cfg.endpoint || sdkDefault ? null : await startSimChild(cfg.sim);
   try {
-    const url = cfg.endpoint ?? sdkDefault ?? new URL(sim!.url).origin + protocol.basePath;
+    const url = cfg.endpoint ?? sdkDefault ?? joinEndpoint({ origin: new URL(sim!.url).origin, basePath: protocol.basePath });
     if (sim) io.log(`No --endpoint given: using the built-in SIMULATED endpoint at ${url} (${describeSim(cfg)}).`);
     return await execute(cfg, url, sim, io);
   } finally {
@@ -71,7 +68,7 @@ async function execute(cfg: RunConfig, url: string, sim: SimChild | null, io: Ru
   const name = cfg.name ?? (sim ? 'simulated' : new URL(url).host);
   const runId = cfg.runId ?? defaultRunId(cfg, startedAt, name);
   const folder = new RunFolder(cfg.resultsDir, runId);
-  const agg = new Aggregator(requestCriteria(cfg.slo));
+  const agg = new Aggregator(goodput(cfg.slo));
   let t0Wall = Date.now();
   const mainLoopDelay = watchLoopDelay();
   let cpu0 = process.cpuUsage();
@@ -232,9 +229,8 @@ function sampleProcess(agg: Aggregator, t0Ns: bigint, cpu0: NodeJS.CpuUsage): ()
 }
 
 function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
-  const { origin, basePath } = splitEndpoint(url);
   return {
-    origin, basePath, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
+    endpoint: url, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
     stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg), closedLoop: cfg.closedLoop,
     maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, prompt: promptSpec(cfg), warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
     measureError: cfg.measureError, region: cfg.region, endpointGiven: cfg.endpoint !== null,
@@ -313,9 +309,4 @@ function guardMainThread(fail: (why: string) => void): () => void {
     process.off('uncaughtException', handler);
     process.off('unhandledRejection', handler);
   };
-}
-
-/** A name as it may appear in a folder name. */
-export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'endpoint';
 }

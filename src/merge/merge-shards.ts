@@ -5,7 +5,7 @@ import type { RequestRecord } from '../metrics/record.js';
 import type { MergedShards, RunStatus, RunSummary } from '../metrics/summary.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 import { evaluateSlos } from '../slo/evaluate.js';
-import { requestCriteria } from '../slo/goodput.js';
+import { goodput } from '../slo/goodput.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
 import { objectives, type ShardFolder } from './check-shards.js';
 
@@ -36,7 +36,7 @@ const SEVERITY: RunStatus[] = ['completed', 'interrupted', 'failed', 'running'];
 export function mergeShards(shards: readonly ShardData[], runId: string, extraWarnings: readonly string[]): MergedRun {
   const sorted = [...shards].sort((a, b) => a.summary.shard!.index - b.summary.shard!.index);
   const slos = sloList(sorted[0].summary);
-  const agg = new Aggregator(requestCriteria(slos));
+  const agg = new Aggregator(goodput(slos));
   const records = globalWorkers(sorted).sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.id - b.id);
   for (const r of records) agg.add(r);
   for (const s of sorted) {

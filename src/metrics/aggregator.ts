@@ -1,6 +1,5 @@
 import { Distribution, type EncodedDistribution } from './distribution.js';
-import { meetsAll, type RequestCriterion } from '../slo/goodput.js';
-import { derive, type RequestRecord } from './record.js';
+import { derive, type DerivedMetrics, type RequestRecord } from './record.js';
 import { RequestLog } from './request-log.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
 import { Series } from './timeline.js';
@@ -11,6 +10,16 @@ export const SCALES: Record<MetricName | 'send_lag_ms', number> = {
   ttft_s: 1e6, ttfo_s: 1e6, e2e_s: 1e6, tpot_ms: 1e3, itl_ms: 1e3, send_lag_ms: 1e3,
   output_tps: 1e3, output_tokens: 1, input_tokens: 1, reasoning_tokens: 1, inter_chunk_ms: 1e3,
 };
+
+/** Which completed requests count as good; `slo/goodput.ts` builds it from the per-request objectives. */
+export interface Goodput {
+  /** The objectives applied, as written (saved in the summary). */
+  readonly criteria: readonly string[];
+  meets(d: DerivedMetrics): boolean;
+}
+
+/** No per-request objective: every completed request is good. */
+const EVERY_REQUEST: Goodput = { criteria: [], meets: () => true };
 
 /**
  * Folds finished records into mergeable distributions, counters and time series as they arrive.
@@ -44,7 +53,7 @@ export class Aggregator {
   lastSentMs = -Infinity;
   lastEndMs = -Infinity;
 
-  constructor(readonly criteria: readonly RequestCriterion[] = []) {
+  constructor(readonly goodput: Goodput = EVERY_REQUEST) {
     for (const name of [...METRIC_NAMES, 'send_lag_ms'] as const) this.dists.set(name, new Distribution(SCALES[name]));
   }
 
@@ -90,7 +99,7 @@ export class Aggregator {
     }
     if (r.outcome !== 'completed') return;
     this.completed.addAt(r.end_ms!, 1);
-    if (meetsAll(d, this.criteria)) this.good++;
+    if (this.goodput.meets(d)) this.good++;
     this.sources[r.output_tokens_source]++;
     this.outputTotal += r.output_tokens;
     this.inputTotal += r.input_tokens ?? 0;

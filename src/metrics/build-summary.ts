@@ -82,7 +82,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
 function goodput(agg: Aggregator, spanMs: number): RunSummary['goodput'] {
   const total = agg.counts.scheduled - agg.counts.warmup;
   return {
-    criteria: agg.criteria.map((c) => c.text),
+    criteria: [...agg.goodput.criteria],
     good: agg.good,
     total,
     fraction: total ? agg.good / total : null,

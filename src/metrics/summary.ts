@@ -1,4 +1,3 @@
-import type { SloReport } from '../slo/evaluate.js';
 import type { EncodedDistribution, Stats } from './distribution.js';
 import type { SteadyState } from './steady-state.js';
 import type { TokenCheckSummary } from './token-checks.js';
@@ -116,6 +115,26 @@ export interface RunSummary {
   /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
   histograms: Record<string, EncodedDistribution>;
   definitions: Record<string, string>;
+}
+
+/** How an objective compares its metric with its threshold (`slo/parse.ts` reads it from the text). */
+export type Comparison = '<' | '<=' | '>' | '>=';
+
+/** One objective's verdict, as summary.json keeps it (`slo.results[]`). */
+export interface SloResult {
+  slo: string;
+  metric: string;
+  op: Comparison;
+  /** Threshold and measured value in the unit the objective was written in. */
+  threshold: number;
+  unit: string;
+  measured: number | null;
+  passed: boolean;
+}
+
+export interface SloReport {
+  passed: boolean;
+  results: SloResult[];
 }
 
 export interface ShardInfo {

@@ -1,9 +1,9 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { Transport, TransportObserver } from '../transport/types.js';
+import type { HttpRequest, Transport, TransportObserver } from '../transport/types.js';
 import { jsonLinesDecoder, parseEvent, wholeAnswer, wholeBodyDecoder } from './decoders.js';
 import { jsonBody } from './request-body.js';
 import { errorMessage } from './scan.js';
-import type { ConnectSettings, HttpRequest, ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
+import type { ConnectSettings, ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
 function bedrockUsage(u: any): TokenUsage | null {
   return u && typeof u === 'object' ? { input: u.inputTokens, output: u.outputTokens } : null;

@@ -1,4 +1,4 @@
-import type { ProtocolClient } from './types.js';
+import { API_NAMES, type ApiName, type ProtocolClient } from './types.js';
 import { openaiChat } from './openai-chat.js';
 import { openaiCompletions } from './openai-completions.js';
 import { openaiResponses } from './openai-responses.js';
@@ -8,8 +8,8 @@ import { tgi } from './tgi.js';
 import { ollama } from './ollama.js';
 import { bedrock } from './bedrock.js';
 
-/** Every API `--api` accepts. Adding a protocol: one file, one line here. */
-export const PROTOCOLS: Readonly<Record<string, ProtocolClient>> = {
+/** The client of every API `--api` accepts, under its own name. */
+export const PROTOCOLS: Readonly<Record<ApiName, ProtocolClient>> = {
   [openaiChat.name]: openaiChat,
   [openaiCompletions.name]: openaiCompletions,
   [openaiResponses.name]: openaiResponses,
@@ -20,10 +20,11 @@ export const PROTOCOLS: Readonly<Record<string, ProtocolClient>> = {
   [bedrock.name]: bedrock,
 };
 
-export const API_NAMES = Object.keys(PROTOCOLS);
+/** Narrows user input (a flag, a file's value) to an API this tool speaks. */
+export function isApiName(name: string): name is ApiName {
+  return (API_NAMES as readonly string[]).includes(name);
+}
 
-export function protocolFor(name: string): ProtocolClient {
-  const p = PROTOCOLS[name];
-  if (!p) throw new Error(`unknown api '${name}' (one of: ${API_NAMES.join(', ')})`);
-  return p;
+export function protocolFor(name: ApiName): ProtocolClient {
+  return PROTOCOLS[name];
 }

@@ -1,5 +1,5 @@
 import type { ErrorClass } from '../metrics/record.js';
-import type { Transport } from '../transport/types.js';
+import type { HttpRequest, Transport } from '../transport/types.js';
 
 /** What one request asks for; built by the worker from the workload, identical for every protocol. */
 export interface RequestSpec {
@@ -42,16 +42,13 @@ export interface ResponseDecoder {
   end(atMs: number): void;
 }
 
-export interface HttpRequest {
-  /** Appended to the endpoint base URL's path. */
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
+/** Every API `--api` accepts, in the order help lists them; `registry.ts` must map each to its client (the compiler checks). */
+export const API_NAMES = ['openai-chat', 'openai-completions', 'openai-responses', 'anthropic-messages', 'gemini', 'tgi', 'ollama', 'bedrock'] as const;
+export type ApiName = (typeof API_NAMES)[number];
 
-/** One API dialect. Adding a protocol = one file implementing this + one registry line. */
+/** One API dialect. Adding a protocol = one file implementing this, its name in `API_NAMES`, one registry line. */
 export interface ProtocolClient {
-  readonly name: string;
+  readonly name: ApiName;
   /** Path prefix of the API's base URL as its servers publish it ('/v1', '/v1beta', ''): where the
    *  built-in simulator is addressed, and what `--endpoint` is expected to end with. */
   readonly basePath: string;

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { RunSummary } from '../metrics/summary.js';
-import type { SloReport } from '../slo/evaluate.js';
+import type { SloReport } from '../metrics/summary.js';
 
 function show(v: number | null, unit: string): string {
   return v === null ? '-' : `${Number(v.toPrecision(4))}${unit}`;

@@ -1,4 +1,4 @@
-import type { LiveStatus } from '../engine/run-load.js';
+import type { LiveStatus } from '../metrics/progress.js';
 
 export type ProgressMode = 'tty' | 'plain' | 'none';
 

@@ -1,8 +1,9 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { csvNumber, derive, RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
+import { RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
 import type { RunSummary } from '../metrics/summary.js';
+import { recordRow } from './csv-rows.js';
 
 /**
  * The results-folder contract (see ARCHITECTURE.md): one folder per run holding
@@ -24,15 +25,6 @@ export function checkWritable(dir: string): string | null {
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-function recordRow(r: RequestRecord): unknown[] {
-  const d = derive(r);
-  const all: Record<string, unknown> = { ...r, ...d };
-  return RECORD_COLUMNS.map((k) => {
-    const v = all[k];
-    return typeof v === 'number' ? csvNumber(v) : v;
-  });
 }
 
 /** A write to the run folder failed (disk full, folder removed or made read-only): says which file and why. */

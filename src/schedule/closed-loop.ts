@@ -1,6 +1,15 @@
 import type { Clock } from './clock.js';
 import type { Arrival } from './dispatcher.js';
 
+/** Closed loop: this worker's share of the concurrency; request ids come from a counter shared by all. */
+export interface ClosedLoopSpec {
+  /** Requests in flight over all workers; each keeps its share (`shareOf`). */
+  concurrency: number;
+  /** Total over all workers (completed or failed); null = until the timeout. */
+  maxRequests: number | null;
+  timeoutMs: number;
+}
+
 /** Worker k's share of `total` slots over `workers` workers (the first total % workers get one more). */
 export function shareOf(total: number, k: number, workers: number): number {
   return Math.floor(total / workers) + (k < total % workers ? 1 : 0);

@@ -21,6 +21,12 @@ export function constantPacer(ratePerS: number, durationMs: number): Pacer {
   };
 }
 
+/** Shard `index` of `count` owns the global arrivals k with k mod count = index. */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
 /** The arrivals of `pacer` that belong to stripe `k` of `n`: indices k, k+n, k+2n, ... */
 export function* stripe(pacer: Pacer, k: number, n: number): Generator<{ index: number; dueMs: number }> {
   for (let i = k; ; i += n) {
@@ -35,7 +41,7 @@ export function* stripe(pacer: Pacer, k: number, n: number): Generator<{ index: 
  * shards stripe the schedule, workers stripe their shard's share, and all of them together cover every
  * index exactly once, each at its global due time.
  */
-export function workerStripe(pacer: Pacer, shard: { index: number; count: number }, worker: number, workers: number): Generator<{ index: number; dueMs: number }> {
+export function workerStripe(pacer: Pacer, shard: ShardSpec, worker: number, workers: number): Generator<{ index: number; dueMs: number }> {
   return stripe(pacer, shard.index + shard.count * worker, shard.count * workers);
 }
 

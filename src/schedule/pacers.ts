@@ -1,10 +1,16 @@
-import type { PacerSpec } from '../workers/messages.js';
 import { burstPacer, constantPacer, gammaPacer, type Pacer } from './pacer.js';
 import { gammaSample, seededRandom } from './random.js';
 import { rampPacer } from './ramp.js';
 
 export const ARRIVALS = ['constant', 'poisson', 'burst'] as const;
 export type ArrivalName = (typeof ARRIVALS)[number];
+
+/** An arrival model as plain data: what crosses to the worker threads and shards, each building the same pacer. */
+export type PacerSpec =
+  | { kind: 'constant'; rate: number; durationMs: number }
+  | { kind: 'burst'; rate: number; durationMs: number }
+  | { kind: 'poisson'; rate: number; durationMs: number; burstiness: number; seed: number }
+  | { kind: 'ramp'; startRate: number; stages: { rate: number; durationMs: number }[] };
 
 /** Builds the pacer a spec names; the same spec gives the same schedule in every thread and shard. */
 export function pacerFrom(spec: PacerSpec): Pacer {

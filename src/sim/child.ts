@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SimOptions } from '../config/run-config.js';
+import type { SimOptions } from './options.js';
 
 export interface SimChild {
   url: string;

@@ -1,4 +1,4 @@
-import type { SimOptions } from '../config/run-config.js';
+import type { SimOptions } from './options.js';
 
 /** One generation the simulated engine runs. Callbacks fire from the engine's single timer. */
 export interface SimJob {

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimOptions } from '../config/run-config.js';
+import type { SimOptions } from './options.js';
 import { SimEngine } from './engine.js';
 import { seededRandom } from '../schedule/random.js';
 import { formatFor } from './formats/index.js';
 import { openAiError } from './formats/openai.js';
 import type { ChunkExtras, ChunkKind, SimEnding, SimFormat, SimRequest, SimUsage } from './formats/types.js';
-import { askedNumber } from '../correctness/questions.js';
+import { askedNumber } from '../workload/number-questions.js';
 import { estimateTokens, tokenText } from './text.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 import { parseFaults, withFaults } from './faults.js';

@@ -1,4 +1,4 @@
-import type { SimOptions } from '../config/run-config.js';
+import type { SimOptions } from './options.js';
 
 /**
  * How one simulated generation deviates from "one answer token per chunk, exactly max_tokens, counted

@@ -1,22 +1,5 @@
-import type { RunSummary } from '../metrics/summary.js';
-import { compare, inWrittenUnit, type Comparison, type Slo } from './parse.js';
-
-/** One objective's verdict, as summary.json keeps it (`slo.results[]`). */
-export interface SloResult {
-  slo: string;
-  metric: string;
-  op: Comparison;
-  /** Threshold and measured value in the unit the objective was written in. */
-  threshold: number;
-  unit: string;
-  measured: number | null;
-  passed: boolean;
-}
-
-export interface SloReport {
-  passed: boolean;
-  results: SloResult[];
-}
+import type { RunSummary, SloReport, SloResult } from '../metrics/summary.js';
+import { compare, inWrittenUnit, type Slo } from './parse.js';
 
 /** A metric with no value (e.g. TTFT when nothing completed) fails its objective: nothing was shown to meet it. */
 export function evaluateSlos(summary: RunSummary, slos: readonly Slo[]): SloReport {

@@ -1,6 +1,5 @@
+import type { Comparison } from '../metrics/summary.js';
 import { METRICS, METRICS_HELP, type MetricDef } from './catalog.js';
-
-export type Comparison = '<' | '<=' | '>' | '>=';
 
 /** One parsed objective: `metric op threshold`, the threshold in the unit the summary stores. */
 export interface Slo {

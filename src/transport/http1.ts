@@ -1,7 +1,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import type { HttpRequest } from '../protocols/types.js';
+import type { HttpRequest } from './types.js';
 import { Http1ResponseParser, type Headers } from './http1-response.js';
 import type { Abort, HttpTarget, Transport, TransportObserver } from './types.js';
 

@@ -1,4 +1,12 @@
-import type { HttpRequest } from '../protocols/types.js';
+import type { EndpointParts } from './endpoint.js';
+
+/** What a protocol asks the transport to send: one POST to the endpoint. */
+export interface HttpRequest {
+  /** Appended to the endpoint base URL's path. */
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** The transport's view of one request's life; every call carries the time it happened. */
 export interface TransportObserver {
@@ -20,11 +28,7 @@ export interface Transport {
 }
 
 /** Where and how an HTTP transport connects. */
-export interface HttpTarget {
-  /** scheme://host[:port] */
-  origin: string;
-  /** Path of the endpoint base URL, without a trailing slash (e.g. "/v1"). */
-  basePath: string;
+export interface HttpTarget extends EndpointParts {
   extraHeaders: Record<string, string>;
   /** Skip TLS certificate verification (--insecure). */
   insecure: boolean;

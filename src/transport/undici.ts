@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { HttpRequest } from '../protocols/types.js';
+import type { HttpRequest } from './types.js';
 import { ConnectionPool } from './connections.js';
 import type { Abort, HttpTarget, Transport, TransportObserver } from './types.js';
 

@@ -1,20 +1,22 @@
-import type { HttpClientName } from '../transport/types.js';
 /** Plain data that crosses between the main thread and worker threads (structured-clone safe). */
 import type { MessagePort } from 'node:worker_threads';
-import type { ShardSpec } from '../config/run-config.js';
 import type { EncodedDistribution } from '../metrics/distribution.js';
 import type { HandleCounts } from '../metrics/handles.js';
+import type { Progress } from '../metrics/progress.js';
 import type { RequestRecord } from '../metrics/record.js';
-import type { TokenizerName } from '../tokenize/tokenizers.js';
-import type { DatasetItem } from '../workload/dataset.js';
-import type { LengthSpec } from '../workload/prompts.js';
+import type { ApiName } from '../protocols/types.js';
+import type { ClosedLoopSpec } from '../schedule/closed-loop.js';
+import type { ShardSpec } from '../schedule/pacer.js';
+import type { PacerSpec } from '../schedule/pacers.js';
+import type { HttpClientName } from '../transport/types.js';
+import type { PromptSpec } from '../workload/request-plan.js';
 import type { RequestLimits } from './request-tracker.js';
 
 /** Everything a worker needs to run its stripe of the schedule. Secrets live only in memory. */
 export interface WorkerSettings {
-  origin: string;
-  basePath: string;
-  api: string;
+  /** The endpoint base URL (split for HTTP transports, whole for SDK clients: `transport/endpoint.ts`). */
+  endpoint: string;
+  api: ApiName;
   model: string;
   apiKey: string | undefined;
   /** For SDK-backed APIs (--region); null lets the SDK resolve it. */
@@ -44,37 +46,6 @@ export interface WorkerSettings {
   measureError: boolean;
 }
 
-export type PacerSpec =
-  | { kind: 'constant'; rate: number; durationMs: number }
-  | { kind: 'burst'; rate: number; durationMs: number }
-  | { kind: 'poisson'; rate: number; durationMs: number; burstiness: number; seed: number }
-  | { kind: 'ramp'; startRate: number; stages: { rate: number; durationMs: number }[] };
-
-/** Closed loop: this worker's share of the concurrency; request ids come from a counter shared by all. */
-export interface ClosedLoopSpec {
-  /** Requests in flight over all workers; each keeps its share (`shareOf`). */
-  concurrency: number;
-  /** Total over all workers (completed or failed); null = until the timeout. */
-  maxRequests: number | null;
-  timeoutMs: number;
-}
-
-/** Where prompts and their lengths come from; every choice is a function of (seed, request index). */
-export interface PromptSpec {
-  /** Fixed prompt text; each request gets its index as a distinct prefix so no two prompts share a cache entry. */
-  text: string;
-  /** Synthesized prompts of exact token counts (overrides `text`). */
-  input: LengthSpec | null;
-  /** Per-request max_tokens drawn from this (else `maxTokens`, or the dataset's output_tokens). */
-  output: LengthSpec | null;
-  /** Prompts used in turn (overrides `text` and `input`). */
-  dataset: DatasetItem[] | null;
-  tokenizer: TokenizerName;
-  seed: number;
-  /** Also ask for min_tokens and ignore_eos when a length was drawn or given. */
-  exactOutput: boolean;
-}
-
 export interface TaskInput {
   worker: number;
   workers: number;
@@ -83,14 +54,6 @@ export interface TaskInput {
   /** Int32Array over it: [0] = requests in flight across all workers (for --max-in-flight);
    *  [1] = closed-loop requests claimed so far (the next request id). */
   shared: SharedArrayBuffer;
-}
-
-export interface Progress {
-  sent: number;
-  done: number;
-  failed: number;
-  dropped: number;
-  inFlight: number;
 }
 
 export interface BatchMessage {

@@ -5,7 +5,8 @@ import { monoNs } from '../schedule/clock.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { lostRecords, RecordLedger } from './lost-arrivals.js';
-import type { BatchMessage, ControlMessage, Progress, TaskInput, WorkerFinal, WorkerMessage, WorkerSettings } from './messages.js';
+import type { BatchMessage, ControlMessage, TaskInput, WorkerFinal, WorkerMessage, WorkerSettings } from './messages.js';
+import type { Progress } from '../metrics/progress.js';
 
 /** A dead worker's last messages may still be on their way when piscina reports it: wait this long for them. */
 const LAST_WORDS_MS = 2_000;

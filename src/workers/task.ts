@@ -1,21 +1,23 @@
 import { performance } from 'node:perf_hooks';
 import { watchLoopDelay } from '../metrics/loop-delay.js';
-import { MeasurementError } from '../bench/measurement-error.js';
+import { MeasurementError } from '../protocols/measurement-error.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { Distribution } from '../metrics/distribution.js';
 import { handlesNow } from '../metrics/handles.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
 import { protocolFor } from '../protocols/registry.js';
 import { realClock, type Clock } from '../schedule/clock.js';
-import { ClosedLoop, shareOf } from '../schedule/closed-loop.js';
+import { ClosedLoop, shareOf, type ClosedLoopSpec } from '../schedule/closed-loop.js';
 import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
 import { Waker } from '../schedule/waker.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
+import { joinEndpoint, splitEndpoint } from '../transport/endpoint.js';
 import { openTransport } from '../transport/open.js';
 import { redactor } from '../transport/redact.js';
 import { warmTransport } from '../transport/warm-up.js';
-import type { BatchMessage, ClosedLoopSpec, ControlMessage, CrashedMessage, Progress, TaskInput, WorkerFinal } from './messages.js';
+import type { BatchMessage, ControlMessage, CrashedMessage, TaskInput, WorkerFinal } from './messages.js';
+import type { Progress } from '../metrics/progress.js';
 import { RequestPlanner, type RequestPlan } from '../workload/request-plan.js';
 import { RequestTracker } from './request-tracker.js';
 import { armTestCrash } from './test-crash.js';
@@ -43,9 +45,10 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const errors = s.measureError ? new MeasurementError() : null;
   const protocol = errors ? errors.wrap(protocolFor(s.api)) : protocolFor(s.api);
   const redact = redactor([s.apiKey, ...Object.values(s.headers)]);
+  const target = splitEndpoint(s.endpoint);
   const transport =
-    protocol.connect?.({ endpoint: s.endpointGiven ? s.origin + s.basePath : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs }) ??
-    openTransport(s.httpClient, { origin: s.origin, basePath: s.basePath, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs });
+    protocol.connect?.({ endpoint: s.endpointGiven ? joinEndpoint(target) : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs }) ??
+    openTransport(s.httpClient, { ...target, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs });
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const planner = await RequestPlanner.create(s.prompt, s.maxTokens);

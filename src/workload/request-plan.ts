@@ -1,7 +1,23 @@
-import type { PromptSpec } from '../workers/messages.js';
-import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
+import { loadTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 import { readCorpus } from './corpus.js';
-import { PromptBuilder, requestRandom, sampleLength, type BuildStats } from './prompts.js';
+import type { DatasetItem } from './dataset.js';
+import { PromptBuilder, requestRandom, sampleLength, type BuildStats, type LengthSpec } from './prompts.js';
+
+/** Where prompts and their lengths come from; every choice is a function of (seed, request index). */
+export interface PromptSpec {
+  /** Fixed prompt text; each request gets its index as a distinct prefix so no two prompts share a cache entry. */
+  text: string;
+  /** Synthesized prompts of exact token counts (overrides `text`). */
+  input: LengthSpec | null;
+  /** Per-request max_tokens drawn from this (else `maxTokens`, or the dataset's output_tokens). */
+  output: LengthSpec | null;
+  /** Prompts used in turn (overrides `text` and `input`). */
+  dataset: DatasetItem[] | null;
+  tokenizer: TokenizerName;
+  seed: number;
+  /** Also ask for min_tokens and ignore_eos when a length was drawn or given. */
+  exactOutput: boolean;
+}
 
 /** What request i sends: its prompt, the prompt's client token count, and the output length asked. */
 export interface RequestPlan {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { Series } from '../../src/metrics/timeline.js';
 import { protocolFor } from '../../src/protocols/registry.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import { startSim, type SimServer } from '../../src/sim/server.js';
 import { loadTokenizer } from '../../src/tokenize/tokenizers.js';
 

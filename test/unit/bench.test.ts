@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MeasurementError } from '../../src/bench/measurement-error.js';
-import { nextLoad, stepSearch, type SearchPlan } from '../../src/bench/search.js';
-import { StampScanner } from '../../src/bench/stamp-scanner.js';
+import { MeasurementError } from '../../src/protocols/measurement-error.js';
+import { probeSteps, stepSearch, type ProbePlan } from '../../src/bench/search.js';
+import { nextStep } from '../../src/capacity/search.js';
+import { StampScanner } from '../../src/protocols/stamp-scanner.js';
 import { takeRequest } from '../../src/bench/stamp-server.js';
 import { protocolFor } from '../../src/protocols/registry.js';
 import type { StreamSink } from '../../src/protocols/types.js';
@@ -47,7 +48,7 @@ describe('measurement error', () => {
   });
 });
 
-const PLAN: SearchPlan = { start: 1000, factor: 2, maxProbes: 10, step: 100, min: 100, max: 20000 };
+const PLAN: ProbePlan = { start: 1000, factor: 2, maxProbes: 10, step: 100, min: 100, max: 20000 };
 
 async function search(capacity: number, plan = PLAN) {
   return stepSearch(plan, async (load) => ({ pass: load <= capacity, data: load }));
@@ -80,8 +81,9 @@ describe('stepped search', () => {
   });
 
   it('is done when the bracket is one step wide', () => {
-    expect(nextLoad(PLAN, 1000, 1100)).toBeNull();
-    expect(nextLoad(PLAN, 1000, 1200)).toBe(1100);
+    const bracket = (pass: number, fail: number) => nextStep(probeSteps(PLAN), [{ load: pass, pass: true }, { load: fail, pass: false }]);
+    expect(bracket(1000, 1100)).toEqual({ end: 'converged' });
+    expect(bracket(1000, 1200)).toEqual({ load: 1100 });
   });
 });
 

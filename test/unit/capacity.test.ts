@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QueueWatch, leastSquares, ttftWindowMs } from '../../src/capacity/early-stop.js';
-import { nextRate, type SearchPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
+import { nextRate, type CapacityPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
 import { stepResult } from '../../src/capacity/step.js';
 import { Aggregator } from '../../src/metrics/aggregator.js';
 import { buildSummary } from '../../src/metrics/build-summary.js';
@@ -9,10 +9,10 @@ import { evaluateSlos } from '../../src/slo/evaluate.js';
 import { parseSlos, type Slo } from '../../src/slo/parse.js';
 import { META, record } from './summary-fixture.js';
 
-const PLAN: SearchPlan = { from: 10, factor: 2, precision: { kind: 'relative', value: 0.1 }, maxSteps: 12 };
+const PLAN: CapacityPlan = { from: 10, factor: 2, precision: { kind: 'relative', value: 0.1 }, maxSteps: 12 };
 
 /** Runs the search against an endpoint that passes every rate up to `capacity`. */
-function search(plan: SearchPlan, verdictAt: (rate: number) => Verdict): { rates: number[]; end: string } {
+function search(plan: CapacityPlan, verdictAt: (rate: number) => Verdict): { rates: number[]; end: string } {
   const tried: Tried[] = [];
   for (;;) {
     const next = nextRate(plan, tried);

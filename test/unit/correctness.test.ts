@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { numberToWords, wordsToNumber } from '../../src/correctness/number-words.js';
-import { answeredCorrectly, askedNumber, MAX_NUMBER, question } from '../../src/correctness/questions.js';
+import { answeredCorrectly } from '../../src/correctness/report.js';
+import { numberToWords, wordsToNumber } from '../../src/workload/number-words.js';
+import { askedNumber, MAX_NUMBER, question } from '../../src/workload/number-questions.js';
 
 describe('correctness questions', () => {
   it('writes numbers in words as num2words does, and reads them back', () => {

@@ -5,7 +5,7 @@ import { derive } from '../../src/metrics/record.js';
 import { Series, slidingRate } from '../../src/metrics/timeline.js';
 import { buildSummary } from '../../src/metrics/build-summary.js';
 import { record as rec } from './summary-fixture.js';
-import { secondRows, SECOND_HEADER } from '../../src/report/timeseries.js';
+import { secondRows, SECOND_HEADER } from '../../src/results/csv-rows.js';
 
 describe('per-request formulas', () => {
   it('follow the seed: TTFT from send, TPOT = request time / output tokens (first token included)', () => {

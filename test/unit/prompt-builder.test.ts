@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/schedule/random.js';
 import { loadTokenizer, TOKENIZERS, type Tokenizer } from '../../src/tokenize/tokenizers.js';
-import type { PromptSpec } from '../../src/workers/messages.js';
+import type { PromptSpec } from '../../src/workload/request-plan.js';
 import { readCorpus } from '../../src/workload/corpus.js';
 import { PromptBuilder, requestRandom } from '../../src/workload/prompts.js';
 import { RequestPlanner } from '../../src/workload/request-plan.js';

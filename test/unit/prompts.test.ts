@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PromptSpec } from '../../src/workers/messages.js';
+import type { PromptSpec } from '../../src/workload/request-plan.js';
 import { readDataset } from '../../src/workload/dataset.js';
 import { requestRandom, sampleLength } from '../../src/workload/prompts.js';
 import { RequestPlanner } from '../../src/workload/request-plan.js';

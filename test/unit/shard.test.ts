@@ -4,7 +4,7 @@ import { atCsvPrecision, csvNumber, type RequestRecord } from '../../src/metrics
 import { monoAtWall } from '../../src/schedule/clock.js';
 import { workerStripe } from '../../src/schedule/pacer.js';
 import { pacerFrom } from '../../src/schedule/pacers.js';
-import type { PacerSpec } from '../../src/workers/messages.js';
+import type { PacerSpec } from '../../src/schedule/pacers.js';
 
 const SPECS: PacerSpec[] = [
   { kind: 'constant', rate: 13, durationMs: 10_000 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import { SimEngine } from '../../src/sim/engine.js';
 
 const options = { ...SIM_DEFAULTS, slots: 2, prefillMs: 0, prefillPerTokenMs: 0, decodeMs: 1 };

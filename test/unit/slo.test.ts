@@ -4,7 +4,7 @@ import { buildSummary } from '../../src/metrics/build-summary.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import type { RunSummary } from '../../src/metrics/summary.js';
 import { evaluateSlos } from '../../src/slo/evaluate.js';
-import { requestCriteria } from '../../src/slo/goodput.js';
+import { goodput } from '../../src/slo/goodput.js';
 import { parseSlos, type Slo } from '../../src/slo/parse.js';
 import { META, record } from './summary-fixture.js';
 
@@ -23,7 +23,7 @@ function slos(text: string): Slo[] {
 }
 
 function summarise(records: RequestRecord[], objectives: Slo[] = []): RunSummary {
-  const agg = new Aggregator(requestCriteria(objectives));
+  const agg = new Aggregator(goodput(objectives));
   records.forEach((r) => agg.add(r));
   agg.addTokens([0, 50, 1, 250]);
   return buildSummary(agg, META);
@@ -109,7 +109,7 @@ describe('goodput', () => {
   });
 
   it('adds exactly across aggregators (shards): the sum of the parts equals the whole', () => {
-    const crit = requestCriteria(slos('ttft_p90<=25ms'));
+    const crit = goodput(slos('ttft_p90<=25ms'));
     const [a, b] = [new Aggregator(crit), new Aggregator(crit)];
     FIXED.forEach((r, i) => (i % 2 ? a : b).add(r));
     const whole = summarise(FIXED, slos('ttft_p90<=25ms')).goodput;

@@ -1,3 +1,4 @@
+import { STAMP_KEY } from '../../protocols/stamp-scanner.js';
 import { maxTokens, messagesText, simId, type ChunkExtras, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream, type SimUsage } from './types.js';
 
 /**
@@ -8,8 +9,6 @@ import { maxTokens, messagesText, simId, type ChunkExtras, type ChunkKind, type 
  */
 type Dialect = 'chat' | 'completions';
 
-/** The key of the send stamp in `--stamp` mode (read by src/bench/stamp-scanner.ts). */
-export const STAMP_KEY = 'sim_ns';
 
 /** `"usage":{...}` as vLLM sends it, reasoning tokens in completion_tokens_details when there are any. */
 function usageField(u: SimUsage): string {

@@ -1,5 +1,17 @@
+/** The rows of the run folder's CSV files (requests.csv, timeseries.csv, buckets.csv), as functions of finished data. */
 import type { Aggregator } from '../metrics/aggregator.js';
+import { csvNumber, derive, RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
+
+/** A requests.csv row: the record and its derived figures, in `RECORD_COLUMNS` order, numbers at CSV precision. */
+export function recordRow(r: RequestRecord): unknown[] {
+  const d = derive(r);
+  const all: Record<string, unknown> = { ...r, ...d };
+  return RECORD_COLUMNS.map((k) => {
+    const v = all[k];
+    return typeof v === 'number' ? csvNumber(v) : v;
+  });
+}
 
 export const SECOND_HEADER = ['second', 'sent', 'completed', 'in_flight', 'total_tps', 'client_cpu_ms', 'rss_mb', 'heap_used_mb'];
 export const BUCKET_HEADER = ['bucket', 't_ms', 'wall_ms', 'sent', 'finished', 'completed', 'output_tokens'];

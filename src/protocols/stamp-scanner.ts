@@ -1,4 +1,5 @@
-import { STAMP_KEY } from '../sim/formats/openai.js';
+/** The key of the send stamp the simulator writes in `--stamp` mode (`sim/formats/openai.ts`). */
+export const STAMP_KEY = 'sim_ns';
 
 const KEY = Buffer.from(`"${STAMP_KEY}":`);
 /** Longest decimal nanosecond stamp plus its key: what may be carried over from one chunk to the next. */

@@ -1,7 +1,7 @@
-import { requestRandom } from '../workload/prompts.js';
+import { requestRandom } from './prompts.js';
 import { numberToWords, wordsToNumber } from './number-words.js';
 
-/** LLMPerf's correctness prompts: numbers up to this, written in words. */
+/** LLMPerf's correctness prompts (`auto-testing correctness` sends them; the simulator answers them): numbers up to this, written in words. */
 export const MAX_NUMBER = 10_000;
 
 export interface Question {
@@ -23,9 +23,4 @@ export function askedNumber(prompt: string): number | null {
   if (at === -1) return null;
   const end = prompt.indexOf('.', at + LEAD.length);
   return wordsToNumber(prompt.slice(at + LEAD.length, end === -1 ? undefined : end));
-}
-
-/** LLMPerf's check: the digits appear in the answer (thousands separators ignored). */
-export function answeredCorrectly(expected: number, answer: string): boolean {
-  return answer.replace(/(\d),(?=\d{3}\b)/g, '$1').includes(String(expected));
 }

@@ -1,5 +1,5 @@
 import { Distribution } from '../metrics/distribution.js';
-import type { ProtocolClient, ResponseDecoder } from '../protocols/types.js';
+import type { ProtocolClient, ResponseDecoder } from './types.js';
 import { StampScanner } from './stamp-scanner.js';
 
 /** Microsecond resolution for errors kept in ms. */
