@@ -1,9 +1,8 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import type { HttpRequest } from './types.js';
 import { Http1ResponseParser, type Headers } from './http1-response.js';
-import type { Abort, HttpTarget, Transport, TransportObserver } from './types.js';
+import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
 
 /** One read buffer per transport (per worker thread): reads land in it and are parsed in place. */
 const READ_BUFFER_BYTES = 64 * 1024;

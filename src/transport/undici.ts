@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { HttpRequest } from './types.js';
 import { ConnectionPool } from './connections.js';
-import type { Abort, HttpTarget, Transport, TransportObserver } from './types.js';
+import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
 
 /** undici's HTTP/1.1 client (`--http-client undici`), driven through its lowest-level API (no stream objects per request). */
 export class UndiciTransport implements Transport {
