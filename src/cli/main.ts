@@ -11,12 +11,15 @@ import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
 import { simYargsOptions } from './sim-options.js';
 import { usageError } from './usage-error.js';
+import { applyColorChoice, surviveClosedOutput } from './output.js';
 import { setFlagsFromString } from 'node:v8';
 
 // V8's memory reducer runs full GCs when an isolate looks idle, which a worker between arrivals at a
 // low rate always does: those pauses (5-10 ms) made send lag p99 ~2 ms at 10 req/s. Process-wide, so it
 // must be set before any worker thread (isolate) starts.
 setFlagsFromString('--no-memory-reducer');
+surviveClosedOutput();
+applyColorChoice(hideBin(process.argv), process.env);
 
 type Handler = (argv: any) => Promise<number>;
 
@@ -51,6 +54,7 @@ await yargs(hideBin(process.argv))
   .command('leaderboard', 'Render saved results into the Markdown leaderboard (tables, charts); no requests sent', (y) => y.options(LEADERBOARD_OPTIONS)
     .example('$0 leaderboard', 'The latest run per endpoint in ./results -> leaderboard_data/README.md')
     .example('$0 leaderboard --inject README.md', 'Also refresh the README between its leaderboard markers'), exitWith(leaderboardCommand))
+  .option('color', { type: 'boolean', describe: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset; --no-color: never)' })
   .strict()
   .help()
   .alias('h', 'help')
