@@ -86,13 +86,13 @@ describe('Dockerfile', () => {
   const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
 
-  it('multi-stage on node:20-slim; the runtime stage installs production dependencies only and runs as non-root', () => {
+  it('multi-stage on node:24-slim; the runtime stage installs production dependencies only and runs as non-root', () => {
     const stages = text.split(/^FROM /m).slice(1);
     expect(stages).toHaveLength(2);
-    for (const s of stages) expect(s.startsWith('node:20-slim')).toBe(true);
+    for (const s of stages) expect(s.startsWith('node:24-slim')).toBe(true);
     const runtime = stages[1];
     expect(runtime).toContain('npm ci --omit=dev');
-    expect(runtime).toContain('COPY --from=build /app/dist ./dist');
+    expect(runtime).toContain('COPY --from=build /app/dist/src ./dist/src');
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toContain('ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]');
   });
