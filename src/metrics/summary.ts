@@ -42,7 +42,7 @@ export interface RunSummary {
     stream: boolean;
   };
   endpoint: { name: string; url: string; api: string; model: string; simulated: boolean };
-  workload: Record<string, unknown>;
+  workload: WorkloadSummary;
   requests: { scheduled: number; sent: number; completed: number; failed: number; dropped: number; incomplete: number; warmup: number };
   /** failed / sent. */
   error_rate: number;
@@ -135,6 +135,42 @@ export interface SloResult {
 export interface SloReport {
   passed: boolean;
   results: SloResult[];
+}
+
+/** The resolved workload: settings only, so shards of one run agree. Readers meet older runs without some keys. */
+export interface WorkloadSummary {
+  /** A workload's own name, which labels it on the leaderboard before its settings do (not written by this version). */
+  name?: string;
+  /** The --workload file it came from, if any. */
+  file: string | null;
+  mode: 'open' | 'closed';
+  rate: number | null;
+  duration_s: number;
+  /** An arrival model, or 'ramp'. */
+  arrival: string;
+  burstiness: number;
+  ramp: { start_rate: number; stages: { rate: number; duration_s: number }[] } | null;
+  concurrency: number | null;
+  max_requests: number | null;
+  timeout_s: number | null;
+  seed: number;
+  warmup_s: number;
+  sampling_params: Record<string, unknown>;
+  max_tokens: number;
+  api: string;
+  stream: boolean;
+  /** Absent from runs written before prompts could be synthesized or read from a dataset. */
+  prompts?: {
+    source: 'dataset' | 'synthetic' | 'text';
+    tokenizer: string;
+    dataset: string | null;
+    prompts_in_dataset: number | null;
+    mean_input_tokens: number | null;
+    stddev_input_tokens: number | null;
+    mean_output_tokens: number | null;
+    stddev_output_tokens: number | null;
+    exact_output: boolean;
+  };
 }
 
 export interface ShardInfo {

@@ -1,0 +1,60 @@
+import type { RunConfig } from '../config/run-config.js';
+import type { SummaryMeta } from '../metrics/build-summary.js';
+import { addHandles } from '../metrics/handles.js';
+import { csvNumber, type RequestRecord } from '../metrics/record.js';
+import type { LoopDelay, ShardInfo, WorkloadSummary } from '../metrics/summary.js';
+import { slug } from '../results/slug.js';
+import type { WorkerFinal } from '../workers/messages.js';
+import type { WorkerFailureOr } from '../workers/pool.js';
+
+/** The resolved workload as saved in summary.json (`workload`): settings only, so shards of one run agree. */
+export function workloadSummary(cfg: RunConfig): WorkloadSummary {
+  const closed = cfg.closedLoop;
+  const p = cfg.prompts;
+  return {
+    file: cfg.workloadFile, mode: cfg.mode, rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.ramp ? 'ramp' : cfg.arrival,
+    burstiness: cfg.burstiness, ramp: cfg.ramp && { start_rate: cfg.ramp.startRate, stages: cfg.ramp.stages.map((s) => ({ rate: s.rate, duration_s: s.durationMs / 1000 })) },
+    concurrency: closed?.concurrency ?? null, max_requests: closed?.maxRequests ?? null, timeout_s: closed ? closed.timeoutMs / 1000 : null,
+    seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream,
+    prompts: {
+      source: p.dataset ? 'dataset' : p.input ? 'synthetic' : 'text', tokenizer: p.tokenizer, dataset: p.datasetFile, prompts_in_dataset: p.dataset?.length ?? null,
+      mean_input_tokens: p.input?.mean ?? null, stddev_input_tokens: p.input?.stddev ?? null,
+      mean_output_tokens: p.output?.mean ?? null, stddev_output_tokens: p.output?.stddev ?? null, exact_output: p.exactOutput,
+    },
+  };
+}
+
+/** Shards of one run share the prefix (the start instant when given) and differ by their suffix. */
+export function defaultRunId(cfg: RunConfig, startedAt: Date, name: string): string {
+  const stamp = new Date(cfg.startAtMs ?? startedAt.getTime()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${slug(name)}${cfg.shard ? `-shard-${cfg.shard.index}-of-${cfg.shard.count}` : ''}`;
+}
+
+export function shardInfo(cfg: RunConfig, readyLeadMs: number | null, first: RequestRecord | null): ShardInfo {
+  return {
+    index: cfg.shard?.index ?? 0,
+    count: cfg.shard?.count ?? 1,
+    start_at: cfg.startAtMs === null ? null : new Date(cfg.startAtMs).toISOString(),
+    ready_lead_ms: readyLeadMs,
+    first_send_late_ms: first ? csvNumber(first.sent_ms! - first.scheduled_ms) : null,
+  };
+}
+
+/** The client's own figures over the run: event-loop delay (main thread and workers), CPU from `cpu0`, memory, leftover handles. */
+export function clientFigures(results: readonly WorkerFailureOr<WorkerFinal>[], cpu0: NodeJS.CpuUsage, t0Wall: number, mainLoopDelay: () => LoopDelay): SummaryMeta['client'] {
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = Math.max(1e-3, (Date.now() - t0Wall) / 1000);
+  const main = mainLoopDelay();
+  const finals = results.flatMap((r) => (r.ok ? [r.value] : []));
+  return {
+    event_loop_delay_ms: { main, workers: finals.map((f) => ({ worker: f.worker, ...f.eventLoopDelayMs, utilization: f.utilization })) },
+    cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
+    memory_mb: { rss_max: process.resourceUsage().maxRSS / 1024 },
+    handles_at_end: addHandles(finals.map((f) => f.handlesAtEnd)),
+  };
+}
+
+/** What a summary says of the client before the workers have reported. */
+export function noClientFiguresYet(): SummaryMeta['client'] {
+  return { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 }, memory_mb: { rss_max: 0 }, handles_at_end: {} };
+}

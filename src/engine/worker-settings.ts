@@ -1,0 +1,29 @@
+import type { RunConfig } from '../config/run-config.js';
+import type { PacerSpec } from '../schedule/pacers.js';
+import type { WorkerSettings } from '../workers/messages.js';
+import type { PromptSpec } from '../workload/request-plan.js';
+
+/** What every worker is given: the run's settings as plain data, the API key read from the environment here. */
+export function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
+  return {
+    endpoint: url, api: cfg.api, model: cfg.model, apiKey: process.env[cfg.apiKeyEnv] || undefined, headers: cfg.headers,
+    stream: cfg.stream, maxTokens: cfg.maxTokens, params: cfg.params, pacer: pacerSpec(cfg), closedLoop: cfg.closedLoop,
+    maxInFlight: cfg.maxInFlight, drainTimeoutMs: cfg.drainTimeoutMs, prompt: promptSpec(cfg), warmupMs: cfg.warmupMs, shard: cfg.shard ?? { index: 0, count: 1 },
+    measureError: cfg.measureError, region: cfg.region, endpointGiven: cfg.endpoint !== null,
+    limits: { ttftMs: cfg.ttftTimeoutMs, stallMs: cfg.stallTimeoutMs, totalMs: cfg.requestTimeoutMs, maxBytes: cfg.maxResponseBytes },
+    connectTimeoutMs: cfg.connectTimeoutMs,
+    insecure: cfg.insecure,
+    httpClient: cfg.httpClient,
+  };
+}
+
+function promptSpec(cfg: RunConfig): PromptSpec {
+  const { datasetFile: _file, ...p } = cfg.prompts;
+  return { ...p, text: cfg.prompt, seed: cfg.seed };
+}
+
+function pacerSpec(cfg: RunConfig): PacerSpec {
+  if (cfg.ramp) return { kind: 'ramp', ...cfg.ramp };
+  const base = { rate: cfg.rate ?? 0, durationMs: cfg.durationMs };
+  return cfg.arrival === 'poisson' ? { kind: 'poisson', ...base, burstiness: cfg.burstiness, seed: cfg.seed } : { kind: cfg.arrival, ...base };
+}

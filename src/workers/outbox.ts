@@ -1,0 +1,57 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { Progress } from '../metrics/progress.js';
+import type { RequestRecord } from '../metrics/record.js';
+import { Series, drainSparse } from '../metrics/timeline.js';
+import type { BatchMessage } from './messages.js';
+
+/** A batch goes out at this many records even between flushes, so a burst never piles up in one message. */
+const FLUSH_RECORDS = 256;
+
+/**
+ * Finished records and token counts on their way to the main thread, in batches: on `flush` (the
+ * worker's timer) or once FLUSH_RECORDS have gathered. Error messages are redacted here, so nothing
+ * leaves the worker with a secret in it.
+ */
+export class Outbox {
+  /** Output tokens per 100 ms bucket since the last batch; the trackers add to it as chunks arrive. */
+  readonly tokens = new Series();
+  readonly #worker: number;
+  readonly #port: MessagePort;
+  readonly #redact: (text: string) => string;
+  readonly #inFlight: () => number;
+  readonly #progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
+  #records: RequestRecord[] = [];
+  #texts: (string | null)[] = [];
+
+  constructor(worker: number, port: MessagePort, redact: (text: string) => string, inFlight: () => number) {
+    this.#worker = worker;
+    this.#port = port;
+    this.#redact = redact;
+    this.#inFlight = inFlight;
+  }
+
+  sent(): void {
+    this.#progress.sent++;
+  }
+
+  add(r: RequestRecord, text: string | null): void {
+    if (r.error_message !== null) r.error_message = this.#redact(r.error_message);
+    this.#records.push(r);
+    this.#texts.push(text);
+    if (r.outcome === 'completed') this.#progress.done++;
+    else if (r.outcome === 'dropped') this.#progress.dropped++;
+    else this.#progress.failed++;
+    if (this.#records.length >= FLUSH_RECORDS) this.flush();
+  }
+
+  flush(): void {
+    if (this.#records.length === 0 && this.tokens.length === 0) return;
+    const msg: BatchMessage = {
+      type: 'batch', worker: this.#worker, records: this.#records, texts: this.#texts, tokens: drainSparse(this.tokens),
+      progress: { ...this.#progress, inFlight: this.#inFlight() },
+    };
+    this.#records = [];
+    this.#texts = [];
+    this.#port.postMessage(msg);
+  }
+}

@@ -1,0 +1,212 @@
+import { Distribution, type EncodedDistribution } from '../metrics/distribution.js';
+import type { RequestRecord } from '../metrics/record.js';
+import type { ProtocolClient } from '../protocols/types.js';
+import type { Clock } from '../schedule/clock.js';
+import { ClosedLoop, shareOf, type ClosedLoopSpec } from '../schedule/closed-loop.js';
+import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
+import { workerStripe } from '../schedule/pacer.js';
+import { pacerFrom } from '../schedule/pacers.js';
+import { redactor } from '../transport/redact.js';
+import type { Transport } from '../transport/types.js';
+import type { RequestPlan, RequestPlanner } from '../workload/request-plan.js';
+import type { ControlMessage, CrashedMessage, TaskInput, WorkerSettings } from './messages.js';
+import { Outbox } from './outbox.js';
+import { PlanCache } from './plan-cache.js';
+import { RequestTracker } from './request-tracker.js';
+import { unsentRecord } from './unsent.js';
+
+const FLUSH_MS = 50;
+/** Inter-chunk gaps in µs units (ms values). */
+const INTER_CHUNK_SCALE = 1e3;
+/** Resolution of --ttft-timeout / --stall-timeout / --request-timeout: one sweep over in-flight requests. */
+const SWEEP_MS = 50;
+/** How often a drain looks whether anything is still in flight (a stop message also wakes it). */
+const DRAIN_POLL_MS = 20;
+
+/** What a worker runs with: the thread's real ones (`task.ts`), or fakes in tests. */
+export interface WorkerDeps {
+  protocol: ProtocolClient;
+  transport: Transport;
+  planner: RequestPlanner;
+  /** The clock until the start message: anchored when the worker started. */
+  clock: Clock;
+  /** The run's clock, anchored at t0 (monotonic ns) once the start message gives it. */
+  clockAt(t0Ns: bigint): Clock;
+  /** Awaited before the worker reports ready (the transport's warm-up). */
+  warmUp(): Promise<void>;
+  /** The schedule starts at `t0Ns` (called before the first arrival can fire). */
+  onStart(t0Ns: bigint): void;
+}
+
+export interface StripeResult {
+  interChunk: EncodedDistribution;
+  promptMs: number;
+  /** What crashed the worker (its in-flight requests are recorded; the task must fail), or null. */
+  crash: Error | null;
+}
+
+/**
+ * Stripe k of the global schedule, in one worker: reports ready, fires each arrival when the start
+ * message's clock says it is due (or keeps its share of a closed loop full), sends each finished record
+ * to the main thread through the `Outbox`, drains what is in flight, and says it has ended.
+ */
+export class StripeWorker {
+  readonly #input: TaskInput;
+  readonly #s: WorkerSettings;
+  readonly #deps: WorkerDeps;
+  /** [0]: requests in flight across all workers (--max-in-flight); [1]: closed-loop ids claimed. */
+  readonly #shared: Int32Array;
+  readonly #live = new Map<number, RequestTracker>();
+  readonly #interChunk = new Distribution(INTER_CHUNK_SCALE);
+  readonly #outbox: Outbox;
+  readonly #plans: PlanCache;
+  readonly #firing: Promise<void>;
+  #finishFiring!: () => void;
+  #clock: Clock;
+  #dispatcher: OpenLoopDispatcher | ClosedLoop | null = null;
+  #closedLoop: ClosedLoop | null = null;
+  #drainMs: number;
+  #wakeDrain = () => {};
+  #crash: Error | null = null;
+
+  constructor(input: TaskInput, deps: WorkerDeps) {
+    const s = input.settings;
+    this.#input = input;
+    this.#s = s;
+    this.#deps = deps;
+    this.#clock = deps.clock;
+    this.#shared = new Int32Array(input.shared);
+    this.#outbox = new Outbox(input.worker, input.port, redactor([s.apiKey, ...Object.values(s.headers)]), () => this.#live.size);
+    // prompts are built before t0 for a known schedule, never on the send path (closed loop: between requests)
+    this.#plans = new PlanCache(deps.planner, s.closedLoop ? [] : this.#stripe());
+    this.#drainMs = s.drainTimeoutMs;
+    this.#firing = new Promise((resolve) => (this.#finishFiring = resolve));
+  }
+
+  async run(): Promise<StripeResult> {
+    const { port, worker } = this.#input;
+    const flusher = setInterval(() => this.#outbox.flush(), FLUSH_MS);
+    const sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
+    port.on('message', (m: ControlMessage) => (m.type === 'start' ? this.#start(BigInt(m.t0Ns)) : this.#stopFiring(m.graceMs)));
+    await this.#deps.warmUp();
+    port.postMessage({ type: 'ready', worker });
+    await this.#firing;
+    await drain(this.#live, () => this.#drainMs, (wake) => (this.#wakeDrain = wake));
+    for (const tracker of this.#live.values()) tracker.abandon(this.#clock.now(), 'still in flight when the drain timeout expired');
+    clearInterval(sweeper);
+    clearInterval(flusher);
+    this.#outbox.flush();
+    port.postMessage({ type: 'end', worker });
+    port.close();
+    return { interChunk: this.#interChunk.encode(), promptMs: this.#plans.ms, crash: this.#crash };
+  }
+
+  /**
+   * An uncaught error in this thread: firing stops, its in-flight requests are recorded as client errors,
+   * and the rest of the stripe is left to the main thread to count as dropped.
+   */
+  crash(err: unknown): void {
+    if (this.#crash) return;
+    this.#crash = err instanceof Error ? err : new Error(String(err));
+    const atMs = this.#clock.now();
+    const message = `worker ${this.#input.worker} crashed: ${this.#crash.message}`;
+    this.#stopFiring(0);
+    for (const tracker of this.#live.values()) tracker.terminate('client_error', message, atMs);
+    this.#input.port.postMessage({ type: 'crashed', worker: this.#input.worker, error: this.#crash.message, atMs } satisfies CrashedMessage);
+  }
+
+  #stripe(): Generator<Arrival> {
+    return workerStripe(pacerFrom(this.#s.pacer), this.#s.shard, this.#input.worker, this.#input.workers);
+  }
+
+  #start(t0Ns: bigint): void {
+    this.#clock = this.#deps.clockAt(t0Ns);
+    this.#deps.onStart(t0Ns);
+    const end = () => this.#finishFiring();
+    const spec = this.#s.closedLoop;
+    if (spec) this.#dispatcher = this.#closedLoop = closedLoopFor(spec, this.#input, this.#clock, this.#fire, end);
+    else this.#dispatcher = new OpenLoopDispatcher(this.#clock, this.#stripe(), this.#fire, end);
+    this.#dispatcher.start();
+  }
+
+  #stopFiring(graceMs: number): void {
+    this.#drainMs = graceMs;
+    if (this.#dispatcher) this.#dispatcher.stop();
+    else this.#finishFiring();
+    this.#wakeDrain();
+  }
+
+  #sweep(): void {
+    const now = this.#clock.now();
+    for (const tracker of this.#live.values()) tracker.checkDeadlines(now);
+  }
+
+  #fire = (a: Arrival): void => {
+    const s = this.#s;
+    const plan = this.#plans.take(a.index);
+    if (!this.#claimSlot()) {
+      return this.#emit(unsentRecord(a, this.#input.worker, plan.maxTokens, plan.inputTokens, a.dueMs < s.warmupMs, 'dropped', null, '--max-in-flight reached'));
+    }
+    const req = this.#deps.protocol.request({ model: s.model, prompt: plan.prompt, maxTokens: plan.maxTokens, exactOutput: plan.exact, stream: s.stream, params: s.params }, s.apiKey);
+    const sentMs = this.#clock.now();
+    const tracker = this.#track(a, plan, sentMs);
+    this.#outbox.sent();
+    tracker.abort = this.#deps.transport.send(req, () => this.#clock.now(), tracker);
+    if (!tracker.finished) this.#live.set(a.index, tracker);
+  };
+
+  /** A place under --max-in-flight, counted across all workers; none: the arrival is dropped. */
+  #claimSlot(): boolean {
+    const max = this.#s.maxInFlight;
+    if (max <= 0 || Atomics.add(this.#shared, 0, 1) < max) return true;
+    Atomics.sub(this.#shared, 0, 1);
+    return false;
+  }
+
+  #track(a: Arrival, plan: RequestPlan, sentMs: number): RequestTracker {
+    const s = this.#s;
+    const init = {
+      // a closed loop has no schedule: the request is due when it is sent (its prompt may take a moment to build)
+      id: a.index, worker: this.#input.worker, scheduledMs: s.closedLoop ? sentMs : a.dueMs, sentMs, requestedOutputTokens: plan.maxTokens,
+      warmup: a.dueMs < s.warmupMs, stream: s.stream, inputTokensClient: plan.inputTokens, captureText: this.#deps.planner.tokenizer !== null,
+    };
+    const finished = (r: RequestRecord) => {
+      this.#live.delete(a.index);
+      if (s.maxInFlight > 0) Atomics.sub(this.#shared, 0, 1);
+      this.#emit(r, tracker.text);
+    };
+    const tracker: RequestTracker = new RequestTracker(init, this.#deps.protocol, this.#outbox.tokens, finished, this.#interChunk, s.limits);
+    return tracker;
+  }
+
+  #emit(r: RequestRecord, text: string | null = null): void {
+    this.#outbox.add(r, text);
+    this.#closedLoop?.finished();
+  }
+}
+
+/** This worker's share of the closed loop; ids come from the counter all workers share, so --max-requests is exact. */
+function closedLoopFor(spec: ClosedLoopSpec, input: TaskInput, clock: Clock, fire: (a: Arrival) => void, onEnd: () => void): ClosedLoop {
+  const claimed = new Int32Array(input.shared);
+  const claim = () => {
+    const id = Atomics.add(claimed, 1, 1);
+    return spec.maxRequests === null || id < spec.maxRequests ? id : null;
+  };
+  return new ClosedLoop(clock, { slots: shareOf(spec.concurrency, input.worker, input.workers), deadlineMs: spec.timeoutMs }, claim, fire, onEnd);
+}
+
+/** Waits until nothing is in flight, or the drain budget (which a stop message may shorten) runs out. */
+function drain(live: Map<number, unknown>, budgetMs: () => number, onWake: (wake: () => void) => void): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (live.size === 0 || Date.now() - start >= budgetMs()) {
+        clearInterval(timer);
+        resolve();
+      }
+    };
+    const timer = setInterval(check, DRAIN_POLL_MS);
+    onWake(check);
+    check();
+  });
+}
