@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { Options } from 'yargs';
 import type { CapacityReport } from '../capacity/run-capacity.js';
 import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
 import type { CapacityPlan } from '../capacity/search.js';
@@ -11,6 +11,7 @@ import { checkWritable } from '../results/run-folder.js';
 import { capacityPng } from '../report/capacity-chart.js';
 import { renderCapacity } from '../report/capacity-table.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
+import { num, type CliArgs } from './args.js';
 import { RUN_OPTIONS, resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 
@@ -40,17 +41,17 @@ function precision(v: unknown, problems: string[]): CapacityPlan['precision'] {
   return { kind: 'relative', value: 0.1 };
 }
 
-function plan(argv: Record<string, unknown>, problems: string[]): CapacityPlan {
-  const from = argv.from as number;
-  const factor = argv.factor as number;
-  const maxSteps = argv['max-steps'] as number;
+function plan(argv: CliArgs, problems: string[]): CapacityPlan {
+  const from = num(argv, 'from') ?? NaN;
+  const factor = num(argv, 'factor') ?? NaN;
+  const maxSteps = num(argv, 'max-steps') ?? NaN;
   if (!(from > 0)) problems.push(`--from: must be a rate > 0 req/s, got '${String(from)}'`);
   if (!(factor > 1)) problems.push(`--factor: must be a number > 1, got '${String(factor)}'`);
   if (!(Number.isInteger(maxSteps) && maxSteps >= 2)) problems.push(`--max-steps: must be an integer >= 2, got '${String(maxSteps)}'`);
   return { from, factor, precision: precision(argv.precision, problems), maxSteps };
 }
 
-function ms(argv: Record<string, unknown>, flag: string, problems: string[]): number {
+function ms(argv: CliArgs, flag: string, problems: string[]): number {
   const v = parseDuration(String(argv[flag]));
   if (v === null || v <= 0) problems.push(`--${flag}: '${String(argv[flag])}' is not a duration > 0; use e.g. 60s, 2m, 500ms`);
   return v ?? 0;
@@ -66,7 +67,7 @@ export function capacityExitCode(c: CapacityReport): number {
   return codes[c.end];
 }
 
-export async function capacityCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+export async function capacityCommand(argv: CliArgs): Promise<number> {
   const problems: string[] = [];
   const searchPlan = plan(argv, problems);
   const stepMs = ms(argv, 'step-duration', problems);

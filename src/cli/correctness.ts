@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArgumentsCamelCase } from 'yargs';
 import type { RunConfig } from '../config/run-config.js';
 import { question } from '../workload/number-questions.js';
 import { CorrectnessChecker, renderCorrectness } from '../correctness/report.js';
 import { checkWritable } from '../results/run-folder.js';
 import { exitCode, runAndReport } from './run.js';
+import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 
@@ -17,7 +17,7 @@ export const CORRECTNESS_DEFAULTS = { concurrency: 4, 'max-requests': 50, 'max-t
  * words to be written in digits; each answer is checked, and the mismatch rate and failing examples are
  * reported beside the usual latency figures. Exit code 4 when any answer is wrong.
  */
-export async function correctnessCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+export async function correctnessCommand(argv: CliArgs): Promise<number> {
   const loadGiven = ['rate', 'ramp', 'concurrency', 'workload'].some((k) => argv[k] !== undefined);
   const resolved = resolveRunConfig(loadGiven ? argv : { ...CORRECTNESS_DEFAULTS, ...argv });
   if ('problems' in resolved) return usageError(resolved.problems);

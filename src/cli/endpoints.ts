@@ -1,5 +1,5 @@
 import { basename, extname, join } from 'node:path';
-import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { Options } from 'yargs';
 import { readEndpointsFile, type EndpointSpec } from '../config/endpoints.js';
 import { FailFast } from '../engine/fail-fast.js';
 import { slug } from '../results/slug.js';
@@ -7,6 +7,7 @@ import type { RunSummary } from '../metrics/summary.js';
 import { API_NAMES } from '../protocols/types.js';
 import { checkWritable } from '../results/run-folder.js';
 import { exitCode, runAndReport } from './run.js';
+import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 
@@ -31,7 +32,7 @@ interface Outcome {
  * its own results folder. A failing endpoint is reported and the next one runs; the exit code is 1 when
  * any endpoint failed (else 3 if an SLO failed, 130 if interrupted, 0).
  */
-export async function endpointsCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+export async function endpointsCommand(argv: CliArgs): Promise<number> {
   const problems = PER_ENDPOINT_FLAGS.filter((f) => argv[f] !== undefined).map((f) => `--${f}: the endpoints file sets it for each endpoint; remove --${f} or --endpoints`);
   const file = readEndpointsFile(String(argv.endpoints), API_NAMES);
   if ('problems' in file) problems.push(...file.problems);
@@ -66,7 +67,7 @@ function pick(all: EndpointSpec[], only: unknown, problems: string[]): EndpointS
   return all.filter((e) => names.includes(e.name));
 }
 
-async function runEndpoint(ep: EndpointSpec, argv: Record<string, unknown>, dir: string): Promise<Outcome> {
+async function runEndpoint(ep: EndpointSpec, argv: CliArgs, dir: string): Promise<Outcome> {
   const failed = (detail: string): Outcome => ({ name: ep.name, verdict: 'failed', detail, summary: null });
   const resolved = resolveRunConfig({ ...argv, endpoint: ep.url, model: ep.model, api: ep.api, name: ep.name, 'api-key-env': ep.apiKeyEnv ?? argv['api-key-env'] });
   if ('problems' in resolved) return failed(resolved.problems.join('; '));

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { Options } from 'yargs';
 import { PACKAGE_DIR } from '../engine/tool.js';
 import { injectBetweenMarkers } from '../leaderboard/inject.js';
 import { PLACEHOLDER_NAMES, renderLeaderboard } from '../leaderboard/render.js';
 import { findRunFolders, latestPerEndpoint, readRun, type SavedRun } from '../results/read-runs.js';
 import { svgToPng } from '../charts/png.js';
 import { leaderboardCharts } from '../leaderboard/charts.js';
+import { text, type CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 
 export const LEADERBOARD_OPTIONS: Record<string, Options> = {
@@ -21,9 +22,9 @@ export const LEADERBOARD_OPTIONS: Record<string, Options> = {
 };
 
 /** `auto-testing leaderboard`: saved results -> Markdown; never touches the network. Exit 2 on bad input. */
-export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+export async function leaderboardCommand(argv: CliArgs): Promise<number> {
   const root = String(argv.results);
-  const templateFile = (argv.template as string | undefined) ?? join(PACKAGE_DIR, 'leaderboard_data', 'template.md');
+  const templateFile = text(argv, 'template') ?? join(PACKAGE_DIR, 'leaderboard_data', 'template.md');
   const problems: string[] = [];
   if (!existsSync(templateFile)) problems.push(`--template: '${templateFile}' does not exist; give a Markdown file with {{placeholders}}`);
   const folders = findRunFolders(root);
@@ -43,7 +44,7 @@ export async function leaderboardCommand(argv: ArgumentsCamelCase<Record<string,
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, filled.text);
   log(`auto-testing leaderboard: ${chosen.length} run(s) from '${root}' -> ${out}`);
-  if (argv.charts !== false) await writeCharts(chosen, Boolean(argv.all), (argv.chartsDir as string | undefined) ?? dirname(out), log);
+  if (argv.charts !== false) await writeCharts(chosen, Boolean(argv.all), text(argv, 'chartsDir') ?? dirname(out), log);
   if (argv.inject) {
     const problem = injectInto(String(argv.inject), filled.text);
     if (problem) return usageError([`--inject: '${String(argv.inject)}' ${problem}`]);

@@ -10,6 +10,7 @@ import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
 import { simYargsOptions } from './sim-options.js';
+import type { CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 import { applyColorChoice, surviveClosedOutput } from './output.js';
 import { setFlagsFromString } from 'node:v8';
@@ -21,10 +22,10 @@ setFlagsFromString('--no-memory-reducer');
 surviveClosedOutput();
 applyColorChoice(hideBin(process.argv), process.env);
 
-type Handler = (argv: any) => Promise<number>;
+type Handler = (argv: CliArgs) => Promise<number>;
 
 /** Runs a command and turns its result into the process exit code. */
-const exitWith = (handler: Handler) => async (argv: unknown) => {
+const exitWith = (handler: Handler) => async (argv: CliArgs) => {
   process.exitCode = await handler(argv);
 };
 

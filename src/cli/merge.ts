@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { Options } from 'yargs';
 import { checkShards, type ShardFolder } from '../merge/check-shards.js';
 import { mergeShards, type ShardData } from '../merge/merge-shards.js';
 import { renderObjectives } from '../report/objectives.js';
@@ -9,6 +9,7 @@ import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../results
 import { readPerSecond, readRecords } from '../results/read-records.js';
 import { readRun } from '../results/read-runs.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
+import { texts, type CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 
 export const MERGE_OPTIONS: Record<string, Options> = {
@@ -20,8 +21,8 @@ export const MERGE_OPTIONS: Record<string, Options> = {
  * `auto-testing merge DIR... --out DIR`: shard folders -> one run folder. Exit 2 when they do not belong
  * together, 3 when the merged run fails an --slo objective the shards were given, else 0.
  */
-export async function mergeCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
-  const dirs = ((argv.dirs as string[] | undefined) ?? []).map(String);
+export async function mergeCommand(argv: CliArgs): Promise<number> {
+  const dirs = texts(argv, 'dirs');
   const out = String(argv.out);
   const unreadable = dirs.filter((d) => !existsSync(join(d, FILES.summary)));
   if (unreadable.length) return usageError(unreadable.map((d) => `merge: '${d}' has no ${FILES.summary}; pass the run folders the shards wrote`));

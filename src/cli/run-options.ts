@@ -1,19 +1,20 @@
 import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { parseDuration } from '../config/duration.js';
-import { HTTP_CLIENTS, type HttpClientName } from '../transport/types.js';
-import { RUN_DEFAULTS, type RunConfig } from '../config/run-config.js';
+import { HTTP_CLIENTS } from '../transport/types.js';
+import { PROGRESS_SETTINGS, RUN_DEFAULTS, type RunConfig } from '../config/run-config.js';
 import { SIM_DEFAULTS } from '../sim/options.js';
 import { isApiName, protocolFor } from '../protocols/registry.js';
 import { API_NAMES, type ApiName } from '../protocols/types.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
 import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
-import type { ArrivalName } from '../schedule/pacers.js';
+import { ARRIVALS } from '../schedule/pacers.js';
 import { LOAD_GROUP, workloadYargsOptions, type WorkloadKeyName } from '../workload/keys.js';
-import type { TokenizerName } from '../tokenize/tokenizers.js';
+import { TOKENIZERS } from '../tokenize/tokenizers.js';
 import { readDataset } from '../workload/dataset.js';
 import { parseRamp } from '../workload/ramp-stages.js';
 import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
+import { isRecord, num, oneOf, text, texts, type CliArgs } from './args.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 
 const LOAD = LOAD_GROUP;
@@ -31,11 +32,11 @@ export const RUN_OPTIONS: Record<string, Options> = {
   workload: { type: 'string', group: LOAD, describe: 'YAML file of load settings whose keys are the flag names below (see workloads/); flags given on the command line override it' },
   workers: { type: 'number', group: LOAD, describe: 'Worker threads doing the network I/O (default: CPU count; closed loop: at most --concurrency)' },
   ...workloadYargsOptions(),
-  'http-client': { type: 'string', group: TARGET, default: 'http1', choices: HTTP_CLIENTS, describe: "HTTP client: http1 (this tool's HTTP/1.1 on raw sockets, the cheapest per token) or undici" },
+  'http-client': { type: 'string', group: TARGET, default: RUN_DEFAULTS.httpClient, choices: HTTP_CLIENTS, describe: "HTTP client: http1 (this tool's HTTP/1.1 on raw sockets, the cheapest per token) or undici" },
   insecure: { type: 'boolean', group: TARGET, default: false, describe: 'Do not verify TLS certificates (self-signed test servers); prints a warning' },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
   'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
-  progress: { type: 'string', group: OUT, default: 'auto', choices: ['auto', 'tty', 'plain', 'none'], describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
+  progress: { type: 'string', group: OUT, default: RUN_DEFAULTS.progress, choices: PROGRESS_SETTINGS, describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
   'measure-error': { type: 'boolean', group: OUT, default: false, describe: 'Bench mode: record per-token receive time - the chunk\'s send stamp (an endpoint run as `sim --stamp`; implied for the built-in simulator) in client.measurement_error' },
   json: { type: 'boolean', group: OUT, default: false, describe: 'Print summary.json to stdout instead of the table' },
   ...SHARD_OPTIONS,
@@ -56,17 +57,22 @@ class Checks {
   }
 
   positive(key: WorkloadKeyName, opts: { integer?: boolean; allowZero?: boolean } = {}): number {
-    const v = this.w.values[key] as number;
-    const ok = (opts.allowZero ? v >= 0 : v > 0) && (!opts.integer || Number.isInteger(v));
-    if (!ok) this.problems.push(`${this.w.label(key)}: must be ${opts.integer ? 'an integer' : 'a number'} ${opts.allowZero ? '>= 0' : '> 0'}, got '${String(v)}'`);
-    return ok ? v : 0;
+    const v = this.w.values[key];
+    if (typeof v === 'number' && (opts.allowZero ? v >= 0 : v > 0) && (!opts.integer || Number.isInteger(v))) return v;
+    this.problems.push(`${this.w.label(key)}: must be ${opts.integer ? 'an integer' : 'a number'} ${opts.allowZero ? '>= 0' : '> 0'}, got '${String(v)}'`);
+    return 0;
   }
 
   integer(key: WorkloadKeyName): number {
     const v = this.w.values[key];
-    if (Number.isInteger(v)) return v as number;
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
     this.problems.push(`${this.w.label(key)}: must be an integer, got '${String(v)}'`);
     return 0;
+  }
+
+  /** A key with a closed set of values (checked against it when the workload was resolved). */
+  choice<T extends string>(key: WorkloadKeyName, choices: readonly T[]): T {
+    return oneOf(this.w.values[key], choices, this.w.label(key), this.problems);
   }
 
   /** A key that only makes sense in another mode, given explicitly, is a mistake worth a line. */
@@ -76,9 +82,9 @@ class Checks {
   }
 }
 
-function parseHeaders(list: unknown, problems: string[]): Record<string, string> {
+function parseHeaders(list: string[], problems: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const h of (list as string[] | undefined) ?? []) {
+  for (const h of list) {
     const i = h.indexOf(':');
     if (i <= 0) {
       problems.push(`--header: '${h.split(':')[0]}…' must look like 'Name: value'`);
@@ -110,7 +116,7 @@ function objectives(w: ResolvedWorkload, problems: string[]): Slo[] {
 }
 
 /** Turns parsed flags (and the --workload file) into a RunConfig, or every problem found (one line each). */
-export function resolveRunConfig(argv: Record<string, unknown>): { config: RunConfig } | { problems: string[] } {
+export function resolveRunConfig(argv: CliArgs): { config: RunConfig } | { problems: string[] } {
   const problems: string[] = [];
   const wl = resolveWorkload(argv, problems);
   const c = new Checks(wl, problems);
@@ -118,33 +124,33 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
   const api = apiFlag(argv.api, problems);
   const protocol = api === null ? undefined : protocolFor(api);
   if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves)');
-  const region = (argv.region as string | undefined) || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || null;
+  const region = text(argv, 'region') || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || null;
   if (!endpoint && protocol?.defaultEndpoint) {
     if (!region) problems.push(`--region: required with --api ${api} (or set AWS_REGION), e.g. --region us-east-1`);
     if (!argv.model) problems.push(`--model: required with --api ${api} (a model or inference profile id)`);
   }
-  const apiKeyEnv = (argv['api-key-env'] as string | undefined) ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
+  const apiKeyEnv = text(argv, 'api-key-env') ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
   if (endpoint && argv['api-key-env'] !== undefined && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or drop the flag`);
   else if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
   const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);
   if (measureError && !endpoint) sim.stamp = true;
   // the simulated server counts prompts as the client does unless told otherwise, as a matched real server would
-  if (argv['sim-tokenizer'] === undefined && typeof wl.values.tokenizer === 'string') sim.tokenizer = wl.values.tokenizer as TokenizerName;
+  if (argv['sim-tokenizer'] === undefined && wl.values.tokenizer !== undefined) sim.tokenizer = c.choice('tokenizer', TOKENIZERS);
   const v = wl.values;
   const loop = loadShape(c);
   const workersAsked = argv.workers === undefined ? availableParallelism() : positiveFlag(argv, 'workers', problems);
   const config: RunConfig = {
     endpoint,
-    name: (argv.name as string | undefined) ?? null,
-    model: (argv.model as string | undefined) ?? (endpoint ? '' : sim.model ?? SIM_DEFAULTS.model),
+    name: text(argv, 'name') ?? null,
+    model: text(argv, 'model') ?? (endpoint ? '' : sim.model ?? SIM_DEFAULTS.model),
     // a placeholder only when --api is unknown: the problem is reported and this config is dropped
     api: api ?? RUN_DEFAULTS.api,
     apiKeyEnv,
     region,
-    headers: parseHeaders(argv.header, problems),
+    headers: parseHeaders(texts(argv, 'header'), problems),
     ...loop,
-    arrival: v.arrival as ArrivalName,
+    arrival: c.choice('arrival', ARRIVALS),
     burstiness: c.positive('burstiness'),
     seed: c.integer('seed'),
     maxInFlight: c.positive('max-in-flight', { integer: true, allowZero: true }),
@@ -152,7 +158,7 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     workers: loop.closedLoop ? Math.min(workersAsked, loop.closedLoop.concurrency) : workersAsked,
     maxTokens: c.positive('max-tokens', { integer: true }),
     stream: v.stream !== false,
-    params: (v['sampling-params'] as Record<string, unknown> | undefined) ?? {},
+    params: isRecord(v['sampling-params']) ? v['sampling-params'] : {},
     prompt: String(v.prompt),
     prompts: promptSource(c),
     resultsDir: String(argv['results-dir']),
@@ -162,10 +168,10 @@ export function resolveRunConfig(argv: Record<string, unknown>): { config: RunCo
     stallTimeoutMs: c.duration('stall-timeout', 1),
     maxResponseBytes: c.positive('max-response-bytes', { integer: true, allowZero: true }),
     insecure: argv.insecure === true,
-    httpClient: argv['http-client'] as HttpClientName,
+    httpClient: oneOf(argv['http-client'] ?? RUN_DEFAULTS.httpClient, HTTP_CLIENTS, '--http-client', problems),
     warmupMs: c.duration('warmup'),
-    progress: argv.progress as RunConfig['progress'],
-    runId: (argv['run-id'] as string | undefined) ?? null,
+    progress: oneOf(argv.progress ?? RUN_DEFAULTS.progress, PROGRESS_SETTINGS, '--progress', problems),
+    runId: text(argv, 'run-id') ?? null,
     measureError,
     workloadFile: wl.file,
     sim,
@@ -214,7 +220,7 @@ function promptSource(c: Checks): RunConfig['prompts'] {
   const input = length('mean-input-tokens', 'stddev-input-tokens');
   const datasetFile = v.dataset === undefined ? null : String(v.dataset);
   if (input && datasetFile) c.problems.push(`${c.w.label('mean-input-tokens')} and ${c.w.label('dataset')}: choose one source of prompts`);
-  const tokenizer = v.tokenizer as TokenizerName;
+  const tokenizer = c.choice('tokenizer', TOKENIZERS);
   if (input && tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: synthesized prompts (--mean-input-tokens) need a tokenizer; choose llama2, llama3, cl100k or o200k`);
   return {
     tokenizer, input, output: length('mean-output-tokens', 'stddev-output-tokens'), exactOutput: v['ignore-eos'] !== false,
@@ -222,7 +228,7 @@ function promptSource(c: Checks): RunConfig['prompts'] {
   };
 }
 
-function positiveFlag(argv: Record<string, unknown>, flag: string, problems: string[]): number {
+function positiveFlag(argv: CliArgs, flag: string, problems: string[]): number {
   const v = argv[flag];
   if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
   problems.push(`--${flag}: must be an integer > 0, got '${String(v)}'`);

@@ -1,4 +1,3 @@
-import type { ArgumentsCamelCase } from 'yargs';
 import type { RunConfig } from '../config/run-config.js';
 import { runLoad, type RunIo, type RunResult } from '../engine/run-load.js';
 import type { RunSummary } from '../metrics/summary.js';
@@ -6,6 +5,7 @@ import { checkWritable, ResultsWriteError } from '../results/run-folder.js';
 import { renderObjectives } from '../report/objectives.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { renderSummary } from '../report/terminal.js';
+import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 
@@ -26,7 +26,7 @@ export function exitCode(s: RunSummary): number {
   return s.slo && !s.slo.passed ? 3 : 0;
 }
 
-export async function runCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+export async function runCommand(argv: CliArgs): Promise<number> {
   const resolved = resolveRunConfig(argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const cfg = resolved.config;

@@ -1,5 +1,6 @@
 import type { Options } from 'yargs';
 import type { ShardSpec } from '../schedule/pacer.js';
+import type { CliArgs } from './args.js';
 
 const GROUP = 'Sharding (several machines, one schedule):';
 
@@ -13,13 +14,13 @@ export const SHARD_OPTIONS: Record<string, Options> = {
 };
 
 /** Reads --shard / --shards (+ JOB_COMPLETION_INDEX) and --start-at; problems name the flag. */
-export function readShardOptions(argv: Record<string, unknown>, env: NodeJS.ProcessEnv, nowMs: number, problems: string[]): { shard: ShardSpec | null; startAtMs: number | null } {
+export function readShardOptions(argv: CliArgs, env: NodeJS.ProcessEnv, nowMs: number, problems: string[]): { shard: ShardSpec | null; startAtMs: number | null } {
   return { shard: shardSpec(argv, env, problems), startAtMs: startAt(argv['start-at'], nowMs, problems) };
 }
 
 const WHOLE = /^\d+$/;
 
-function shardSpec(argv: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): ShardSpec | null {
+function shardSpec(argv: CliArgs, env: NodeJS.ProcessEnv, problems: string[]): ShardSpec | null {
   if (argv.shard !== undefined && argv.shards !== undefined) {
     problems.push('--shard: give either --shard I/N or --shards N (index from $JOB_COMPLETION_INDEX), not both');
     return null;

@@ -3,6 +3,7 @@ import { SIM_DEFAULTS, type SimOptions } from '../sim/options.js';
 import { FAULT_KINDS, parseFaults } from '../sim/faults.js';
 import { parseChunkSizes } from '../sim/stream-plan.js';
 import { TOKENIZERS } from '../tokenize/tokenizers.js';
+import type { CliArgs } from './args.js';
 
 /** The simulator's knobs, defined once: `sim --decode-ms` and the main command's `--sim-decode-ms`. */
 interface SimFlag {
@@ -13,7 +14,9 @@ interface SimFlag {
   valid?: { test: (v: unknown) => boolean; expect: string };
 }
 
-const integerAtLeast = (min: number) => ({ test: (v: unknown) => Number.isInteger(v) && (v as number) >= min, expect: `an integer >= ${min}` });
+const integerAtLeast = (min: number) => ({ test: (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= min, expect: `an integer >= ${min}` });
+/** Numbers in [lo, hi], `lo` itself excluded when `openLow`. */
+const fraction = (lo: number, hi: number, openLow: boolean, expect: string) => ({ test: (v: unknown) => typeof v === 'number' && (openLow ? v > lo : v >= lo) && v <= hi, expect });
 
 const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
   slots: { flag: 'slots', describe: 'Sequences decoded concurrently; further requests wait in a FIFO queue', type: 'number', valid: integerAtLeast(1) },
@@ -27,10 +30,10 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
     valid: { test: (v) => parseChunkSizes(String(v)) !== null, expect: "K or A-B with 1 <= A <= B, e.g. 4 or '1-4'" },
   },
   reasoningTokens: { flag: 'reasoning-tokens', describe: 'Reasoning tokens streamed before the answer in each API\'s reasoning shape (chat reasoning_content, anthropic thinking, ...), counted in max_tokens', type: 'number', valid: integerAtLeast(0) },
-  stopEarly: { flag: 'stop-early', describe: 'Generate only this fraction of max_tokens, then finish with "stop" (1 = never early)', type: 'number', valid: { test: (v) => (v as number) > 0 && (v as number) <= 1, expect: 'a fraction in (0, 1]' } },
-  usageSkew: { flag: 'usage-skew', describe: 'Multiply the completion_tokens reported in usage (0.8 under-reports by 20%)', type: 'number', valid: { test: (v) => (v as number) > 0, expect: 'a number > 0' } },
+  stopEarly: { flag: 'stop-early', describe: 'Generate only this fraction of max_tokens, then finish with "stop" (1 = never early)', type: 'number', valid: fraction(0, 1, true, 'a fraction in (0, 1]') },
+  usageSkew: { flag: 'usage-skew', describe: 'Multiply the completion_tokens reported in usage (0.8 under-reports by 20%)', type: 'number', valid: fraction(0, Infinity, true, 'a number > 0') },
   seed: { flag: 'seed', describe: 'Seed of the simulator\'s random choices (chunk sizes, fault draws)', type: 'number', valid: integerAtLeast(0) },
-  wrongAnswers: { flag: 'wrong-answers', describe: 'Fraction of correctness prompts (auto-testing correctness) answered with a wrong number; the others get the right one', type: 'number', valid: { test: (v) => (v as number) >= 0 && (v as number) <= 1, expect: 'a fraction in [0, 1]' } },
+  wrongAnswers: { flag: 'wrong-answers', describe: 'Fraction of correctness prompts (auto-testing correctness) answered with a wrong number; the others get the right one', type: 'number', valid: fraction(0, 1, false, 'a fraction in [0, 1]') },
   faults: {
     flag: 'faults', describe: `Inject failures with per-request probabilities, e.g. 'refuse:0.05,http500:0.05,stall:0.02' (kinds: ${FAULT_KINDS.join(', ')})`, type: 'string',
     valid: { test: (v) => 'plan' in parseFaults(String(v)), expect: `KIND:PROBABILITY,... with KIND one of ${FAULT_KINDS.join(', ')} and probabilities adding up to at most 1` },
@@ -50,18 +53,34 @@ export function simYargsOptions(prefix: string): Record<string, Options> {
   return out;
 }
 
-/** Reads and validates the simulator flags; problems name the flag. */
-export function readSimOptions(argv: Record<string, unknown>, prefix: string, problems: string[]): SimOptions {
-  const o = { ...SIM_DEFAULTS } as Record<keyof SimOptions, number | string | boolean>;
-  for (const [key, f] of Object.entries(SIM_FLAGS) as [keyof SimOptions, (typeof SIM_FLAGS)[keyof SimOptions]][]) {
+type KeysOf<T> = { [K in keyof SimOptions]: SimOptions[K] extends T ? K : never }[keyof SimOptions];
+
+/** Reads and validates the simulator flags; problems name the flag, and a bad value leaves the default. */
+export function readSimOptions(argv: CliArgs, prefix: string, problems: string[]): SimOptions {
+  const given = new Map<keyof SimOptions, unknown>();
+  for (const [key, f] of Object.entries(SIM_FLAGS) as [keyof SimOptions, SimFlag][]) {
     const v = argv[prefix + f.flag];
     if (v === undefined) continue;
     const numberOk = f.type !== 'number' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-    if (!numberOk || (f.valid && !f.valid.test(v))) {
-      problems.push(`--${prefix}${f.flag}: must be ${f.valid?.expect ?? 'a number >= 0'}, got '${String(v)}'`);
-      continue;
-    }
-    o[key] = v as never;
+    if (numberOk && (!f.valid || f.valid.test(v))) given.set(key, v);
+    else problems.push(`--${prefix}${f.flag}: must be ${f.valid?.expect ?? 'a number >= 0'}, got '${String(v)}'`);
   }
-  return o as unknown as SimOptions;
+  const number = (k: KeysOf<number>): number => {
+    const v = given.get(k);
+    return typeof v === 'number' ? v : SIM_DEFAULTS[k];
+  };
+  const string = (k: KeysOf<string>): string => {
+    const v = given.get(k);
+    return typeof v === 'string' ? v : SIM_DEFAULTS[k];
+  };
+  const boolean = (k: KeysOf<boolean>): boolean => {
+    const v = given.get(k);
+    return typeof v === 'boolean' ? v : SIM_DEFAULTS[k];
+  };
+  return {
+    slots: number('slots'), prefillMs: number('prefillMs'), prefillPerTokenMs: number('prefillPerTokenMs'), decodeMs: number('decodeMs'),
+    decodeGrowth: number('decodeGrowth'), model: string('model'), stamp: boolean('stamp'),
+    tokensPerChunk: string('tokensPerChunk'), reasoningTokens: number('reasoningTokens'), stopEarly: number('stopEarly'), usageSkew: number('usageSkew'),
+    faults: string('faults'), seed: number('seed'), wrongAnswers: number('wrongAnswers'), tokenizer: TOKENIZERS.find((t) => t === given.get('tokenizer')) ?? SIM_DEFAULTS.tokenizer,
+  };
 }

@@ -1,13 +1,13 @@
-import type { ArgumentsCamelCase } from 'yargs';
 import { startSim } from '../sim/server.js';
+import { num, type CliArgs } from './args.js';
 import { readSimOptions } from './sim-options.js';
 import { usageError } from './usage-error.js';
 
 /** `auto-testing sim`: the simulated endpoint on its own, until interrupted. */
-export async function simCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+export async function simCommand(argv: CliArgs): Promise<number> {
   const problems: string[] = [];
   const options = readSimOptions(argv, '', problems);
-  const port = argv.port as number;
+  const port = num(argv, 'port') ?? NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`--port: must be an integer 0..65535, got '${String(argv.port)}'`);
   if (problems.length) return usageError(problems);
   const sim = await startSim(options, port, String(argv.host));

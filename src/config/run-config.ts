@@ -8,6 +8,10 @@ import type { Slo } from '../slo/parse.js';
 import type { RampStage } from '../workload/ramp-stages.js';
 import type { PromptSpec } from '../workload/request-plan.js';
 
+/** --progress: a live line on a terminal or plain lines (auto: by whether stderr is one), or none. */
+export const PROGRESS_SETTINGS = ['auto', 'tty', 'plain', 'none'] as const;
+export type ProgressSetting = (typeof PROGRESS_SETTINGS)[number];
+
 /** The fully resolved settings of one run: defaults filled, validated, trusted everywhere inside. */
 export interface RunConfig {
   endpoint: string | null;
@@ -57,7 +61,7 @@ export interface RunConfig {
   /** --http-client: this tool's HTTP/1.1 on raw sockets, or undici. */
   httpClient: HttpClientName;
   warmupMs: number;
-  progress: 'auto' | 'tty' | 'plain' | 'none';
+  progress: ProgressSetting;
   runId: string | null;
   /** Bench mode: record receive time - the chunk's send stamp per token (client.measurement_error). */
   measureError: boolean;
@@ -74,4 +78,6 @@ export interface RunConfig {
 export const RUN_DEFAULTS = {
   api: 'openai-chat',
   resultsDir: './results',
+  httpClient: 'http1',
+  progress: 'auto',
 } as const;
