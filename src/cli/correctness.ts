@@ -9,8 +9,10 @@ import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 
-/** LLMPerf's correctness defaults, used when neither flags nor a workload file say how to load. */
-export const CORRECTNESS_DEFAULTS = { concurrency: 4, 'max-requests': 50, 'max-tokens': 20 };
+/** LLMPerf's correctness load, used when neither flags nor a workload file say how to load. */
+export const CORRECTNESS_LOAD = { concurrency: 4, 'max-requests': 50 };
+/** Defaults of correctness whatever the load (a short number answer), below the workload file and flags. */
+export const CORRECTNESS_DEFAULTS = { 'max-tokens': 20 } as const;
 
 /**
  * `auto-testing correctness` (LLMPerf's second mode): every request asks for a random number written in
@@ -18,11 +20,9 @@ export const CORRECTNESS_DEFAULTS = { concurrency: 4, 'max-requests': 50, 'max-t
  * reported beside the usual latency figures. Exit code 4 when any answer is wrong.
  */
 export async function correctnessCommand(argv: CliArgs): Promise<number> {
-  const loadGiven = ['rate', 'ramp', 'concurrency', 'workload'].some((k) => argv[k] !== undefined);
-  const resolved = resolveRunConfig(loadGiven ? argv : { ...CORRECTNESS_DEFAULTS, ...argv });
+  const resolved = resolveCorrectnessConfig(argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const base = resolved.config;
-  if (base.prompts.tokenizer === 'none') return usageError(["--tokenizer: correctness reads every answer's text; choose llama2, llama3, cl100k or o200k"]);
   const unwritable = checkWritable(base.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
   const questions = Array.from({ length: questionCount(base) }, (_, i) => question(base.seed, i));
@@ -34,6 +34,16 @@ export async function correctnessCommand(argv: CliArgs): Promise<number> {
   process.stdout.write(`${renderCorrectness(report)}\n`);
   const code = exitCode(summary);
   return code === 0 && report.mismatched > 0 ? 4 : code;
+}
+
+/** The run's config under correctness's defaults, or every problem (one line each). */
+export function resolveCorrectnessConfig(argv: CliArgs): ReturnType<typeof resolveRunConfig> {
+  const loadGiven = ['rate', 'ramp', 'concurrency', 'workload'].some((k) => argv[k] !== undefined);
+  const resolved = resolveRunConfig(loadGiven ? argv : { ...CORRECTNESS_LOAD, ...argv }, CORRECTNESS_DEFAULTS);
+  if ('config' in resolved && resolved.config.prompts.tokenizer === 'none') {
+    return { problems: ["--tokenizer none: correctness checks each answer's text, which a run keeps only with a tokenizer; leave --tokenizer out (llama2) or choose llama3, cl100k or o200k"] };
+  }
+  return resolved;
 }
 
 /** One distinct question per request when the count is known, else enough for the schedule. */

@@ -115,10 +115,11 @@ function objectives(w: ResolvedWorkload, problems: string[]): Slo[] {
   return 'slos' in r ? r.slos : [];
 }
 
-/** Turns parsed flags (and the --workload file) into a RunConfig, or every problem found (one line each). */
-export function resolveRunConfig(argv: CliArgs): { config: RunConfig } | { problems: string[] } {
+/** Turns parsed flags (and the --workload file) into a RunConfig, or every problem found (one line each);
+ *  `defaults`: a command's own defaults of workload keys, below the file and the flags. */
+export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<WorkloadKeyName, unknown>> = {}): { config: RunConfig } | { problems: string[] } {
   const problems: string[] = [];
-  const wl = resolveWorkload(argv, problems);
+  const wl = resolveWorkload(argv, problems, defaults);
   const c = new Checks(wl, problems);
   const endpoint = endpointUrl(argv.endpoint, problems);
   const api = apiFlag(argv.api, problems);

@@ -23,8 +23,11 @@ const MODES = {
 } as const satisfies Record<string, readonly WorkloadKeyName[]>;
 const MODE_KEYS = Object.keys(MODES) as (keyof typeof MODES)[];
 
-/** Merges `argv` (flags the user typed: the workload options carry no yargs defaults) with `--workload`. */
-export function resolveWorkload(argv: Record<string, unknown>, problems: string[]): ResolvedWorkload {
+/**
+ * Merges `argv` (flags the user typed: the workload options carry no yargs defaults) with `--workload`.
+ * `defaults` replace keys' own defaults for one command (correctness asks for 20 tokens), below file and flags.
+ */
+export function resolveWorkload(argv: Record<string, unknown>, problems: string[], defaults: Partial<Record<WorkloadKeyName, unknown>> = {}): ResolvedWorkload {
   const file = argv.workload === undefined ? null : String(argv.workload);
   const fromFile = file === null ? {} : readWorkloadFile(file, problems);
   const values: ResolvedWorkload['values'] = {};
@@ -35,7 +38,8 @@ export function resolveWorkload(argv: Record<string, unknown>, problems: string[
   for (const key of WORKLOAD_KEY_NAMES) {
     const spec: WorkloadKey = WORKLOAD_KEYS[key];
     const fileValue = setAside.has(key) ? undefined : (fromFile as Record<string, unknown>)[key];
-    const [raw, from]: [unknown, Source] = argv[key] !== undefined ? [argv[key], 'cli'] : fileValue !== undefined ? [fileValue, 'file'] : [spec.default, 'default'];
+    const fallback = key in defaults ? defaults[key] : spec.default;
+    const [raw, from]: [unknown, Source] = argv[key] !== undefined ? [argv[key], 'cli'] : fileValue !== undefined ? [fileValue, 'file'] : [fallback, 'default'];
     if (raw === undefined) continue;
     source[key] = from;
     const value = typed(raw, spec);

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveCorrectnessConfig } from '../../src/cli/correctness.js';
 import { answeredCorrectly } from '../../src/correctness/report.js';
 import { numberToWords, wordsToNumber } from '../../src/workload/number-words.js';
 import { askedNumber, MAX_NUMBER, question } from '../../src/workload/number-questions.js';
@@ -31,5 +35,33 @@ describe('correctness questions', () => {
     expect(answeredCorrectly(1234, '1,234')).toBe(true);
     expect(answeredCorrectly(1234, '1235')).toBe(false);
     expect(answeredCorrectly(7, 'seven')).toBe(false);
+  });
+});
+
+describe('correctness options', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'at-correctness-'));
+  const resolve = (flags: Record<string, unknown>) => resolveCorrectnessConfig({ api: 'openai-chat', 'results-dir': dir, 'http-client': 'http1', progress: 'none', ...flags });
+  const config = (flags: Record<string, unknown>) => {
+    const r = resolve(flags);
+    if ('problems' in r) throw new Error(r.problems.join('; '));
+    return r.config;
+  };
+
+  it('asks for 20 tokens whatever the load, unless a flag or the workload file says otherwise', () => {
+    expect(config({}).maxTokens).toBe(20);
+    expect(config({}).closedLoop).toMatchObject({ concurrency: 4, maxRequests: 50 });
+    expect(config({ concurrency: '2' }).maxTokens).toBe(20);
+    expect(config({ rate: '3', duration: '2s' }).maxTokens).toBe(20);
+    expect(config({ concurrency: '2', 'max-tokens': '30' }).maxTokens).toBe(30);
+    const file = join(dir, 'w.yaml');
+    writeFileSync(file, 'concurrency: 3\nmax-tokens: 64\n');
+    expect(config({ workload: file }).maxTokens).toBe(64);
+    writeFileSync(file, 'concurrency: 3\n');
+    expect(config({ workload: file }).maxTokens).toBe(20);
+  });
+
+  it('--tokenizer none is refused with what to use instead', () => {
+    const r = resolve({ tokenizer: 'none' });
+    expect(r).toEqual({ problems: [expect.stringMatching(/^--tokenizer none: .*leave --tokenizer out \(llama2\) or choose llama3, cl100k or o200k$/)] });
   });
 });
