@@ -14,6 +14,7 @@ import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { num, type CliArgs } from './args.js';
 import { RUN_OPTIONS, resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
+import { describeProxy } from './run.js';
 
 const SEARCH = 'Capacity search:';
 
@@ -83,6 +84,8 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const folder = join(base.resultsDir, base.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-capacity`);
   const printer = progressPrinter(resolveProgressMode(base.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const proxy = describeProxy(base);
+  if (proxy) log(proxy);
   // held for every step and the moments between them; released before the chart, when capacity.json is final
   const interrupts = new Interrupts();
   const report = await runCapacity({ base, plan: searchPlan, stepMs, maxSendLagMs, folder }, {

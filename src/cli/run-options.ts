@@ -16,6 +16,7 @@ import { parseRamp } from '../workload/ramp-stages.js';
 import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
 import { isRecord, num, oneOf, text, texts, type CliArgs } from './args.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
+import { routeFor } from '../transport/proxy.js';
 
 const LOAD = LOAD_GROUP;
 const TARGET = 'Endpoint:';
@@ -133,6 +134,9 @@ export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<Workloa
   const apiKeyEnv = text(argv, 'api-key-env') ?? protocol?.defaultApiKeyEnv ?? 'OPENAI_API_KEY';
   if (endpoint && argv['api-key-env'] !== undefined && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or drop the flag`);
   else if (endpoint && protocol?.requiresApiKey && !process.env[apiKeyEnv]) problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set; export it or name another with --api-key-env`);
+  // an SDK-backed API (bedrock) has its own transport, which reads no proxy variable
+  const proxied = endpoint && protocol && !protocol.connect ? routeFor(new URL(endpoint).origin, process.env) : null;
+  if (proxied && 'problem' in proxied) problems.push(proxied.problem);
   const measureError = argv['measure-error'] === true;
   const sim = readSimOptions(argv, 'sim-', problems);
   if (measureError && !endpoint) sim.stamp = true;

@@ -8,12 +8,26 @@ import { renderSummary } from '../report/terminal.js';
 import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
+import { protocolFor } from '../protocols/registry.js';
+import { proxyConfigured, proxyFor } from '../transport/proxy.js';
 
 function describeLoad(cfg: RunConfig): string {
   const c = cfg.closedLoop;
   if (c) return `closed loop, ${c.concurrency} in flight until ${c.maxRequests ?? 'unlimited'} requests or ${c.timeoutMs / 1000}s`;
   if (cfg.ramp) return `ramp from ${cfg.ramp.startRate} req/s over ${cfg.ramp.stages.map((s) => `${s.rate}:${s.durationMs / 1000}s`).join(',')}`;
   return `${cfg.rate} req/s for ${cfg.durationMs / 1000}s`;
+}
+
+/** Whether the run goes through an HTTP proxy (named without its credentials), for the log; null if direct. */
+export function describeProxy(cfg: RunConfig): string | null {
+  if (!cfg.endpoint) return null;
+  const origin = new URL(cfg.endpoint).origin;
+  if (protocolFor(cfg.api).connect) {
+    const set = proxyConfigured(process.env);
+    return set ? `auto-testing: NOTE: --api ${cfg.api} connects through its SDK, which does not read ${set}; requests go direct` : null;
+  }
+  const route = proxyFor(origin, process.env);
+  return route ? `auto-testing: through the HTTP proxy ${route.label} (${route.from}${route.authorization ? ', with credentials' : ''}) to ${origin}` : null;
 }
 
 /**
@@ -47,6 +61,8 @@ export async function runAndReport(cfg: RunConfig, json: boolean, hooks: Pick<Ru
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`auto-testing: ${describeLoad(cfg)}, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}${cfg.workloadFile ? `, workload ${cfg.workloadFile}` : ''}`);
   if (cfg.insecure) log('auto-testing: WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read and alter this traffic');
+  const proxy = describeProxy(cfg);
+  if (proxy) log(proxy);
   const result = await runLoad(cfg, { log, progress: printer.update, ...hooks });
   printer.end();
   if (json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);

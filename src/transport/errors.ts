@@ -31,6 +31,8 @@ const BY_CODE: Record<string, ErrorClass> = {
   HTTP_CLOSED: 'reset',
   HTTP_FRAMING: 'parse',
   HTTP_BAD_HEADER: 'client_error',
+  // transport/tunnel.ts and undici.ts: an HTTP proxy that would not open a tunnel
+  PROXY_CONNECT: 'connect',
 };
 
 /** AWS SDK exceptions (Bedrock), by name: thrown before the response or in the middle of its event stream. */

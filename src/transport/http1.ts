@@ -2,6 +2,8 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Http1ResponseParser, type Headers } from './http1-response.js';
+import type { ProxyRoute } from './proxy.js';
+import { openTunnel, type PendingTunnel } from './tunnel.js';
 import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
 
 /** One read buffer per transport (per worker thread): reads land in it and are parsed in place. */
@@ -29,6 +31,8 @@ interface Exchange {
  * in one buffer shared by every connection of the worker (net's `onread`), are stamped before anything
  * else, and are de-framed in place: no stream objects, no Buffer per read, no copy of body bytes.
  * `bench/latest.json` compares it with undici (`--http-client undici`) on the same load.
+ * Through a proxy (`target.proxy`): plain HTTP goes to the proxy in absolute form (`POST http://host/...`),
+ * HTTPS through a `CONNECT` tunnel with TLS inside it (`tunnel.ts`).
  */
 export class Http1Transport implements Transport {
   readonly #t: HttpTarget;
@@ -36,6 +40,11 @@ export class Http1Transport implements Transport {
   readonly #port: number;
   readonly #tls: boolean;
   readonly #hostHeader: string;
+  readonly #proxy: ProxyRoute | null;
+  /** What precedes the base path in the request line: nothing, or `http://host:port` to a forward proxy. */
+  readonly #absolute: string;
+  /** `proxy-authorization` for a forward proxy (a tunnel sends it once, in its CONNECT). */
+  readonly #proxyLine: string;
   /** `--header` lines, built and checked once; they replace a protocol header of the same name. */
   readonly #extraLines: string | Error;
   readonly #readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
@@ -50,6 +59,10 @@ export class Http1Transport implements Transport {
     this.#port = url.port ? Number(url.port) : this.#tls ? 443 : 80;
     this.#hostHeader = url.host;
     this.#extraLines = headerLines(target.extraHeaders, {});
+    this.#proxy = target.proxy ?? null;
+    const forward = this.#proxy !== null && !this.#tls;
+    this.#absolute = forward ? `${url.protocol}//${url.host}` : '';
+    this.#proxyLine = forward && this.#proxy!.authorization ? `proxy-authorization: ${this.#proxy!.authorization}\r\n` : '';
   }
 
   send(req: HttpRequest, now: () => number, obs: TransportObserver): Abort {
@@ -73,7 +86,7 @@ export class Http1Transport implements Transport {
     if (typeof this.#extraLines !== 'string') return this.#extraLines;
     const own = headerLines(req.headers, this.#t.extraHeaders);
     if (typeof own !== 'string') return own;
-    return `POST ${this.#t.basePath}${req.path} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n${own}${this.#extraLines}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
+    return `POST ${this.#absolute}${this.#t.basePath}${req.path} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n${this.#proxyLine}${own}${this.#extraLines}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
   }
 
   /** The most recently idle connection still within its keep-alive time, or a new one. A request is sent
@@ -90,16 +103,26 @@ export class Http1Transport implements Transport {
     return conn;
   }
 
-  #open(onBytes: (bytes: Buffer) => void): Socket {
-    if (this.#tls) {
-      const servername = isIP(this.#host) ? undefined : this.#host;
-      const socket = tlsConnect({ host: this.#host, port: this.#port, servername, rejectUnauthorized: !this.#t.insecure, ALPNProtocols: ['http/1.1'] });
-      socket.setNoDelay(true);
-      return socket.on('data', onBytes);
+  #open(onBytes: (bytes: Buffer) => void): Socket | PendingTunnel {
+    const proxy = this.#proxy;
+    if (this.#tls && proxy) {
+      const tunnel = openTunnel(proxy, this.#host, this.#port);
+      return { raw: tunnel.raw, ready: tunnel.ready.then((socket) => this.#startTls(onBytes, socket)) };
     }
+    if (this.#tls) return this.#startTls(onBytes);
     const buffer = this.#readBuffer;
     // `onread` replaces the 'data' event: no stream machinery and no Buffer per read
-    return netConnect({ host: this.#host, port: this.#port, noDelay: true, onread: { buffer, callback: (n: number) => (onBytes(buffer.subarray(0, n)), true) } });
+    const [host, port] = proxy ? [proxy.host, proxy.port] : [this.#host, this.#port];
+    return netConnect({ host, port, noDelay: true, onread: { buffer, callback: (n: number) => (onBytes(buffer.subarray(0, n)), true) } });
+  }
+
+  /** TLS to the target, on a new connection or inside a proxy's tunnel. */
+  #startTls(onBytes: (bytes: Buffer) => void, tunnel?: Socket): Socket {
+    const servername = isIP(this.#host) ? undefined : this.#host;
+    const at = tunnel ? { socket: tunnel } : { host: this.#host, port: this.#port };
+    const socket = tlsConnect({ ...at, servername, rejectUnauthorized: !this.#t.insecure, ALPNProtocols: ['http/1.1'] });
+    socket.setNoDelay(true);
+    return socket.on('data', onBytes);
   }
 
   /** A connection whose exchange ended (`reuse`: it may carry the next request), or that died. */
@@ -133,12 +156,18 @@ function headerLines(headers: Record<string, string>, replaced: Record<string, s
   return lines;
 }
 
-/** Opens the socket of a connection, delivering each read to `onBytes` (a view valid during the call). */
-type Opener = (onBytes: (bytes: Buffer) => void) => Socket;
+/** Opens the socket of a connection, delivering each read to `onBytes` (a view valid during the call);
+ *  through a proxy's tunnel the socket comes later. */
+type Opener = (onBytes: (bytes: Buffer) => void) => Socket | PendingTunnel;
 
 /** One keep-alive connection and the exchange in flight on it, if any. */
 class Connection {
-  readonly #socket: Socket;
+  /** Null while a proxy's tunnel is being opened (`#pending`). */
+  #socket: Socket | null = null;
+  #pending: PendingTunnel | null = null;
+  /** Request bytes written before the tunnel was up. */
+  #queued: string | null = null;
+  readonly #tls: boolean;
   readonly #release: (c: Connection, reuse: boolean) => void;
   #ex: Exchange | null = null;
   #connectTimer: NodeJS.Timeout | null;
@@ -153,11 +182,29 @@ class Connection {
 
   constructor(open: Opener, tls: boolean, connectTimeoutMs: number, release: (c: Connection, reuse: boolean) => void) {
     this.#release = release;
-    this.#socket = open((bytes) => this.#onBytes(bytes));
-    this.#socket.once(tls ? 'secureConnect' : 'connect', () => this.#clearConnectTimer());
+    this.#tls = tls;
     this.#connectTimer = this.#armConnectTimer(performance.now() + connectTimeoutMs, connectTimeoutMs);
-    this.#socket.on('error', (err) => this.#fail(err));
-    this.#socket.on('close', () => this.#closed());
+    const opened = open((bytes) => this.#onBytes(bytes));
+    if (!('ready' in opened)) {
+      this.#attach(opened);
+      return;
+    }
+    this.#pending = opened;
+    opened.ready.then(
+      (socket) => this.#attach(socket),
+      (err: Error) => this.#fail(err),
+    );
+  }
+
+  #attach(socket: Socket): void {
+    this.#pending = null;
+    if (this.#dead) return void socket.destroy();
+    this.#socket = socket;
+    socket.once(this.#tls ? 'secureConnect' : 'connect', () => this.#clearConnectTimer());
+    socket.on('error', (err) => this.#fail(err));
+    socket.on('close', () => this.#closed());
+    if (this.#queued !== null) socket.write(this.#queued);
+    this.#queued = null;
   }
 
   get usable(): boolean {
@@ -172,7 +219,8 @@ class Connection {
       onComplete: () => (ex.ended = true),
     });
     this.#ex = ex;
-    this.#socket.write(bytes);
+    if (this.#socket) this.#socket.write(bytes);
+    else this.#queued = bytes;
   }
 
   abort(reason: Error): void {
@@ -182,7 +230,8 @@ class Connection {
   destroy(): void {
     this.#dead = true;
     this.#clearConnectTimer();
-    this.#socket.destroy();
+    this.#socket?.destroy();
+    this.#pending?.raw.destroy();
   }
 
   #onBytes(bytes: Buffer): void {
@@ -234,7 +283,8 @@ class Connection {
     this.#clearConnectTimer();
     const ex = this.#ex;
     this.#ex = null;
-    this.#socket.destroy();
+    this.#socket?.destroy();
+    this.#pending?.raw.destroy();
     this.#gone();
     if (!ex || ex.ended) return;
     ex.ended = true;

@@ -1,4 +1,5 @@
 import type { EndpointParts } from './endpoint.js';
+import type { ProxyRoute } from './proxy.js';
 
 /** What a protocol asks the transport to send: one POST to the endpoint. */
 export interface HttpRequest {
@@ -34,6 +35,8 @@ export interface HttpTarget extends EndpointParts {
   insecure: boolean;
   /** A connection not established within this is an error of class connect_timeout. */
   connectTimeoutMs: number;
+  /** The HTTP proxy to go through (`proxy.ts`'s `proxyFor`), or none. */
+  proxy?: ProxyRoute | null;
 }
 
 /** HTTP clients a run can use: our HTTP/1.1 client on raw sockets (the default) or undici's. */

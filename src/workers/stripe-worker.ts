@@ -36,6 +36,8 @@ export interface WorkerDeps {
   warmUp(): Promise<void>;
   /** The schedule starts at `t0Ns` (called before the first arrival can fire). */
   onStart(t0Ns: bigint): void;
+  /** More to hide from what servers send, beside the key and headers: a proxy's credentials. */
+  secrets?: readonly string[];
 }
 
 export interface StripeResult {
@@ -76,7 +78,7 @@ export class StripeWorker {
     this.#deps = deps;
     this.#clock = deps.clock;
     this.#shared = new Int32Array(input.shared);
-    this.#outbox = new Outbox(input.worker, input.port, redactor([s.apiKey, ...Object.values(s.headers)]), () => this.#live.size);
+    this.#outbox = new Outbox(input.worker, input.port, redactor([s.apiKey, ...Object.values(s.headers), ...(deps.secrets ?? [])]), () => this.#live.size);
     // prompts are built before t0 for a known schedule, never on the send path (closed loop: between requests)
     this.#plans = new PlanCache(deps.planner, s.closedLoop ? [] : this.#stripe());
     this.#drainMs = s.drainTimeoutMs;

@@ -8,6 +8,7 @@ import { realClock } from '../schedule/clock.js';
 import { Waker } from '../schedule/waker.js';
 import { joinEndpoint, splitEndpoint } from '../transport/endpoint.js';
 import { openTransport } from '../transport/open.js';
+import { proxyFor, proxySecrets, type ProxyRoute } from '../transport/proxy.js';
 import type { Transport } from '../transport/types.js';
 import { warmTransport } from '../transport/warm-up.js';
 import { RequestPlanner } from '../workload/request-plan.js';
@@ -29,7 +30,9 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const clock = clockAt(process.hrtime.bigint());
   const measure = s.measureError ? new MeasurementError() : null;
   const protocol = measure ? measure.wrap(protocolFor(s.api)) : protocolFor(s.api);
-  const transport = connect(s, protocol);
+  // a worker thread's environment is a copy of the main thread's: HTTPS_PROXY / NO_PROXY as the user set them
+  const proxy = proxyFor(splitEndpoint(s.endpoint).origin, process.env);
+  const transport = connect(s, protocol, proxy);
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const planner = await RequestPlanner.create(s.prompt, s.maxTokens);
@@ -37,7 +40,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     if (measure) measure.originNs = Number(t0Ns);
     armTestCrash(input.worker);
   };
-  const worker = new StripeWorker(input, { protocol, transport, planner, clock, clockAt, warmUp: () => warmTransport(s.httpClient), onStart });
+  const worker = new StripeWorker(input, { protocol, transport, planner, clock, clockAt, warmUp: () => warmTransport(s.httpClient), onStart, secrets: proxySecrets(proxy) });
   const unwatch = onUncaught((e) => worker.crash(e));
   const result = await worker.run();
   await transport.close();
@@ -51,12 +54,12 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   };
 }
 
-/** The protocol's own SDK client when it has one, else the HTTP transport `--http-client` names. */
-function connect(s: WorkerSettings, protocol: ProtocolClient): Transport {
+/** The protocol's own SDK client when it has one, else the HTTP transport `--http-client` names (through `proxy`). */
+function connect(s: WorkerSettings, protocol: ProtocolClient, proxy: ProxyRoute | null): Transport {
   const target = splitEndpoint(s.endpoint);
   return (
     protocol.connect?.({ endpoint: s.endpointGiven ? joinEndpoint(target) : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs }) ??
-    openTransport(s.httpClient, { ...target, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs })
+    openTransport(s.httpClient, { ...target, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs, proxy })
   );
 }
 
