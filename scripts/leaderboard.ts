@@ -2,7 +2,8 @@
  * `npm run leaderboard [-- --inject README.md] [-- <run flags>]`: the whole refresh. Runs the workload
  * against every endpoint of leaderboard_data/endpoints.yaml, then renders leaderboard_data/README.md and
  * its charts from the results. Without that file it runs two simulated endpoints of different speeds
- * (a short demo into results-demo/), so a fresh clone shows what it makes.
+ * (a demo into results-demo/: the workload, then a short capacity search on each for the
+ * throughput-latency chart), so a fresh clone shows what it makes.
  * `--render-only` skips the runs; other flags go to the load run (e.g. `--duration 30s`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,13 +17,19 @@ const ENDPOINTS = join(ROOT, 'leaderboard_data', 'endpoints.yaml');
 /** Relative to ROOT (every child runs there), so the path saved in summary.json is the same on every machine. */
 const WORKLOAD = 'workloads/auto-testing.yaml';
 
-/** The demo: the same arrivals against a fast simulated server and one with a quarter of the slots. */
+/**
+ * The demo: the seed's 10 req/s against a fast simulated server and a slower one with a quarter of its
+ * slots, for 15 s: 150 requests each, LLMPerf's count per run (fewer marks a row). Then a capacity
+ * search on each (3 s steps at 3, 6 and 12 req/s, past the slow one's ~11 req/s): the rates of the
+ * throughput-latency chart.
+ */
 const DEMO = {
   results: join(ROOT, 'results-demo'),
-  load: ['--rate', '5', '--duration', '10s', '--max-tokens', '50'],
+  load: ['--rate', '10', '--duration', '15s', '--max-tokens', '50'],
+  capacity: ['--from', '3', '--factor', '2', '--max-steps', '3', '--step-duration', '3s', '--precision', '25%', '--slo', 'ttft_p99<=1s', '--max-tokens', '50', '--progress', 'none'],
   sims: [
     { name: 'simulated-fast', args: ['--prefill-ms', '50', '--decode-ms', '10', '--slots', '64'] },
-    { name: 'simulated-slow', args: ['--prefill-ms', '150', '--decode-ms', '25', '--slots', '4'] },
+    { name: 'simulated-slow', args: ['--prefill-ms', '150', '--decode-ms', '25', '--slots', '16'] },
   ],
 };
 
@@ -48,13 +55,22 @@ function startSim(args: string[]): Promise<string> {
   });
 }
 
-/** Writes the demo's endpoints file (its simulators on their ports) and returns its path. */
-async function demoEndpoints(): Promise<string> {
+/** Writes the demo's endpoints file (its simulators on their ports); returns its path and the URLs. */
+async function demoEndpoints(): Promise<{ file: string; urls: string[] }> {
   const urls = await Promise.all(DEMO.sims.map((s) => startSim(s.args)));
   const file = join(DEMO.results, 'endpoints.yaml');
   mkdirSync(DEMO.results, { recursive: true });
   writeFileSync(file, DEMO.sims.map((s, i) => `- { name: ${s.name}, url: '${urls[i]}', api: openai-chat, model: auto-testing-sim }`).join('\n') + '\n');
-  return file;
+  return { file, urls };
+}
+
+/** A capacity search on each demo simulator; exit codes 0 (found), 3 (no passing rate) and 4 (client-limited) are all results. */
+async function demoCapacity(urls: string[]): Promise<number> {
+  for (const [i, sim] of DEMO.sims.entries()) {
+    const code = await cli(['capacity', '--endpoint', urls[i], '--model', 'auto-testing-sim', '--name', sim.name, ...DEMO.capacity, '--results-dir', join(DEMO.results, sim.name, 'capacity')]);
+    if (![0, 3, 4].includes(code)) return code;
+  }
+  return 0;
 }
 
 function takeFlag(args: string[], flag: string, withValue: boolean): string | boolean | null {
@@ -73,10 +89,14 @@ async function main(): Promise<number> {
   let runCode = 0;
   if (!renderOnly) {
     if (demo) console.error(`npm run leaderboard: no ${ENDPOINTS}: running the simulated demo (copy leaderboard_data/endpoints.example.yaml there for real endpoints)`);
-    const endpoints = demo ? await demoEndpoints() : ENDPOINTS;
-    runCode = await cli(['--endpoints', endpoints, '--workload', WORKLOAD, ...(demo ? DEMO.load : []), '--results-dir', results, ...args]);
-    for (const c of children) c.kill('SIGTERM');
+    const sims = demo ? await demoEndpoints() : null;
+    runCode = await cli(['--endpoints', sims?.file ?? ENDPOINTS, '--workload', WORKLOAD, ...(demo ? DEMO.load : []), '--results-dir', results, ...args]);
     if (runCode !== 0 && runCode !== 1 && runCode !== 3) return runCode;
+    if (sims) {
+      const code = await demoCapacity(sims.urls);
+      if (code !== 0) return code;
+    }
+    for (const c of children) c.kill('SIGTERM');
   }
   const out = join(ROOT, 'leaderboard_data', 'README.md');
   const render = await cli(['leaderboard', '--results', results, '--out', out, ...(typeof inject === 'string' ? ['--inject', inject] : [])]);

@@ -1,5 +1,5 @@
 import { linear, niceTicks } from './scale.js';
-import { FONT, GRID, INK, line, MUTED, n, PALETTE, svgDocument, text, textWidth, WIDTH } from './svg.js';
+import { dashAttr, FONT, GRID, INK, line, MUTED, n, seriesStyle, subtitleExtra, svgDocument, text, textWidth, WIDTH } from './svg.js';
 
 /** One box: whiskers low..high, box q1..q3, a line at the median; null when there is nothing to draw. */
 export interface BoxItem {
@@ -9,6 +9,8 @@ export interface BoxItem {
   note?: string;
   /** Default: the palette colour of its position. */
   color?: string;
+  /** The box outline's dash pattern (more items than colours); default solid. */
+  dash?: string | null;
 }
 
 export interface BoxChartSpec {
@@ -20,11 +22,13 @@ export interface BoxChartSpec {
   items: BoxItem[];
   /** Decimals of the value printed beside each median. */
   digits: number;
+  /** How that value is printed (default: `digits` fixed decimals). */
+  format?: (v: number) => string;
 }
 
 const ROW = 42;
 const BOX_H = 18;
-const TOP = 72;
+const PLOT_TOP = 72;
 const BOTTOM = 62;
 const RIGHT = 90;
 
@@ -34,6 +38,7 @@ export function boxChart(spec: BoxChartSpec): string {
   const boxes = spec.items.flatMap((i) => (i.box ? [i.box] : []));
   const { ticks, hi, decimals } = niceTicks(0, Math.max(0, ...boxes.map((b) => b.high)));
   const x = linear(0, hi, left, WIDTH - RIGHT);
+  const TOP = PLOT_TOP + subtitleExtra(spec.subtitle);
   const plotBottom = TOP + spec.items.length * ROW;
   const body: string[] = [];
   for (const t of ticks) {
@@ -45,12 +50,14 @@ export function boxChart(spec: BoxChartSpec): string {
   spec.items.forEach((item, i) => {
     const cy = TOP + i * ROW + ROW / 2;
     body.push(text(left - 12, cy + 4.5, fit(item.label, left - 24), { size: FONT.label, anchor: 'end' }));
-    body.push(...(item.box ? drawBox(item.box, cy, x, item.color ?? PALETTE[i % PALETTE.length], spec.digits) : [text(left + 8, cy + 4.5, item.note ?? 'no data', { fill: MUTED })]));
+    const style = { color: item.color ?? seriesStyle(i).color, dash: item.dash ?? null };
+    const format = spec.format ?? ((v: number) => v.toFixed(spec.digits));
+    body.push(...(item.box ? drawBox(item.box, cy, x, style, format) : [text(left + 8, cy + 4.5, item.note ?? 'no data', { fill: MUTED })]));
   });
   return svgDocument(plotBottom + BOTTOM, spec.title, spec.subtitle, body);
 }
 
-function drawBox(b: NonNullable<BoxItem['box']>, cy: number, x: (v: number) => number, color: string, digits: number): string[] {
+function drawBox(b: NonNullable<BoxItem['box']>, cy: number, x: (v: number) => number, { color, dash }: { color: string; dash: string | null }, format: (v: number) => string): string[] {
   const top = cy - BOX_H / 2;
   const cap = BOX_H / 2.5;
   return [
@@ -58,9 +65,9 @@ function drawBox(b: NonNullable<BoxItem['box']>, cy: number, x: (v: number) => n
     line(x(b.q3), cy, x(b.high), cy, INK),
     line(x(b.low), cy - cap, x(b.low), cy + cap, INK),
     line(x(b.high), cy - cap, x(b.high), cy + cap, INK),
-    `<rect x="${n(x(b.q1))}" y="${n(top)}" width="${n(Math.max(1, x(b.q3) - x(b.q1)))}" height="${BOX_H}" fill="${color}" fill-opacity="0.35" stroke="${color}" stroke-width="1.5"/>`,
+    `<rect x="${n(x(b.q1))}" y="${n(top)}" width="${n(Math.max(1, x(b.q3) - x(b.q1)))}" height="${BOX_H}" fill="${color}" fill-opacity="0.35" stroke="${color}" stroke-width="1.5"${dashAttr(dash)}/>`,
     line(x(b.median), top, x(b.median), top + BOX_H, color, 3),
-    text(x(b.high) + 8, cy + 4, b.median.toFixed(digits), { fill: INK }),
+    text(x(b.high) + 8, cy + 4, format(b.median), { fill: INK }),
   ];
 }
 

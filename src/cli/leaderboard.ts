@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Options } from 'yargs';
+import { svgToPng } from '../charts/png.js';
 import { PACKAGE_DIR } from '../engine/tool.js';
 import { injectBetweenMarkers } from '../leaderboard/inject.js';
-import { PLACEHOLDER_NAMES, renderLeaderboard } from '../leaderboard/render.js';
-import { findRunFolders, latestPerEndpoint, readRun, type SavedRun } from '../results/read-runs.js';
-import { svgToPng } from '../charts/png.js';
-import { leaderboardCharts } from '../leaderboard/charts.js';
-import { text, type CliArgs } from './args.js';
+import { leaderboardCharts, PLACEHOLDER_NAMES, renderLeaderboard, type LeaderboardData, type RenderOptions } from '../leaderboard/render.js';
+import { findSweeps } from '../leaderboard/sweeps.js';
+import { MIN_REQUESTS } from '../leaderboard/validity.js';
+import { findCapacityStepFolders, findRunFolders, latestPerEndpoint, readRun, type SavedRun } from '../results/read-runs.js';
+import { num, text, type CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 
 export const LEADERBOARD_OPTIONS: Record<string, Options> = {
@@ -16,50 +17,72 @@ export const LEADERBOARD_OPTIONS: Record<string, Options> = {
   latest: { type: 'boolean', default: true, describe: 'The latest run per endpoint and workload (the default; --all overrides)' },
   template: { type: 'string', describe: 'Markdown template with {{placeholders}} (default: the shipped leaderboard_data/template.md)' },
   out: { type: 'string', default: 'leaderboard_data/README.md', describe: 'Where the rendered Markdown is written' },
-  inject: { type: 'string', describe: 'Also replace the text between <!-- leaderboard:start --> and <!-- leaderboard:end --> in this file' },
-  charts: { type: 'boolean', default: true, describe: 'Write TTFT.png, TPOT.png and Total_TPS.png (--no-charts: Markdown only)' },
-  'charts-dir': { type: 'string', describe: 'Where the charts are written (default: the folder of --out)' },
+  inject: { type: 'string', describe: 'Also replace the text between the lines <!-- leaderboard:start --> and <!-- leaderboard:end --> (outside code) in this file' },
+  charts: { type: 'boolean', default: true, describe: 'Draw the charts and link them (--no-charts: Markdown only, no image links)' },
+  'charts-dir': { type: 'string', describe: 'Where the charts are written (default: the folder of --out); links are relative to each Markdown file' },
+  'min-requests': { type: 'number', default: MIN_REQUESTS, describe: 'Rows of runs with fewer completed requests are marked [L] (LLMPerf ran 150 per endpoint)' },
 };
 
-/** `auto-testing leaderboard`: saved results -> Markdown; never touches the network. Exit 2 on bad input. */
+/** A link from the folder `fromDir` to `file`, with `/` separators and each segment URL-encoded. */
+export function relativeLink(fromDir: string, file: string): string {
+  return relative(fromDir, file).split(sep).map(encodeURIComponent).join('/');
+}
+
+/**
+ * `auto-testing leaderboard`: saved results -> Markdown and charts; never touches the network. Exit 2 on
+ * bad input, and then nothing is written: the render, the charts and the inject target are all checked
+ * before the first write.
+ */
 export async function leaderboardCommand(argv: CliArgs): Promise<number> {
   const root = String(argv.results);
   const templateFile = text(argv, 'template') ?? join(PACKAGE_DIR, 'leaderboard_data', 'template.md');
+  const minRequests = num(argv, 'minRequests') ?? NaN;
   const problems: string[] = [];
   if (!existsSync(templateFile)) problems.push(`--template: '${templateFile}' does not exist; give a Markdown file with {{placeholders}}`);
+  if (!(Number.isInteger(minRequests) && minRequests >= 1)) problems.push(`--min-requests: must be a whole number >= 1, got '${String(argv.minRequests)}'`);
   const folders = findRunFolders(root);
   if (!folders.length) problems.push(`--results: no run folder (with a summary.json) under '${root}'; run a load test first or point --results elsewhere`);
   if (problems.length) return usageError(problems);
 
   // a shard of N > 1 carries a fraction of the load: only the merged run stands for it
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const runs = folders.flatMap((f) => readable(root, f, log)).filter((r) => (r.summary.shard?.count ?? 1) === 1);
+  const single = (r: SavedRun) => (r.summary.shard?.count ?? 1) === 1;
+  const runs = folders.flatMap((f) => readable(root, f, log)).filter(single);
   if (!runs.length) return usageError([`--results: no readable single (unsharded or merged) run under '${root}'`]);
   const chosen = argv.all ? runs : latestPerEndpoint(runs);
-  const filled = renderLeaderboard(readFileSync(templateFile, 'utf8'), chosen, { all: Boolean(argv.all), now: now() });
-  if (filled.unknown.length) return usageError(filled.unknown.map((p) => `--template: unknown placeholder {{${p}}} in '${templateFile}'; known: ${PLACEHOLDER_NAMES.join(', ')}`));
-  for (const m of filled.missing) log(`auto-testing leaderboard: warning: the template has no {{${m}}}; that table is left out`);
+  const steps = findCapacityStepFolders(root).flatMap((f) => readable(root, f, log));
+  const data: LeaderboardData = { runs: chosen, sweeps: findSweeps([...chosen, ...steps]) };
 
+  const all = Boolean(argv.all);
   const out = String(argv.out);
+  const chartsDir = resolve(text(argv, 'chartsDir') ?? dirname(out));
+  const charts = argv.charts !== false ? leaderboardCharts(data, { all, minRequests }) : null;
+  const options = (markdownFile: string): RenderOptions => ({
+    all, minRequests, chartLink: charts && ((file) => relativeLink(dirname(resolve(markdownFile)), join(chartsDir, file))),
+  });
+  const template = readFileSync(templateFile, 'utf8');
+  const filled = renderLeaderboard(template, data, options(out));
+  if (filled.unknown.length) return usageError(filled.unknown.map((p) => `--template: unknown placeholder {{${p}}} in '${templateFile}'; known: ${PLACEHOLDER_NAMES.join(', ')}`));
+  const inject = text(argv, 'inject') ?? null;
+  const injected = inject === null ? null : injectInto(inject, renderLeaderboard(template, data, options(inject)).text);
+  if (injected && 'problem' in injected) return usageError([`--inject: '${inject}' ${injected.problem}`]);
+
+  for (const m of filled.missing) log(`auto-testing leaderboard: warning: the template has no {{${m}}}; that part is left out`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, filled.text);
   log(`auto-testing leaderboard: ${chosen.length} run(s) from '${root}' -> ${out}`);
-  if (argv.charts !== false) await writeCharts(chosen, Boolean(argv.all), text(argv, 'chartsDir') ?? dirname(out), log);
-  if (argv.inject) {
-    const problem = injectInto(String(argv.inject), filled.text);
-    if (problem) return usageError([`--inject: '${String(argv.inject)}' ${problem}`]);
-    log(`auto-testing leaderboard: injected into ${String(argv.inject)}`);
+  if (charts) await writeCharts(charts, chartsDir, log);
+  if (inject && injected) {
+    writeFileSync(inject, injected.text);
+    log(`auto-testing leaderboard: injected into ${inject}`);
   }
   return 0;
 }
 
-/** Rewrites `file` with `text` between its markers; why not, when it cannot. */
-function injectInto(file: string, text: string): string | null {
-  if (!existsSync(file)) return 'does not exist';
-  const injected = injectBetweenMarkers(readFileSync(file, 'utf8'), text);
-  if ('problem' in injected) return injected.problem;
-  writeFileSync(file, injected.text);
-  return null;
+/** `file` with `text` between its markers, or why it cannot be done. */
+function injectInto(file: string, text: string): { text: string } | { problem: string } {
+  if (!existsSync(file)) return { problem: 'does not exist; create it with the two marker lines where the leaderboard goes' };
+  return injectBetweenMarkers(readFileSync(file, 'utf8'), text);
 }
 
 /** A folder that cannot be read (a half-written or foreign summary.json) is skipped with a warning. */
@@ -72,14 +95,8 @@ function readable(root: string, folder: string, log: (line: string) => void): Sa
   }
 }
 
-async function writeCharts(runs: SavedRun[], all: boolean, dir: string, log: (line: string) => void): Promise<void> {
+async function writeCharts(charts: readonly { file: string; svg: string }[], dir: string, log: (line: string) => void): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  for (const c of leaderboardCharts(runs, all)) writeFileSync(join(dir, c.file), await svgToPng(c.svg));
-  log(`auto-testing leaderboard: charts -> ${dir}`);
-}
-
-/** SOURCE_DATE_EPOCH (the reproducible-builds convention) pins {{last_update}}. */
-function now(): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  for (const c of charts) writeFileSync(join(dir, c.file), await svgToPng(c.svg));
+  log(`auto-testing leaderboard: ${charts.length} chart(s) -> ${dir}`);
 }

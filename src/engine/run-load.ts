@@ -21,6 +21,7 @@ import { Interrupts } from './interrupts.js';
 import { Outcome } from './outcome.js';
 import { sampleProcess } from './process-sampler.js';
 import { clientFigures, defaultRunId, noClientFiguresYet, shardInfo, workloadSummary } from './run-meta.js';
+import { hostInfo } from './host.js';
 import { TOOL } from './tool.js';
 import { workerSettings } from './worker-settings.js';
 
@@ -239,6 +240,7 @@ class LoadRun {
       status: this.#outcome.status,
       status_reason: this.#outcome.reason,
       tool: TOOL,
+      host: hostInfo(),
       run: {
         id: this.#runId, started_at: this.#startedAt.toISOString(), t0_wall_ms: this.#t0Wall, duration_s: cfg.durationMs / 1000,
         elapsed_s: Math.max(0, (Date.now() - this.#t0Wall) / 1000), mode: cfg.mode, rate: cfg.rate, concurrency: cfg.closedLoop?.concurrency ?? null,

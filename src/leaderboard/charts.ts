@@ -1,53 +1,77 @@
 import { boxChart, type BoxItem } from '../charts/box-chart.js';
-import { lineChart } from '../charts/line-chart.js';
-import { PALETTE } from '../charts/svg.js';
+import { lineChart, type LineSeries } from '../charts/line-chart.js';
+import { stackCharts } from '../charts/stack.js';
+import { seriesStyle } from '../charts/svg.js';
 import type { SavedRun } from '../results/read-runs.js';
-import { requestDistribution } from './figures.js';
-import { runLabel } from './groups.js';
-import { metricTables, rankRuns, type MetricTable } from './tables.js';
+import { requestDistribution, seedTotalTpsSeries, windowedTotalTpsSeries } from './figures.js';
+import { formatValue } from './format.js';
+import { runLabel, type Group } from './groups.js';
+import type { Sweep } from './sweeps.js';
+import { rankRuns, seedTotalTps, type MetricTable } from './tables.js';
+import { markSuffix, runMarks } from './validity.js';
 
-/** A chart file of the leaderboard: its name (as the template links it) and SVG source. */
+/** A chart file of the leaderboard: its name (as the Markdown links it) and SVG source. */
 export interface ChartSvg {
   file: string;
   svg: string;
 }
 
-const BOXES: { file: string; placeholder: string; metric: string; title: string }[] = [
-  { file: 'TTFT.png', placeholder: 'TTFT_table', metric: 'ttft_s', title: 'Time to first token (TTFT)' },
-  { file: 'TPOT.png', placeholder: 'TPOT_table', metric: 'tpot_ms', title: 'Time per output token (TPOT)' },
-];
+/** The saved summary's metric each box chart draws. */
+const BOX_METRIC: Record<string, string> = { TTFT: 'ttft_s', TPOT: 'tpot_ms', ITL: 'itl_ms' };
+export const THROUGHPUT_LATENCY = 'Throughput_latency';
 
-/** TTFT.png and TPOT.png (one box per endpoint, in table order) and Total_TPS.png (one line per endpoint). */
-export function leaderboardCharts(runs: readonly SavedRun[], all: boolean): ChartSvg[] {
-  const label = chartLabel(runs, all);
-  const color = colorByLabel(runs, label);
-  const tables = metricTables(runs);
-  const boxes = BOXES.map((b) => {
-    const table = tables.find((t) => t.placeholder === b.placeholder)!;
-    return { file: b.file, svg: boxChart({ title: b.title, subtitle: 'box P25–P75 · thick line median (value at right) · whiskers P5–P95 · best first', axisLabel: table.label, digits: table.digits, items: boxItems(table, b.metric, runs, all, label, color) }) };
-  });
-  const totalTps = tables.find((t) => t.placeholder === 'Total_TPS_table')!;
-  const series = rankRuns(totalTps, runs, all).map(({ run }) => ({ label: label(run), color: color(label(run)), points: run.seconds.map((s): [number, number] => [s.second + 0.5, s.total_tps]) }));
-  const tps = lineChart({ title: 'Total TPS over time', subtitle: 'output tokens received from all requests in each second of the run', xLabel: 'time since the start of the run (s)', yLabel: totalTps.label, series });
-  return [...boxes, { file: 'Total_TPS.png', svg: tps }];
+/** `TTFT.png` when the runs form one group; `TTFT-<group id>.png` for each group otherwise. */
+export function chartFile(chart: string, group: { id: string }, single: boolean): string {
+  return single ? `${chart}.png` : `${chart}-${group.id}.png`;
 }
 
-function boxItems(table: MetricTable, metric: string, runs: readonly SavedRun[], all: boolean, label: (r: SavedRun) => string, color: (l: string) => string): BoxItem[] {
+/** One colour (and past 12, dash) per endpoint name, the same in every chart, by name order. */
+export function endpointStyles(names: Iterable<string>): (name: string) => { color: string; dash: string | null } {
+  const sorted = [...new Set(names)].sort();
+  return (name) => seriesStyle(Math.max(0, sorted.indexOf(name)));
+}
+
+/**
+ * Each group's charts: a box chart per latency table (TTFT, TPOT, ITL: one box per endpoint, in table
+ * order) and the Total TPS line chart, which draws the very quantity its table ranks (the seed's sum of
+ * the in-progress requests' TPS, sampled every 100 ms; or the windowed rate, for older runs, as the table).
+ */
+export function groupCharts(groups: readonly Group[], tables: readonly MetricTable[], o: { all: boolean; minRequests: number }, style: ReturnType<typeof endpointStyles>): ChartSvg[] {
+  const label = (run: SavedRun) => `${runLabel(run, o.all)}${markSuffix(runMarks(run, o.minRequests))}`;
+  const single = groups.length === 1;
+  const seed = seedTotalTps(groups.flatMap((g) => g.runs));
+  return groups.flatMap((g) => tables.filter((t) => t.chart).map((t) => {
+    const subtitle = (what: string) => (g.heading ? `${g.heading} · ${what}` : what);
+    const file = chartFile(t.chart!, g, single);
+    if (t.chart === 'Total_TPS') {
+      const series = rankRuns(t, g.runs, o.all).map(({ run }): LineSeries => ({ label: label(run), ...style(run.summary.endpoint.name), points: seed ? seedTotalTpsSeries(run) : windowedTotalTpsSeries(run) }));
+      const what = seed ? 'at each instant (every 100 ms), Σ over requests in flight of output tokens / request time' : 'output tokens received in each 1 s window (older runs: the windowed rate)';
+      return { file, svg: lineChart({ title: t.title, subtitle: subtitle(what), xLabel: 'time since the first request was sent (s)', yLabel: t.label, series }) };
+    }
+    const items = boxItems(t, BOX_METRIC[t.chart!], g.runs, o.all, label, style);
+    return { file, svg: boxChart({ title: t.title, subtitle: subtitle('box P25–P75 · thick line median (value at right) · whiskers P5–P95 · best first'), axisLabel: t.label, digits: t.digits, format: (v) => formatValue(v, t.digits), items }) };
+  }));
+}
+
+function boxItems(table: MetricTable, metric: string, runs: readonly SavedRun[], all: boolean, label: (r: SavedRun) => string, style: ReturnType<typeof endpointStyles>): BoxItem[] {
   return rankRuns(table, runs, all).map(({ run }) => {
     const d = requestDistribution(run, metric);
     const q = (p: number) => d!.quantile(p)!;
-    return { label: label(run), color: color(label(run)), box: d ? { low: q(5), q1: q(25), median: q(50), q3: q(75), high: q(95) } : null, note: 'no completed requests' };
+    return { label: label(run), ...style(run.summary.endpoint.name), box: d ? { low: q(5), q1: q(25), median: q(50), q3: q(75), high: q(95) } : null, note: 'no completed requests' };
   });
 }
 
-/** The table's Framework label, plus the model when several models share a chart. */
-function chartLabel(runs: readonly SavedRun[], all: boolean): (r: SavedRun) => string {
-  const models = new Set(runs.map((r) => r.summary.endpoint.model));
-  return (r) => (models.size > 1 ? `${runLabel(r, all)} · ${r.summary.endpoint.model}` : runLabel(r, all));
-}
-
-/** One colour per endpoint, the same in every chart (by name order, not by rank). */
-function colorByLabel(runs: readonly SavedRun[], label: (r: SavedRun) => string): (l: string) => string {
-  const labels = [...new Set(runs.map(label))].sort();
-  return (l) => PALETTE[labels.indexOf(l) % PALETTE.length];
+/**
+ * A sweep's chart: output tokens/s against TTFT P50 (top) and P99 (bottom), one line per endpoint
+ * through its runs in rate order, a dot per run, as MLPerf and InferenceMAX draw throughput and latency.
+ */
+export function sweepChart(s: Sweep, style: ReturnType<typeof endpointStyles>): string {
+  const panel = (q: 'ttftP50' | 'ttftP99', label: string, title: string, subtitle?: string) => lineChart({
+    title, subtitle, xLabel: 'output tokens/s (all requests: output tokens / (last byte - first send))', yLabel: label,
+    series: s.series.map((e) => ({ label: e.endpoint, ...style(e.endpoint), markers: true, points: e.points.map((p): [number, number] => [p.outputTps, p[q]]) })),
+  });
+  return stackCharts([
+    panel('ttftP50', 'TTFT P50 (s)', 'Throughput against latency: TTFT P50', `${s.heading} · a dot per ${s.closed ? 'concurrency' : 'rate'}`),
+    panel('ttftP99', 'TTFT P99 (s)', 'Throughput against latency: TTFT P99'),
+  ]);
 }

@@ -28,15 +28,29 @@ export function figuresOf(d: Distribution): Figures {
   return { count: st.count, values, lowSample };
 }
 
+/** Decoding a saved histogram is the costly part of a render: once per run and metric. */
+const decoded = new WeakMap<SavedRun, Map<string, { d: Distribution | null; f: Figures | null }>>();
+
+function cached(run: SavedRun, metric: string): { d: Distribution | null; f: Figures | null } {
+  const byMetric = decoded.get(run) ?? new Map<string, { d: Distribution | null; f: Figures | null }>();
+  decoded.set(run, byMetric);
+  let hit = byMetric.get(metric);
+  if (!hit) {
+    const enc = run.summary.histograms?.[metric];
+    const d = enc && enc.count > 0 ? Distribution.decode(enc) : null;
+    hit = { d, f: d && figuresOf(d) };
+    byMetric.set(metric, hit);
+  }
+  return hit;
+}
+
 /** A per-request metric of a run, decoded from the HDR histogram saved in its summary.json. */
 export function requestFigures(run: SavedRun, metric: string): Figures | null {
-  const d = requestDistribution(run, metric);
-  return d ? figuresOf(d) : null;
+  return cached(run, metric).f;
 }
 
 export function requestDistribution(run: SavedRun, metric: string): Distribution | null {
-  const enc = run.summary.histograms?.[metric];
-  return enc && enc.count > 0 ? Distribution.decode(enc) : null;
+  return cached(run, metric).d;
 }
 
 /**
@@ -45,12 +59,23 @@ export function requestDistribution(run: SavedRun, metric: string): Distribution
  */
 export function totalTpsFigures(run: SavedRun): Figures | null {
   if (run.summary.requests.completed === 0) return null;
-  const { window_s, step_s } = run.summary.throughput;
-  const windows = windowRates(tokenSeries(run), window_s * 1000, step_s * 1000, ...activeSpan(run));
+  const windows = totalTpsWindows(run);
   if (!windows.length) return null;
   const d = new Distribution(1000);
   for (const w of windows) d.record(w.rate);
   return figuresOf(d);
+}
+
+function totalTpsWindows(run: SavedRun): { startMs: number; rate: number }[] {
+  const { window_s, step_s } = run.summary.throughput;
+  return windowRates(tokenSeries(run), window_s * 1000, step_s * 1000, ...activeSpan(run));
+}
+
+/** The windowed Total TPS over time, as its table reads it: [window start - first send (s), rate]. */
+export function windowedTotalTpsSeries(run: SavedRun): [number, number][] {
+  if (run.summary.requests.completed === 0) return [];
+  const from = activeSpan(run)[0];
+  return totalTpsWindows(run).map((w) => [(w.startMs - from) / 1000, w.rate]);
 }
 
 function tokenSeries(run: SavedRun): Series {
@@ -81,6 +106,12 @@ export function seedTotalTpsFigures(run: SavedRun): Figures | null {
   const f = figuresOf(d);
   const exact = sumOfRequestTps(run.spans);
   return { ...f, values: { ...f.values, max: exact.peak, mean: exact.mean } };
+}
+
+/** The seed's Total TPS over time, as its table reads it: [s since the first send, sum] every 100 ms. */
+export function seedTotalTpsSeries(run: SavedRun): [number, number][] {
+  if (!run.spans.length) return [];
+  return sampleSum(run.spans, SEED_SAMPLE_MS).map((level, i): [number, number] => [(i * SEED_SAMPLE_MS) / 1000, level]);
 }
 
 /** The sum of in-progress spans' TPS at first send, first send + step, ... (spans half-open [sent, end)). */

@@ -1,32 +1,66 @@
-import { basename } from 'node:path';
-import type { RunSummary } from '../metrics/summary.js';
-import { workloadKey, type SavedRun } from '../results/read-runs.js';
+import { createHash } from 'node:crypto';
+import { effectiveLoad, workloadKey, type SavedRun } from '../results/read-runs.js';
+import { loadWords } from './describe.js';
 
-/** Runs compared in one table: same model (and same workload when several were run). */
+/** Runs compared in one table: the same model under the same effective load. */
 export interface Group {
+  /** A short hash of model + load: names the group's chart files, the same in every render. */
+  id: string;
+  model: string;
+  /** What ran, in words generated from the runs; null when all runs form one group. */
   heading: string | null;
   runs: SavedRun[];
 }
 
-/** One group when all runs share a model and workload; otherwise one per pair, sorted by heading. */
+/**
+ * One group per model + effective load (every load setting, streaming or not, API: `workloadKey`),
+ * never per label, so two durations of one workload file are two tables. Ordered by model, then rate
+ * (or concurrency) and duration; headed by the load in words, plus whatever setting tells apart two
+ * groups the words alone would not.
+ */
 export function groupRuns(runs: readonly SavedRun[]): Group[] {
-  const workloads = new Set(runs.map((r) => workloadKey(r.summary)));
-  const models = new Set(runs.map((r) => r.summary.endpoint.model));
-  if (workloads.size <= 1 && models.size <= 1) return runs.length ? [{ heading: null, runs: [...runs] }] : [];
-  const byHeading = new Map<string, SavedRun[]>();
+  const byKey = new Map<string, SavedRun[]>();
   for (const r of runs) {
-    const parts = [...(models.size > 1 ? [`Model: ${r.summary.endpoint.model}`] : []), ...(workloads.size > 1 ? [`Workload: ${workloadLabel(r.summary)}`] : [])];
-    const h = parts.join(' · ');
-    byHeading.set(h, [...(byHeading.get(h) ?? []), r]);
+    const key = `${r.summary.endpoint.model}\u0000${workloadKey(r.summary)}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
-  return [...byHeading].sort(([a], [b]) => a.localeCompare(b)).map(([heading, rs]) => ({ heading, runs: rs }));
+  const models = new Set(runs.map((r) => r.summary.endpoint.model));
+  const groups = [...byKey].map(([key, rs]) => ({
+    id: createHash('sha256').update(key).digest('hex').slice(0, 8),
+    model: rs[0].summary.endpoint.model,
+    heading: `${models.size > 1 ? `Model: ${rs[0].summary.endpoint.model} · ` : ''}${loadWords(rs)}`,
+    runs: rs,
+  }));
+  groups.sort((a, b) => a.model.localeCompare(b.model) || loadOrder(a.runs[0], b.runs[0]) || a.heading.localeCompare(b.heading) || a.id.localeCompare(b.id));
+  if (groups.length === 1) return [{ ...groups[0], heading: null }];
+  return disambiguate(groups);
 }
 
-export function workloadLabel(s: RunSummary): string {
-  const w = s.workload ?? {};
-  if (typeof w.name === 'string') return w.name;
-  if (typeof w.file === 'string') return basename(w.file);
-  return `${w.rate ?? s.run.rate} req/s for ${w.duration_s ?? s.run.duration_s} s (${w.arrival ?? s.run.arrival})`;
+function loadOrder(a: SavedRun, b: SavedRun): number {
+  const [x, y] = [effectiveLoad(a.summary), effectiveLoad(b.summary)];
+  const n = (w: Record<string, unknown>, k: string) => (typeof w[k] === 'number' ? (w[k] as number) : 0);
+  return String(x.mode).localeCompare(String(y.mode)) || ['rate', 'concurrency', 'duration_s'].reduce((d, k) => d || n(x, k) - n(y, k), 0);
+}
+
+/** Groups whose words coincide get the settings they differ in appended: `· seed 7`. */
+function disambiguate<G extends { heading: string; runs: SavedRun[] }>(groups: G[]): G[] {
+  return groups.map((g) => {
+    const twins = groups.filter((o) => o.heading === g.heading);
+    if (twins.length < 2) return g;
+    const mine = flatten(effectiveLoad(g.runs[0].summary));
+    const all = twins.map((t) => flatten(effectiveLoad(t.runs[0].summary)));
+    const keys = [...new Set(all.flatMap((f) => Object.keys(f)))].sort().filter((k) => new Set(all.map((f) => f[k] ?? '-')).size > 1);
+    return { ...g, heading: `${g.heading} · ${keys.map((k) => `${k.replace(/_/g, ' ')} ${mine[k] ?? '-'}`).join(', ')}` };
+  });
+}
+
+function flatten(o: Record<string, unknown>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    else out[`${prefix}${k}`] = JSON.stringify(v);
+  }
+  return out;
 }
 
 /**

@@ -1,9 +1,13 @@
-import { DEFINITIONS } from '../metrics/summary.js';
-import type { SavedRun } from '../results/read-runs.js';
 import { minSamples } from '../metrics/distribution.js';
+import { DEFINITIONS } from '../metrics/summary.js';
+import type { RequestMetric, SavedRun } from '../results/read-runs.js';
+import { BOOTSTRAP_DEFAULTS } from '../stats/bootstrap.js';
 import { COLUMNS, requestFigures, seedTotalTpsFigures, totalTpsFigures, type Figures } from './figures.js';
-import { markdownTable, type Align } from './markdown-table.js';
+import { count, formatValue } from './format.js';
 import { percent, runLabel, type Group } from './groups.js';
+import { markdownTable, type Align } from './markdown-table.js';
+import { medianUncertainty, type RowUncertainty } from './uncertainty.js';
+import { markNotes, markSuffix, runMarks, type Mark } from './validity.js';
 
 /** One leaderboard table: which figure, in which unit and rounding, and which way is better. */
 export interface MetricTable {
@@ -16,27 +20,48 @@ export interface MetricTable {
   rankBy: 'median' | 'max';
   figures(run: SavedRun): Figures | null;
   formula: string;
+  /** The per-request values behind the figures (requests.csv): the median's bootstrap interval. */
+  sample: RequestMetric | null;
+  /** Base name of its chart file (`TTFT` -> TTFT.png, or TTFT-<group>.png per group); null: no chart. */
+  chart: string | null;
+  /** The chart's title and the image's alt text. */
+  title: string;
+}
+
+/** How tables are drawn: rows per run or latest, the low-count threshold, and where charts are linked from. */
+export interface TableContext {
+  all: boolean;
+  minRequests: number;
+  /** The image link of a group's chart, relative to the Markdown file; null: no charts. */
+  chartLink: ((chart: string, group: Group) => string) | null;
+  /** The success-rate table is on the page: the other tables' mark notes name runs, it quotes their warnings. */
+  warningsInSuccessTable: boolean;
 }
 
 const QUANTILE_NOTE = 'Median and P25-P99 come from each run\'s HDR histogram in summary.json (within 0.1 %); Mean, Min and Max are exact.';
 
 /**
  * The per-request tables. Rounding as in the seeds: seconds to 2 decimals, tokens/s whole; milliseconds
- * to 1 decimal. Total TPS is added by `metricTables`.
+ * to 1 decimal; always at least two significant figures below 1. Total TPS is added by `metricTables`.
  */
 const METRIC_TABLES: readonly MetricTable[] = [
   {
-    placeholder: 'TTFT_table', label: 'TTFT (s)', digits: 2, better: 'lower', rankBy: 'median',
+    placeholder: 'TTFT_table', label: 'TTFT (s)', digits: 2, better: 'lower', rankBy: 'median', sample: 'ttft_s', chart: 'TTFT', title: 'Time to first token (TTFT)',
     figures: (r) => requestFigures(r, 'ttft_s'),
     formula: `TTFT = ${DEFINITIONS.ttft_s}; per completed request, in seconds. ${QUANTILE_NOTE}`,
   },
   {
-    placeholder: 'TPOT_table', label: 'TPOT (ms)', digits: 1, better: 'lower', rankBy: 'median',
+    placeholder: 'TPOT_table', label: 'TPOT (ms)', digits: 1, better: 'lower', rankBy: 'median', sample: 'tpot_ms', chart: 'TPOT', title: 'Time per output token (TPOT)',
     figures: (r) => requestFigures(r, 'tpot_ms'),
     formula: `TPOT = ${DEFINITIONS.tpot_ms}; per completed request, in milliseconds. ${QUANTILE_NOTE}`,
   },
   {
-    placeholder: 'Output_TPS_table', label: 'Output TPS per request (tokens/s)', digits: 0, better: 'higher', rankBy: 'median',
+    placeholder: 'ITL_table', label: 'ITL (ms)', digits: 1, better: 'lower', rankBy: 'median', sample: 'itl_ms', chart: 'ITL', title: 'Inter-token latency (ITL)',
+    figures: (r) => requestFigures(r, 'itl_ms'),
+    formula: `ITL = ${DEFINITIONS.itl_ms}; in milliseconds. Decode only: unlike TPOT, the wait for the first token is left out (LLMPerf's inter-token latency). ${QUANTILE_NOTE}`,
+  },
+  {
+    placeholder: 'Output_TPS_table', label: 'Output TPS per request (tokens/s)', digits: 0, better: 'higher', rankBy: 'median', sample: 'output_tps', chart: null, title: 'Output TPS per request',
     figures: (r) => requestFigures(r, 'output_tps'),
     formula: `Output TPS = ${DEFINITIONS.output_tps}, in tokens/s. ${QUANTILE_NOTE}`,
   },
@@ -44,19 +69,21 @@ const METRIC_TABLES: readonly MetricTable[] = [
 
 /** The seed's Total TPS, literally: sum(tps_per_requests), from runs whose summary.json has it. */
 const SEED_TOTAL_TPS: MetricTable = {
-  placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max',
+  placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max', sample: null, chart: 'Total_TPS',
+  title: 'Total TPS over time: the sum of the in-progress requests\' own TPS',
   figures: seedTotalTpsFigures,
   formula: `Total TPS, the seed's definition, sum(tps_per_requests): ${DEFINITIONS.total_tps_sum_of_requests}. ` +
     'Max is its exact peak (rows are ranked by it) and Mean its exact time-weighted mean, as in summary.json; Min and Median-P99 are over ' +
-    'the run sampled every 100 ms. (The windowed rate, tokens received per 1 s window, is throughput.total_tps_windowed in summary.json.)',
+    'the run sampled every 100 ms, as its chart draws it. N: completed requests. (The windowed rate, tokens received per 1 s window, is throughput.total_tps_windowed in summary.json.)',
 };
 
 /** Older runs (summary.json without the seed's sum): the windowed rate, which the table then names. */
 const WINDOWED_TOTAL_TPS: MetricTable = {
-  placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max',
+  placeholder: 'Total_TPS_table', label: 'Total TPS (tokens/s)', digits: 0, better: 'higher', rankBy: 'max', sample: null, chart: 'Total_TPS',
+  title: 'Total TPS over time: output tokens received in each 1 s window (windowed rate)',
   figures: totalTpsFigures,
   formula: 'Total TPS, the windowed rate (these runs predate the seed\'s sum(tps_per_requests) in summary.json): output tokens received ' +
-    'by all requests in a 1 s window / 1 s, over every window sliding by 100 ms from the first send to the last byte. Max is the peak; rows are ranked by it.',
+    'by all requests in a 1 s window / 1 s, over every window sliding by 100 ms from the first send to the last byte, as its chart draws it. Max is the peak; rows are ranked by it. N: completed requests.',
 };
 
 /**
@@ -64,14 +91,16 @@ const WINDOWED_TOTAL_TPS: MetricTable = {
  * every run's summary has it, else the windowed rate for all (one table never mixes definitions).
  */
 export function metricTables(runs: readonly SavedRun[]): MetricTable[] {
-  const seed = runs.length > 0 && runs.every((r) => r.summary.throughput.total_tps_sum_of_requests !== undefined);
-  const [ttft, tpot, outputTps] = METRIC_TABLES;
-  return [ttft, tpot, seed ? SEED_TOTAL_TPS : WINDOWED_TOTAL_TPS, outputTps];
+  const [ttft, tpot, itl, outputTps] = METRIC_TABLES;
+  return [ttft, tpot, itl, seedTotalTps(runs) ? SEED_TOTAL_TPS : WINDOWED_TOTAL_TPS, outputTps];
 }
 
-const HEADER = ['Framework', 'Model', 'Median', 'Mean', 'Min', 'Max', 'P25', 'P75', 'P95', 'P99'];
-const NUMERIC: Align[] = ['left', 'left', ...COLUMNS.map((): Align => 'right')];
+export function seedTotalTps(runs: readonly SavedRun[]): boolean {
+  return runs.length > 0 && runs.every((r) => r.summary.throughput.total_tps_sum_of_requests !== undefined);
+}
+
 const LOW_MARK = '†';
+const TIE_MARK = '≈';
 
 /** Best first (ties: by median, then label, for a stable order); runs without figures (nothing completed) last. */
 export function rankRuns(t: MetricTable, runs: readonly SavedRun[], all: boolean): { run: SavedRun; figures: Figures | null }[] {
@@ -86,44 +115,97 @@ export function rankRuns(t: MetricTable, runs: readonly SavedRun[], all: boolean
     });
 }
 
-export function metricTable(t: MetricTable, groups: readonly Group[], all: boolean): string {
+interface Row {
+  label: string;
+  marks: Mark[];
+}
+
+/** A group's block: its heading, its chart, its table. */
+function block(g: Group, chart: string | null, alt: string, table: string, ctx: TableContext): string {
+  const image = chart && ctx.chartLink ? [`![${alt}${g.heading ? `: ${g.heading}` : ''}](${ctx.chartLink(chart, g)})`] : [];
+  return [...(g.heading ? [`#### ${g.heading}`] : []), ...image, table].join('\n\n');
+}
+
+/** A metric's tables (one per group, each under its chart), then the notes: formula, marks, interval. */
+export function metricTable(t: MetricTable, groups: readonly Group[], ctx: TableContext): string {
   let anyLow = false;
+  let anyTie = false;
+  const marked: Row[] = [];
+  const header = ['Framework', 'Model', 'Median', ...(t.sample ? ['Median 95% CI'] : []), 'Mean', 'Min', 'Max', 'P25', 'P75', 'P95', 'P99', 'N'];
+  const align: Align[] = header.map((_, i): Align => (i < 2 ? 'left' : 'right'));
   const parts = groups.map((g) => {
-    const rows = rankRuns(t, g.runs, all).map(({ run, figures }) => {
+    const ranked = rankRuns(t, g.runs, ctx.all);
+    const uncertainty = t.sample ? medianUncertainty(ranked.map((r) => r.run), t.sample) : null;
+    const rows = ranked.map(({ run, figures }, i) => {
+      const marks = runMarks(run, ctx.minRequests);
+      const label = runLabel(run, ctx.all);
+      marked.push({ label, marks });
       anyLow ||= Boolean(figures?.lowSample.length);
-      return [runLabel(run, all), run.summary.endpoint.model, ...COLUMNS.map((c) => cell(figures, c, t.digits))];
+      anyTie ||= Boolean(uncertainty?.[i].notDistinguishable);
+      const n = t.sample ? run.values[t.sample].length : run.spans.length;
+      const [median, ...rest] = COLUMNS.map((c) => cell(figures, c, t.digits));
+      return [`${label}${markSuffix(marks)}`, run.summary.endpoint.model, median, ...(uncertainty ? [ciCell(uncertainty[i], t.digits)] : []), ...rest, count(n)];
     });
-    return withHeading(g, markdownTable(HEADER, NUMERIC, rows));
+    return block(g, t.chart, t.title, markdownTable(header, align, rows), ctx);
   });
-  const notes = [`> ${t.formula}`];
-  if (anyLow) notes.push(`> ${LOW_MARK} estimated from fewer values than the quantile needs (P99: ${minSamples(99)}, P95: ${minSamples(95)}, P75: ${minSamples(75)}, P25 and median: ${minSamples(50)}).`);
-  return [...parts, notes.join('\n>\n')].join('\n\n');
+  const notes = [t.formula];
+  if (t.sample) notes.push(intervalNote(anyTie));
+  if (anyLow) notes.push(`${LOW_MARK} estimated from fewer values than the quantile needs (P99: ${minSamples(99)}, P95: ${minSamples(95)}, P75: ${minSamples(75)}, P25 and median: ${minSamples(50)}).`);
+  const brief = ctx.warningsInSuccessTable;
+  notes.push(...markNotes(marked, !brief), ...(brief && marked.some((r) => r.marks.length) ? ['Each run\'s own warning lines are quoted under the success-rate table.'] : []));
+  return [...parts, notes.map((n) => `> ${n}`).join('\n>\n')].join('\n\n');
+}
+
+function intervalNote(anyTie: boolean): string {
+  const how = `Median 95% CI: percentile bootstrap of the median from the run's own requests (requests.csv; ${count(BOOTSTRAP_DEFAULTS.resamples)} resamples, seeded, so a render is reproducible). N: values behind the row.`;
+  return anyTie ? `${how} ${TIE_MARK} the 95 % interval of the difference between this row's median and the median of the row above contains 0: the two are not distinguishable at these sample sizes.` : how;
 }
 
 function cell(f: Figures | null, c: (typeof COLUMNS)[number], digits: number): string {
   const v = f?.values[c] ?? null;
   if (v === null) return '-';
-  return `${v.toFixed(digits)}${f!.lowSample.includes(c) ? LOW_MARK : ''}`;
+  return `${formatValue(v, digits)}${f!.lowSample.includes(c) ? LOW_MARK : ''}`;
 }
 
-export function withHeading(g: Group, table: string): string {
-  return g.heading ? `#### ${g.heading}\n\n${table}` : table;
+function ciCell(u: RowUncertainty, digits: number): string {
+  if (!u.interval) return '-';
+  return `${u.notDistinguishable ? `${TIE_MARK} ` : ''}${formatValue(u.interval.low, digits)}–${formatValue(u.interval.high, digits)}`;
 }
 
-/** Reliability: how many requests each run sent and how many completed, failed or were dropped. */
-export function successTable(groups: readonly Group[], all: boolean): string {
-  const header = ['Framework', 'Model', 'Success rate', 'Error rate', 'Sent', 'Completed', 'Failed', 'Dropped', 'Errors'];
-  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
+/** The offered load of a run: its rate (a ramp's peak), or the number kept in flight. */
+function offered(run: SavedRun): string {
+  const r = run.summary.run;
+  if (r.mode === 'closed') return `${r.concurrency} in flight`;
+  return r.rate === null ? '-' : String(r.rate);
+}
+
+/**
+ * Reliability and validity: per run, the offered and achieved rate, how many requests were sent and how
+ * they ended, errors per class, and the run's caveats as marks.
+ */
+export function successTable(groups: readonly Group[], ctx: TableContext): string {
+  const header = ['Framework', 'Model', 'Success rate', 'Error rate', 'Offered (req/s)', 'Achieved (req/s)', 'Sent', 'Completed', 'Failed', 'Dropped', 'Errors'];
+  const align: Align[] = ['left', 'left', ...Array<Align>(8).fill('right'), 'left'];
+  const marked: Row[] = [];
   const parts = groups.map((g) => {
     const rows = [...g.runs]
-      .sort((a, b) => successRate(b) - successRate(a) || runLabel(a, all).localeCompare(runLabel(b, all)))
+      .sort((a, b) => successRate(b) - successRate(a) || runLabel(a, ctx.all).localeCompare(runLabel(b, ctx.all)))
       .map((run) => {
         const q = run.summary.requests;
-        return [runLabel(run, all), run.summary.endpoint.model, percent(successRate(run)), percent(run.summary.error_rate), String(q.sent), String(q.completed), String(q.failed), String(q.dropped), errorList(run)];
+        const marks = runMarks(run, ctx.minRequests);
+        const label = runLabel(run, ctx.all);
+        marked.push({ label, marks });
+        return [`${label}${markSuffix(marks)}`, run.summary.endpoint.model, percent(successRate(run)), percent(run.summary.error_rate), offered(run),
+          formatValue(run.summary.throughput.requests_per_s, 2), count(q.sent), count(q.completed), count(q.failed), count(q.dropped), errorList(run)];
       });
-    return withHeading(g, markdownTable(header, align, rows));
+    return block(g, null, '', markdownTable(header, align, rows), ctx);
   });
-  return [...parts, `> Success rate = completed requests / sent requests; error rate = ${DEFINITIONS.error_rate}. Errors: count per error class.`].join('\n\n');
+  const notes = [
+    `Success rate = completed requests / sent requests; error rate = ${DEFINITIONS.error_rate}. Offered: the arrival rate asked for (closed loop: requests kept in flight); ` +
+      'achieved: completed requests / (last byte - first send). Errors: count per error class.',
+    ...markNotes(marked, true),
+  ];
+  return [...parts, notes.map((n) => `> ${n}`).join('\n>\n')].join('\n\n');
 }
 
 function successRate(run: SavedRun): number {

@@ -70,6 +70,10 @@ function globalWorkers(shards: readonly ShardData[]): RequestRecord[] {
   return shards.flatMap((s, i) => s.records.map((r) => ({ ...r, worker: offsets[i] + r.worker })));
 }
 
+function sameHost(all: readonly RunSummary[]): boolean {
+  return all.every((s) => s.host && JSON.stringify(s.host) === JSON.stringify(all[0].host));
+}
+
 function meta(shards: readonly ShardData[], runId: string, extraWarnings: readonly string[]): SummaryMeta {
   const first = shards[0].summary;
   const all = shards.map((s) => s.summary);
@@ -84,6 +88,8 @@ function meta(shards: readonly ShardData[], runId: string, extraWarnings: readon
     status,
     status_reason: reasons.length ? reasons.join('; ') : null,
     tool: first.tool,
+    // shards run on several machines: one host only when they all agree
+    ...(sameHost(all) && { host: first.host }),
     run: {
       ...first.run,
       id: runId,

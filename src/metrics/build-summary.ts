@@ -36,6 +36,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     status: meta.status,
     status_reason: meta.status_reason,
     tool: meta.tool,
+    ...(meta.host && { host: meta.host }),
     run: meta.run,
     endpoint: meta.endpoint,
     workload: meta.workload,

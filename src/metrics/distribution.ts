@@ -123,8 +123,8 @@ export class Distribution {
   }
 
   static decode(e: EncodedDistribution): Distribution {
-    const d = new Distribution(e.scale);
-    d.#h.add(hdr.decodeFromCompressedBase64(e.hdr, 'packed', false));
+    // the decoded histogram itself, not a copy added into a fresh one: the copy cost 20-70 ms per metric
+    const d = new Distribution(e.scale, hdr.decodeFromCompressedBase64(e.hdr, 32, false));
     d.#count = e.count;
     d.#sum = e.sum;
     d.#sumSq = e.sum_sq;

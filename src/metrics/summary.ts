@@ -6,7 +6,7 @@ import type { TokenCheckSummary } from './token-checks.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -19,6 +19,8 @@ export interface RunSummary {
   status: RunStatus;
   status_reason: string | null;
   tool: { name: string; version: string };
+  /** The client machine that made the load; absent from summaries before schema 2. */
+  host?: HostInfo;
   run: {
     id: string;
     started_at: string;
@@ -139,7 +141,7 @@ export interface SloReport {
 
 /** The resolved workload: settings only, so shards of one run agree. Readers meet older runs without some keys. */
 export interface WorkloadSummary {
-  /** A workload's own name, which labels it on the leaderboard before its settings do (not written by this version). */
+  /** A workload's own name (not written by this version; the leaderboard groups runs by their settings, never by a name). */
   name?: string;
   /** The --workload file it came from, if any. */
   file: string | null;
@@ -171,6 +173,14 @@ export interface WorkloadSummary {
     stddev_output_tokens: number | null;
     exact_output: boolean;
   };
+}
+
+export interface HostInfo {
+  cpu_count: number;
+  cpu_model: string;
+  /** Kernel and architecture: `Linux 6.8.0 (x64)`. */
+  os: string;
+  node_version: string;
 }
 
 export interface ShardInfo {

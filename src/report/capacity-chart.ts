@@ -1,5 +1,6 @@
 import { lineChart, type LineSeries } from '../charts/line-chart.js';
 import { svgToPng } from '../charts/png.js';
+import { stackCharts } from '../charts/stack.js';
 import type { CapacityReport } from '../capacity/run-capacity.js';
 import type { StepResult } from '../capacity/step.js';
 
@@ -14,24 +15,12 @@ function series(steps: readonly StepResult[], label: string, figure: Figure | 'r
   return { label, points };
 }
 
-/** Nests panels (each a whole SVG document of the same width) one under the other in one document. */
-function stack(panels: string[]): string {
-  let y = 0;
-  const placed = panels.map((svg) => {
-    const at = y;
-    y += Number(/height="([\d.]+)"/.exec(svg)![1]);
-    return svg.replace('<svg ', `<svg y="${at}" `);
-  });
-  const width = /width="([\d.]+)"/.exec(panels[0])![1];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">\n${placed.join('\n')}</svg>\n`;
-}
-
 /** Latency and throughput against the offered rate, one panel each, as an SVG document. */
 export function capacityChart(c: CapacityReport): string {
   const steps = [...c.steps].sort((a, b) => a.rate - b.rate);
   const knee = c.knee.rate === null ? 'no passing rate' : `knee ${c.knee.rate} req/s${c.knee.first_failing_rate === null ? '' : `, first failing ${c.knee.first_failing_rate} req/s`}`;
   const subtitle = `${c.endpoint?.name ?? ''}: ${knee}; SLO ${c.slo.join(', ')}`;
-  return stack([
+  return stackCharts([
     lineChart({ title: 'Latency against offered rate', subtitle, xLabel: 'offered rate (req/s)', yLabel: 'TTFT (s)', series: [series(steps, 'TTFT p50', 'ttft_p50_s'), series(steps, 'TTFT p99', 'ttft_p99_s')] }),
     lineChart({ title: 'Requests served against offered rate', xLabel: 'offered rate (req/s)', yLabel: 'req/s', series: [series(steps, 'offered', 'rate'), series(steps, 'achieved (completed/s)', 'achieved_rps'), series(steps, 'goodput', 'goodput_rps')] }),
     lineChart({ title: 'Peak Total TPS against offered rate', xLabel: 'offered rate (req/s)', yLabel: 'output tokens/s', series: [series(steps, 'peak Total TPS', 'peak_total_tps')] }),

@@ -6,7 +6,7 @@ import { boxChart } from '../../src/charts/box-chart.js';
 import { lineChart } from '../../src/charts/line-chart.js';
 import { svgToPng } from '../../src/charts/png.js';
 import { niceTicks } from '../../src/charts/scale.js';
-import { leaderboardCharts } from '../../src/leaderboard/charts.js';
+import { leaderboardCharts } from '../../src/leaderboard/render.js';
 import { findRunFolders, latestPerEndpoint, readRun } from '../../src/results/read-runs.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -40,8 +40,8 @@ describe('chart module', () => {
 
   it('renders the leaderboard charts to PNGs of the expected size and of known bytes', async () => {
     const runs = latestPerEndpoint(findRunFolders(RESULTS).map((f) => readRun(RESULTS, f)));
-    const charts = leaderboardCharts(runs, false);
-    expect(charts.map((c) => c.file)).toEqual(['TTFT.png', 'TPOT.png', 'Total_TPS.png']);
+    const charts = leaderboardCharts({ runs, sweeps: [] }, { all: false, minRequests: 150 });
+    expect(charts.map((c) => c.file)).toEqual(['TTFT.png', 'TPOT.png', 'ITL.png', 'Total_TPS.png']);
     const sizes: Record<string, { width: number; height: number }> = {};
     const hashes: Record<string, string> = {};
     for (const c of charts) {
@@ -50,7 +50,8 @@ describe('chart module', () => {
       hashes[c.file] = createHash('sha256').update(png).digest('hex');
     }
     // 800 SVG units at 2 px each; boxes: 72 + 3 rows x 42 + 62; lines: 440 + one legend row of 20
-    expect(sizes).toEqual({ 'TTFT.png': { width: 1600, height: 520 }, 'TPOT.png': { width: 1600, height: 520 }, 'Total_TPS.png': { width: 1600, height: 920 } });
+    const box = { width: 1600, height: 520 };
+    expect(sizes).toEqual({ 'TTFT.png': box, 'TPOT.png': box, 'ITL.png': box, 'Total_TPS.png': { width: 1600, height: 920 } });
     // the renderer is WebAssembly with a font from npm: the same bytes on every machine
     const file = join(FIXTURES, 'leaderboard', 'charts.sha256.json');
     if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, `${JSON.stringify(hashes, null, 2)}\n`);
