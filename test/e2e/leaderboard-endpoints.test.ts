@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimCli } from './run-cli.js';
@@ -83,5 +83,10 @@ describe('--endpoints then leaderboard: two simulated endpoints of different spe
     }
     expect(tableRows(md, 'Success rate').at(-1)).toBe('dead (failed, 100.0% errors)');
     for (const png of ['TTFT.png', 'TPOT.png', 'ITL.png', 'Total_TPS.png']) expect(existsSync(join(dir, 'board', png))).toBe(true);
+    // each summary.json records the client host (schema 2), and the page says which machine measured
+    const summary = JSON.parse(readFileSync(join(results, 'zeta-fast', 'cli', readdirSync(join(results, 'zeta-fast', 'cli'))[0], 'summary.json'), 'utf8'));
+    expect(summary.schema_version).toBe(2);
+    expect(summary.host).toMatchObject({ cpu_count: cpus().length, node_version: process.version });
+    expect(md).toContain(`- Client host: ${cpus().length} CPUs (${summary.host.cpu_model}), ${summary.host.os}, Node.js ${process.version}`);
   });
 });

@@ -9,6 +9,7 @@ import { END_MARKER, injectBetweenMarkers, START_MARKER } from '../../src/leader
 import { markdownTable } from '../../src/leaderboard/markdown-table.js';
 import { PLACEHOLDER_NAMES, renderLeaderboard, type LeaderboardData, type RenderOptions } from '../../src/leaderboard/render.js';
 import { findSweeps } from '../../src/leaderboard/sweeps.js';
+import { runMarks } from '../../src/leaderboard/validity.js';
 import { fillTemplate } from '../../src/leaderboard/template.js';
 import { Distribution } from '../../src/metrics/distribution.js';
 import { findCapacityStepFolders, findRunFolders, latestPerEndpoint, readRun, type SavedRun } from '../../src/results/read-runs.js';
@@ -224,6 +225,14 @@ describe('validity: marks with footnotes, intervals, low counts', () => {
     const rows = tableRows(render(rs).text, 'TTFT (s)');
     expect(rows.map((r) => r[0]).sort()).toEqual(['big', 'small [L]']);
     expect(tableRows(render(rs, { minRequests: 10 }).text, 'TTFT (s)').map((r) => r[0]).sort()).toEqual(['big', 'small']);
+  });
+
+  it('turns each warning of a run into its mark: token counts [T], short answers [O], anything else [W]', () => {
+    const [run] = savedRuns([{ name: 'x', edit: (s) => s.warnings.push('TOKEN COUNTS DISAGREE (output): 9 of 150', 'OUTPUT SHORT: 3 of 150', 'INCOMPLETE: shard 2 missing') }]);
+    expect(runMarks(run, 150).map((m) => m.kind)).toEqual(['T', 'O', 'W']);
+    const md = render([run]).text;
+    expect(tableRows(md, 'TTFT (s)')[0][0]).toBe('x [T][O][W]');
+    expect(section(md, 'Success rate')).toContain('[W] another warning of the run: x: INCOMPLETE: shard 2 missing.');
   });
 
   it('keeps two significant figures below 1 (0.048 s, not 0.05)', () => {
