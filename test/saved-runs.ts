@@ -4,7 +4,7 @@ import { Aggregator } from '../src/metrics/aggregator.js';
 import { buildSummary, type SummaryMeta } from '../src/metrics/build-summary.js';
 import type { RequestRecord } from '../src/metrics/record.js';
 import { NON_STREAMING_NOTE, type RunSummary } from '../src/metrics/summary.js';
-import { BUCKET_HEADER, bucketRows, secondRows, SECOND_HEADER } from '../src/report/timeseries.js';
+import { BUCKET_HEADER, bucketRows, secondRows, SECOND_HEADER } from '../src/results/csv-rows.js';
 import { FILES, RunFolder } from '../src/results/run-folder.js';
 import { seededRandom } from '../src/schedule/random.js';
 
