@@ -49,29 +49,23 @@ describe('auto-testing leaderboard (CLI)', () => {
     expect(expectImagesResolve(out)).toEqual(['TTFT.png', 'TPOT.png', 'ITL.png', 'Total_TPS.png']);
   });
 
-  it('--out and --charts-dir elsewhere: links relative to the Markdown file', () => {
+  it('--out, --charts-dir and --inject elsewhere: the links of each file are relative to it; only the standalone markers count', () => {
     const cwd = join(dir, 'elsewhere');
-    mkdirSync(cwd);
-    const r = leaderboard(['--out', 'docs/board/leaderboard.md', '--charts-dir', 'site/img dir'], cwd);
-    expect(r.code).toBe(0);
-    expect(expectImagesResolve(join(cwd, 'docs', 'board', 'leaderboard.md'))[0]).toBe('../../site/img%20dir/TTFT.png');
-  });
-
-  it('--inject: the links in the injected file are relative to it, and only the standalone markers count', () => {
-    const cwd = join(dir, 'inject');
     mkdirSync(join(cwd, 'project'), { recursive: true });
     const readme = join(cwd, 'project', 'README.md');
     const quoted = `Flags: \`${START_MARKER}\` / \`${END_MARKER}\`\n\n\`\`\`\n${START_MARKER}\n${END_MARKER}\n\`\`\`\n`;
     writeFileSync(readme, `# My project\r\n\r\n${quoted}\r\n${START_MARKER}\r\nstale\r\n${END_MARKER}\r\n\r\n## Licence\r\n`);
-    const r = leaderboard(['--out', 'out/lb.md', '--inject', 'project/README.md'], cwd);
+    const r = leaderboard(['--out', 'docs/board/leaderboard.md', '--charts-dir', 'site/img dir', '--inject', 'project/README.md'], cwd);
     expect(r.code).toBe(0);
+    expect(expectImagesResolve(join(cwd, 'docs', 'board', 'leaderboard.md'))[0]).toBe('../../site/img%20dir/TTFT.png');
+    expect(expectImagesResolve(readme)[0]).toBe('../site/img%20dir/TTFT.png');
     const after = readFileSync(readme, 'utf8');
     expect(after.startsWith(`# My project\r\n\r\n${quoted}\r\n${START_MARKER}\r\n`)).toBe(true);
     expect(after.endsWith(`\r\n${END_MARKER}\r\n\r\n## Licence\r\n`)).toBe(true);
     expect(after).not.toContain('stale');
-    expect(after.split('\n').slice(8, -4).every((l) => l.endsWith('\r'))).toBe(true);
-    expect(expectImagesResolve(readme)[0]).toBe('../out/TTFT.png');
-    expect(expectImagesResolve(join(cwd, 'out', 'lb.md'))[0]).toBe('TTFT.png');
+    // the injected lines take the file's CRLF
+    const injected = after.slice(after.lastIndexOf(`${START_MARKER}\r\n`), after.lastIndexOf(END_MARKER));
+    expect(injected.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
   });
 
   it('an --inject that cannot be done writes nothing: no Markdown, no charts, the target untouched (exit 2)', () => {
