@@ -8,6 +8,7 @@ import { formatValue } from '../../src/leaderboard/format.js';
 import { END_MARKER, injectBetweenMarkers, START_MARKER } from '../../src/leaderboard/inject.js';
 import { markdownTable } from '../../src/leaderboard/markdown-table.js';
 import { PLACEHOLDER_NAMES, renderLeaderboard, type LeaderboardData, type RenderOptions } from '../../src/leaderboard/render.js';
+import { arrivalWords } from '../../src/leaderboard/describe.js';
 import { findSweeps } from '../../src/leaderboard/sweeps.js';
 import { runMarks } from '../../src/leaderboard/validity.js';
 import { fillTemplate } from '../../src/leaderboard/template.js';
@@ -158,6 +159,20 @@ describe('grouping on the effective workload, headed in words', () => {
     expect(ttft.match(/^#### .*$/gm)!.map((h) => h.split(' · ')[2]).sort()).toEqual(['not streamed', 'streamed']);
     expect(ttft).toMatch(/^\| alpha \[S\] /m);
     expect(ttft).toContain('[S] not streamed: each answer arrived whole, so TTFT = E2E');
+  });
+
+  it('says a closed loop, a ramp and Poisson arrivals in words', () => {
+    const [closed, poisson, ramp] = savedRuns([
+      { name: 'c', edit: (s) => Object.assign(s.workload, { mode: 'closed', rate: null, concurrency: 5, max_requests: 150, timeout_s: 600 }) },
+      { name: 'r', edit: (s) => Object.assign(s.workload, { arrival: 'ramp', ramp: { start_rate: 1, stages: [{ rate: 10, duration_s: 30 }, { rate: 20, duration_s: 90 }] } }) },
+      { name: 'p', edit: (s) => Object.assign(s.workload, { arrival: 'poisson', burstiness: 0.5 }) },
+    ]).sort((a, b) => a.summary.endpoint.name.localeCompare(b.summary.endpoint.name));
+    expect(arrivalWords(closed.summary)).toBe('5 in flight (closed loop), 150 requests within 10 min');
+    expect(arrivalWords(ramp.summary)).toBe('rate ramped 1 → 10 → 20 req/s over 2 min');
+    expect(arrivalWords(poisson.summary)).toBe('5 req/s, gamma-distributed gaps (burstiness 0.5), for 30 s');
+    const yaml = render([closed]).text.split('```yaml\n')[1].split('```')[0];
+    expect(yaml).toMatch(/^concurrency: 5\nmax-requests: 150\ntimeout: 600s\n/m);
+    expect(yaml).not.toMatch(/^(rate|duration|arrival):/m);
   });
 
   it('groups that the words cannot tell apart are headed by the setting they differ in', () => {
