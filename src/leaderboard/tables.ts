@@ -74,7 +74,7 @@ const SEED_TOTAL_TPS: MetricTable = {
   figures: seedTotalTpsFigures,
   formula: `Total TPS, the seed's definition, sum(tps_per_requests): ${DEFINITIONS.total_tps_sum_of_requests}. ` +
     'Max is its exact peak (rows are ranked by it) and Mean its exact time-weighted mean, as in summary.json; Min and Median-P99 are over ' +
-    'the run sampled every 100 ms, as its chart draws it. N: completed requests. (The windowed rate, tokens received per 1 s window, is throughput.total_tps_windowed in summary.json.)',
+    'the run sampled every 100 ms, as its chart draws it. (The windowed rate, tokens received per 1 s window, is throughput.total_tps_windowed in summary.json.)',
 };
 
 /** Older runs (summary.json without the seed's sum): the windowed rate, which the table then names. */
@@ -83,7 +83,7 @@ const WINDOWED_TOTAL_TPS: MetricTable = {
   title: 'Total TPS over time: output tokens received in each 1 s window (windowed rate)',
   figures: totalTpsFigures,
   formula: 'Total TPS, the windowed rate (these runs predate the seed\'s sum(tps_per_requests) in summary.json): output tokens received ' +
-    'by all requests in a 1 s window / 1 s, over every window sliding by 100 ms from the first send to the last byte, as its chart draws it. Max is the peak; rows are ranked by it. N: completed requests.',
+    'by all requests in a 1 s window / 1 s, over every window sliding by 100 ms from the first send to the last byte, as its chart draws it. Max is the peak; rows are ranked by it.',
 };
 
 /**
@@ -131,7 +131,7 @@ export function metricTable(t: MetricTable, groups: readonly Group[], ctx: Table
   let anyLow = false;
   let anyTie = false;
   const marked: Row[] = [];
-  const header = ['Framework', 'Model', 'Median', ...(t.sample ? ['Median 95% CI'] : []), 'Mean', 'Min', 'Max', 'P25', 'P75', 'P95', 'P99', 'N'];
+  const header = ['Framework', 'Model', 'Median', ...(t.sample ? ['Median 95% CI'] : []), 'Mean', 'Min', 'Max', 'P25', 'P75', 'P95', 'P99', 'N', LOAD_HEADER];
   const align: Align[] = header.map((_, i): Align => (i < 2 ? 'left' : 'right'));
   const parts = groups.map((g) => {
     const ranked = rankRuns(t, g.runs, ctx.all);
@@ -144,16 +144,25 @@ export function metricTable(t: MetricTable, groups: readonly Group[], ctx: Table
       anyTie ||= Boolean(uncertainty?.[i].notDistinguishable);
       const n = t.sample ? run.values[t.sample].length : run.spans.length;
       const [median, ...rest] = COLUMNS.map((c) => cell(figures, c, t.digits));
-      return [`${label}${markSuffix(marks)}`, run.summary.endpoint.model, median, ...(uncertainty ? [ciCell(uncertainty[i], t.digits)] : []), ...rest, count(n)];
+      return [`${label}${markSuffix(marks)}`, run.summary.endpoint.model, median, ...(uncertainty ? [ciCell(uncertainty[i], t.digits)] : []), ...rest, count(n), loadCell(run)];
     });
     return block(g, t.chart, t.title, markdownTable(header, align, rows), ctx);
   });
   const notes = [t.formula];
   if (t.sample) notes.push(intervalNote(anyTie));
+  notes.push(t.sample ? LOAD_NOTE : `N: completed requests. ${LOAD_NOTE}`);
   if (anyLow) notes.push(`${LOW_MARK} estimated from fewer values than the quantile needs (P99: ${minSamples(99)}, P95: ${minSamples(95)}, P75: ${minSamples(75)}, P25 and median: ${minSamples(50)}).`);
   const brief = ctx.warningsInSuccessTable;
   notes.push(...markNotes(marked, !brief), ...(brief && marked.some((r) => r.marks.length) ? ['Each run\'s own warning lines are quoted under the success-rate table.'] : []));
   return [...parts, notes.map((n) => `> ${n}`).join('\n>\n')].join('\n\n');
+}
+
+const LOAD_HEADER = 'Offered → achieved (req/s)';
+const LOAD_NOTE = `${LOAD_HEADER}: the arrival rate asked for (closed loop: requests kept in flight) and the completed requests / (last byte - first send).`;
+
+/** The row's load: what was offered and what the endpoint completed, `10 → 9.76`. */
+function loadCell(run: SavedRun): string {
+  return `${offered(run)} → ${formatValue(run.summary.throughput.requests_per_s, 2)}`;
 }
 
 function intervalNote(anyTie: boolean): string {
