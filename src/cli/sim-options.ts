@@ -2,7 +2,7 @@ import type { Options } from 'yargs';
 import { SIM_DEFAULTS, type SimOptions } from '../sim/options.js';
 import { FAULT_KINDS, parseFaults } from '../sim/faults.js';
 import { parseChunkSizes } from '../sim/stream-plan.js';
-import { TOKENIZERS } from '../tokenize/tokenizers.js';
+import { TOKENIZERS, tokenizerProblem } from '../tokenize/tokenizers.js';
 import type { CliArgs } from './args.js';
 
 /** The simulator's knobs, defined once: `sim --decode-ms` and the main command's `--sim-decode-ms`. */
@@ -39,8 +39,8 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
     valid: { test: (v) => 'plan' in parseFaults(String(v)), expect: `KIND:PROBABILITY,... with KIND one of ${FAULT_KINDS.join(', ')} and probabilities adding up to at most 1` },
   },
   tokenizer: {
-    flag: 'tokenizer', describe: `Counts prompt tokens for usage (${TOKENIZERS.join(', ')}; none: about 4 characters a token); the built-in simulator follows --tokenizer unless given`, type: 'string',
-    valid: { test: (v) => (TOKENIZERS as readonly unknown[]).includes(v), expect: `one of ${TOKENIZERS.join(', ')}` },
+    flag: 'tokenizer', describe: `Counts prompt tokens for usage (${TOKENIZERS.join(', ')}; none: about 4 characters a token; or the path of a tokenizer.json); the built-in simulator follows --tokenizer unless given`, type: 'string',
+    valid: { test: (v) => tokenizerProblem(v) === null, expect: `one of ${TOKENIZERS.join(', ')} or the path of a tokenizer.json` },
   },
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };

@@ -1,6 +1,6 @@
 import type { Options } from 'yargs';
 import { ARRIVALS } from '../schedule/pacers.js';
-import { TOKENIZERS } from '../tokenize/tokenizers.js';
+import { TOKENIZERS, tokenizerProblem } from '../tokenize/tokenizers.js';
 
 /**
  * How a workload value is written: `duration` accepts '120s' / '2m' / plain seconds; `object` is a YAML
@@ -15,6 +15,8 @@ export interface WorkloadKey {
   /** Absent: the key is unset unless given (e.g. closed-loop keys, which switch the mode on). */
   default?: string | number | boolean;
   choices?: readonly string[];
+  /** A further check of a value of the right type: why it is unusable, or null. */
+  check?: (value: string) => string | null;
 }
 
 export const LOAD_GROUP = 'Load (each also a key of a --workload file):';
@@ -40,7 +42,10 @@ export const WORKLOAD_KEYS = {
   'sampling-params': { type: 'object', describe: 'JSON object merged into every request body, e.g. \'{"temperature":0.7}\' (LLMPerf --additional-sampling-params)' },
   'max-tokens': { type: 'number', default: 150, describe: 'max_tokens asked of every request' },
   stream: { type: 'boolean', default: true, describe: 'Stream responses (--no-stream: TTFT then equals E2E)' },
-  tokenizer: { type: 'string', default: 'llama2', choices: TOKENIZERS, describe: 'Counts prompt and answer tokens on the client (input_tokens_client, output_tokens_client) and sizes synthesized prompts; llama2 as LLMPerf; none: no client counts' },
+  tokenizer: {
+    type: 'string', default: 'llama2', check: tokenizerProblem,
+    describe: `Counts prompt and answer tokens on the client (input_tokens_client, output_tokens_client) and sizes synthesized prompts: ${TOKENIZERS.join(', ')} (llama2 as LLMPerf; none: no client counts), or the path of the model's own Hugging Face tokenizer.json (or of its folder)`,
+  },
   'mean-input-tokens': { type: 'number', describe: 'Synthesize each prompt from the shipped corpus with exactly this many tokens (normal, see --stddev-input-tokens) under --tokenizer, instead of --prompt' },
   'stddev-input-tokens': { type: 'number', default: 0, describe: 'Spread of the prompt lengths (normal, clipped at >= 1)' },
   'mean-output-tokens': { type: 'number', describe: 'Per-request max_tokens drawn from normal(mean, --stddev-output-tokens), clipped at >= 1 (instead of --max-tokens)' },

@@ -45,7 +45,9 @@ export function resolveWorkload(argv: Record<string, unknown>, problems: string[
     const value = typed(raw, spec);
     // a value of the wrong type is reported once, and its default stands in so no other check trips on it
     if (value === undefined) problems.push(`${label(key)}: must be ${describeType(spec)}, got '${show(raw)}'`);
-    values[key] = value ?? spec.default;
+    const why = typeof value === 'string' && spec.check ? spec.check(value) : null;
+    if (why !== null) problems.push(`${label(key)}: ${why}`);
+    values[key] = why === null ? (value ?? spec.default) : spec.default;
     if (values[key] === undefined) delete source[key];
   }
   const modes = MODE_KEYS.filter((k) => source[k] !== undefined && source[k] !== 'default');
