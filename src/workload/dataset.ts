@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readDatasetFile } from './datasets/read.js';
 
 export interface DatasetItem {
   prompt: string;
@@ -6,37 +6,12 @@ export interface DatasetItem {
   outputTokens: number | null;
 }
 
-/** Reads a JSON-lines dataset; each bad line is one problem naming the file and line number. */
+/**
+ * The prompts of a dataset file in any format the dataset readers know (detected from the fields), as
+ * single-turn requests: each conversation's first user message. Each bad record is one problem naming
+ * the file and line.
+ */
 export function readDataset(path: string, label: string, problems: string[]): DatasetItem[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    problems.push(`${label}: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a JSON-lines file of {"prompt": ...} objects`);
-    return [];
-  }
-  const items: DatasetItem[] = [];
-  const before = problems.length;
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    const item = parseLine(line);
-    if (typeof item === 'string') problems.push(`${path}:${i + 1}: ${item}`);
-    else items.push(item);
-  });
-  if (items.length === 0 && problems.length === before) problems.push(`${label}: '${path}' holds no prompts; write one {"prompt": "..."} per line`);
-  return items;
-}
-
-function parseLine(line: string): DatasetItem | string {
-  let o: unknown;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return 'not a JSON object; write {"prompt": "...", "output_tokens": 128} on one line';
-  }
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not a JSON object; write {"prompt": "...", "output_tokens": 128} on one line';
-  const { prompt, output_tokens: out } = o as Record<string, unknown>;
-  if (typeof prompt !== 'string' || prompt === '') return '"prompt" must be a non-empty string';
-  if (out !== undefined && !(Number.isInteger(out) && (out as number) > 0)) return `"output_tokens" must be an integer > 0, got ${JSON.stringify(out)}`;
-  return { prompt, outputTokens: (out as number | undefined) ?? null };
+  const read = readDatasetFile(path, label, 'auto', problems);
+  return read ? read.conversations.map((c) => ({ prompt: c.turns[0].user, outputTokens: c.outputTokens })) : [];
 }

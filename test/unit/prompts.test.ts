@@ -62,10 +62,10 @@ describe('--dataset', () => {
     const problems: string[] = [];
     readDataset(f, '--dataset', problems);
     expect(problems).toEqual([
-      `${f}:2: not a JSON object; write {"prompt": "...", "output_tokens": 128} on one line`,
-      `${f}:3: "prompt" must be a non-empty string`,
-      `${f}:4: "output_tokens" must be an integer > 0, got -3`,
-      `${f}:5: not a JSON object; write {"prompt": "...", "output_tokens": 128} on one line`,
+      `${f}:2: not valid JSON: not json`,
+      `${f}:3: "prompt" must be a non-empty string; write {"prompt": "...", "output_tokens": 128} per line (output_tokens optional)`,
+      `${f}:4: "output_tokens" must be an integer > 0, got -3; write {"prompt": "...", "output_tokens": 128} per line (output_tokens optional)`,
+      `${f}:5: not a JSON object; write {"prompt": "...", "output_tokens": 128} per line (output_tokens optional)`,
     ]);
   });
 
@@ -74,6 +74,6 @@ describe('--dataset', () => {
     readDataset(join(dir, 'missing.jsonl'), '--dataset', problems);
     writeFileSync(join(dir, 'empty.jsonl'), '\n');
     readDataset(join(dir, 'empty.jsonl'), '--dataset', problems);
-    expect(problems).toEqual([expect.stringContaining("--dataset: cannot read"), expect.stringContaining('holds no prompts')]);
+    expect(problems).toEqual([expect.stringMatching(/^--dataset: '.*missing\.jsonl' cannot be read \(ENOENT\)/), expect.stringMatching(/^--dataset: '.*empty\.jsonl' holds no records/)]);
   });
 });

@@ -1,0 +1,57 @@
+import { FileProblems, jsonRecords, openInput } from '../input-file.js';
+import { DATASET_FORMATS, datasetFormat } from './registry.js';
+import type { Conversation, DatasetFormat } from './types.js';
+
+export interface ReadDataset {
+  format: DatasetFormat;
+  conversations: Conversation[];
+  /** Well-formed records with nothing to send (e.g. a ShareGPT conversation of one message). */
+  skipped: number;
+}
+
+/**
+ * Every conversation in a dataset file. The format is `formatName`, or with 'auto' the first in the
+ * registry whose `detect` accepts the first record. Problems (one line each, naming file and line, at
+ * most MAX_PROBLEMS) go to `problems`; the result is then null.
+ */
+export function readDatasetFile(path: string, label: string, formatName: string, problems: string[]): ReadDataset | null {
+  const p = new FileProblems(label, path, problems);
+  const input = openInput(path, p);
+  if (!input) return null;
+  let format = formatName === 'auto' ? null : (datasetFormat(formatName) ?? null);
+  const conversations: Conversation[] = [];
+  let skipped = 0;
+  let last = 0;
+  for (const { line, value } of jsonRecords(input, p)) {
+    last = line;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      p.at(line, `not a JSON object; write ${(format ?? DATASET_FORMATS[0]).example}`);
+    } else {
+      format ??= detect(value as Record<string, unknown>, line, p);
+      if (!format) break;
+      const c = format.parse(value as Record<string, unknown>);
+      if (typeof c === 'string') p.at(line, `${c}; write ${format.example}`);
+      else if (c === null) skipped++;
+      else conversations.push(c);
+    }
+    if (p.full) {
+      p.stopped(line);
+      break;
+    }
+  }
+  if (p.count > 0) return null;
+  if (!format || conversations.length === 0) {
+    p.file(`holds no ${format ? `${format.name} records` : 'records'}${last ? ` (${skipped} skipped)` : ''}; write ${(format ?? DATASET_FORMATS[0]).example}`);
+    return null;
+  }
+  return { format, conversations, skipped };
+}
+
+function detect(record: Record<string, unknown>, line: number, p: FileProblems): DatasetFormat | null {
+  const found = DATASET_FORMATS.find((f) => f.detect(record));
+  if (!found) {
+    const keys = Object.keys(record).slice(0, 6).join(', ') || 'none';
+    p.at(line, `no dataset format has these fields (${keys}); use one of: ${DATASET_FORMATS.map((f) => `${f.name}: ${f.example}`).join('; ')}; or name it with --dataset-format`);
+  }
+  return found ?? null;
+}

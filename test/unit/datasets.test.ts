@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_PROBLEMS } from '../../src/workload/input-file.js';
+import { readDatasetFile } from '../../src/workload/datasets/read.js';
+import { sampleConversations, VLLM_LENGTH_FILTER } from '../../src/workload/datasets/sample.js';
+import type { Conversation } from '../../src/workload/datasets/types.js';
+import { loadTokenizer } from '../../src/tokenize/tokenizers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'at-datasets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string | Buffer): string {
+  const f = join(dir, name);
+  writeFileSync(f, content);
+  return f;
+}
+
+function read(path: string, format = 'auto') {
+  const problems: string[] = [];
+  const r = readDatasetFile(path, '--dataset', format, problems);
+  return { r, problems };
+}
+
+const sharegpt = [
+  { id: 'a', conversations: [{ from: 'human', value: 'What is a lighthouse?' }, { from: 'gpt', value: 'A tower with a light.' }, { from: 'human', value: 'Who keeps it?' }, { from: 'gpt', value: 'A keeper.' }] },
+  { id: 'b', conversations: [{ from: 'human', value: 'Only a question' }] },
+  { id: 'c', conversations: [{ from: 'system', value: 'Be brief.' }, { from: 'human', value: 'Hi' }, { from: 'human', value: 'there' }, { from: 'gpt', value: 'Hello' }] },
+];
+
+describe('dataset formats', () => {
+  it('ShareGPT as a JSON array (pretty-printed, records spanning lines): turns, system prompt, short conversations skipped', () => {
+    const { r, problems } = read(file('sg.json', JSON.stringify(sharegpt, null, 2)));
+    expect(problems).toEqual([]);
+    expect(r!.format.name).toBe('sharegpt');
+    expect(r!.skipped).toBe(1);
+    expect(r!.conversations).toEqual<Conversation[]>([
+      { system: null, turns: [{ user: 'What is a lighthouse?', assistant: 'A tower with a light.' }, { user: 'Who keeps it?', assistant: 'A keeper.' }], outputTokens: null },
+      { system: 'Be brief.', turns: [{ user: 'Hi\n\nthere', assistant: 'Hello' }], outputTokens: null },
+    ]);
+  });
+
+  it('OpenAI messages JSON lines, with a UTF-8 BOM and CRLF line ends; content parts; tool messages left out', () => {
+    const lines = [
+      { messages: [{ role: 'developer', content: 'sys' }, { role: 'user', content: [{ type: 'text', text: 'q1' }] }, { role: 'assistant', content: 'a1' }, { role: 'tool', content: 'x' }, { role: 'user', content: 'q2' }] },
+      { messages: [{ role: 'user', content: 'only' }] },
+    ];
+    const { r, problems } = read(file('m.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.map((l) => JSON.stringify(l)).join('\r\n'))])));
+    expect(problems).toEqual([]);
+    expect(r!.format.name).toBe('messages');
+    expect(r!.conversations[0]).toEqual({ system: 'sys', turns: [{ user: 'q1', assistant: 'a1' }, { user: 'q2', assistant: null }], outputTokens: null });
+    expect(r!.conversations[1].turns).toEqual([{ user: 'only', assistant: null }]);
+  });
+
+  it('a bad record is one line naming file and line (JSON array records by the line they start on)', () => {
+    const f = file('bad.json', '[\n  {"conversations": [{"from": "human", "value": "ok"}, {"from": "gpt", "value": "ok"}]},\n  {"conversations": [{"from": "robot", "value": "x"}]},\n  {"conversations": "no"}\n]\n');
+    expect(read(f).problems).toEqual([
+      `${f}:3: conversations[0].from must be human or gpt, got "robot"; write {"conversations": [{"from": "human", "value": "..."}, {"from": "gpt", "value": "..."}]} (a JSON array, or one per line)`,
+      `${f}:4: "conversations" must be a list of {"from": ..., "value": ...}; write {"conversations": [{"from": "human", "value": "..."}, {"from": "gpt", "value": "..."}]} (a JSON array, or one per line)`,
+    ]);
+  });
+
+  it('stops after 20 bad records and says where', () => {
+    const f = file('many.jsonl', Array.from({ length: 50 }, (_, i) => (i === 0 ? '{"prompt":"ok"}' : `{"prompt": ${i}}`)).join('\n'));
+    const { r, problems } = read(f);
+    expect(r).toBeNull();
+    expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(problems[0]).toMatch(new RegExp(`^${f}:2: "prompt" must be a non-empty string`));
+    expect(problems[MAX_PROBLEMS]).toBe(`${f}: stopped at line 21 after 20 bad records; fix these and run again`);
+  });
+
+  it('binary input is refused in one line; unknown fields name the formats; a cut-off array is named', () => {
+    expect(read(file('bin.jsonl', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00]))).problems).toEqual([expect.stringMatching(/^--dataset: '.*bin\.jsonl' is binary \(a NUL byte at offset 3\)/)]);
+    expect(read(file('latin1.jsonl', Buffer.from([0x7b, 0xe9, 0xe9, 0x7d]))).problems).toEqual([expect.stringMatching(/is not UTF-8 text/)]);
+    expect(read(file('odd.jsonl', '{"text": "x", "label": 1}\n')).problems).toEqual([expect.stringMatching(/:1: no dataset format has these fields \(text, label\); use one of: prompt: .*sharegpt: .*messages: /)]);
+    expect(read(file('cut.json', '[{"conversations": [{"from": "human", "value": "a"}, {"from": "gpt", "value": "b"}]}, {"conver')).problems).toEqual([expect.stringMatching(/cut\.json:1: the JSON array is not closed/)]);
+  });
+
+  it('--dataset-format names the format: a record of another format is a bad record', () => {
+    const f = file('p.jsonl', '{"prompt": "x"}\n');
+    expect(read(f, 'sharegpt').problems).toEqual([expect.stringMatching(/p\.jsonl:1: "conversations" must be a list/)]);
+  });
+
+  it('reads a JSON array streamed in blocks: a record crossing the 1 MB block edge', () => {
+    const big = 'w'.repeat(1_100_000);
+    const f = file('big.json', JSON.stringify([{ conversations: [{ from: 'human', value: big }, { from: 'gpt', value: 'x' }] }, { conversations: [{ from: 'human', value: 'é "q" \\ ]' }, { from: 'gpt', value: 'y' }] }]));
+    const { r, problems } = read(f);
+    expect(problems).toEqual([]);
+    expect(r!.conversations.map((c) => c.turns[0].user.length)).toEqual([big.length, 9]);
+  });
+});
+
+describe("vLLM bench's sampling", () => {
+  const convs: Conversation[] = Array.from({ length: 40 }, (_, i) => ({
+    system: null,
+    turns: [{ user: 'word '.repeat(i === 3 ? 2 : i === 5 ? 1200 : 10 + i), assistant: 'answer '.repeat(i === 7 ? 2 : 20) }],
+    outputTokens: null,
+  }));
+
+  it('seeded shuffle, length rules (too short, too long), answer length as max_tokens; the same under the same seed', async () => {
+    const tokenizer = await loadTokenizer('llama2');
+    const o = { seed: 7, count: 30, shuffle: true, tokenizer, filter: VLLM_LENGTH_FILTER, outputTokens: null };
+    const a = sampleConversations(convs, o);
+    expect(a.items).toHaveLength(30);
+    expect(a.filtered).toBeLessThanOrEqual(3);
+    const used = new Set(a.items.map((x) => x.conversation));
+    for (const i of [3, 5, 7]) expect(used.has(convs[i])).toBe(false);
+    expect(a.items.every((x) => x.outputTokens === tokenizer.encode('answer '.repeat(20)).length)).toBe(true);
+    expect(sampleConversations(convs, o).items.map((x) => convs.indexOf(x.conversation))).toEqual(a.items.map((x) => convs.indexOf(x.conversation)));
+    expect(sampleConversations(convs, { ...o, seed: 8 }).items.map((x) => convs.indexOf(x.conversation))).not.toEqual(a.items.map((x) => convs.indexOf(x.conversation)));
+  });
+
+  it('a fixed output length skips the answer-length rule (as --sharegpt-output-len); without a tokenizer nothing is filtered', () => {
+    const fixed = sampleConversations(convs, { seed: 1, count: 100, shuffle: false, tokenizer: null, filter: VLLM_LENGTH_FILTER, outputTokens: 64 });
+    expect(fixed.items).toHaveLength(40);
+    expect(fixed.items.every((x) => x.outputTokens === 64)).toBe(true);
+    expect(fixed.items.map((x) => x.conversation)).toEqual(convs);
+  });
+});
