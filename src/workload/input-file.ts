@@ -22,6 +22,7 @@ export class FileProblems {
   readonly #path: string;
   readonly #label: string;
   count = 0;
+  #lastLine = 0;
 
   /** `label`: the flag or key that named the file (`--dataset`), for problems with the whole file. */
   constructor(label: string, path: string, out: string[]) {
@@ -36,6 +37,7 @@ export class FileProblems {
 
   at(line: number, message: string): void {
     this.count++;
+    this.#lastLine = line;
     if (this.count <= MAX_PROBLEMS) this.#out.push(`${this.#path}:${line}: ${message}`);
   }
 
@@ -46,8 +48,8 @@ export class FileProblems {
   }
 
   /** Called when reading stopped at the cap: says so, with the line reached. */
-  stopped(line: number): void {
-    this.#out.push(`${this.#path}: stopped at line ${line} after ${MAX_PROBLEMS} bad records; fix these and run again`);
+  stopped(): void {
+    this.#out.push(`${this.#path}: stopped at line ${this.#lastLine} after ${MAX_PROBLEMS} bad records; fix these and run again`);
   }
 }
 

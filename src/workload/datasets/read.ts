@@ -35,7 +35,7 @@ export function readDatasetFile(path: string, label: string, formatName: string,
       else conversations.push(c);
     }
     if (p.full) {
-      p.stopped(line);
+      p.stopped();
       break;
     }
   }
