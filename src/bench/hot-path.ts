@@ -10,8 +10,8 @@ import { RequestTracker } from '../workers/request-tracker.js';
  * CPU time per token event of this part alone, stable on a busy machine where end-to-end figures are not.
  */
 export function hotPathCpuUs(requests: number, tokensPerRequest: number): number {
-  const req = { model: 'm', prompt: 'p', maxTokens: tokensPerRequest, stream: true, includeUsage: true, perChunkUsage: false };
-  const frames = openAiChatFormat.stream(req, { usage: { input: 10, output: tokensPerRequest, reasoning: 0 }, finish: 'length' });
+  const req = { model: 'm', prompt: 'p', messages: null, maxTokens: tokensPerRequest, stream: true, includeUsage: true, perChunkUsage: false };
+  const frames = openAiChatFormat.stream(req, { usage: { input: 10, output: tokensPerRequest, reasoning: 0, cached: 0 }, finish: 'length' });
   const chunks = [frames.head(), ...Array.from({ length: tokensPerRequest - 1 }, (_, j) => frames.chunk(tokenText(j), 'output'))];
   chunks.push(frames.end(tokenText(tokensPerRequest - 1), 'output'));
   const protocol = protocolFor('openai-chat');

@@ -91,7 +91,7 @@ function answer(socket: Socket, engine: SimEngine, format: SimFormat, body: stri
     done();
     return () => undefined;
   }
-  const frames = format.stream(r, { usage: { input: 1, output: r.maxTokens, reasoning: 0 }, finish: 'length' });
+  const frames = format.stream(r, { usage: { input: 1, output: r.maxTokens, reasoning: 0, cached: 0 }, finish: 'length' });
   socket.write(HEAD + chunked(frames.head().toString('latin1')), 'latin1');
   return engine.submit({
     inputTokens: 1,

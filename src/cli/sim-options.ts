@@ -42,6 +42,11 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
     flag: 'tokenizer', describe: `Counts prompt tokens for usage (${TOKENIZERS.join(', ')}; none: about 4 characters a token; or the path of a tokenizer.json); the built-in simulator follows --tokenizer unless given`, type: 'string',
     valid: { test: (v) => tokenizerProblem(v) === null, expect: `one of ${TOKENIZERS.join(', ')} or the path of a tokenizer.json` },
   },
+  chatTemplate: {
+    flag: 'chat-template', describe: "Chat template to render chat messages with before counting prompt tokens: a Jinja file, a tokenizer_config.json, or 'auto' (the one beside --tokenizer PATH); none by default", type: 'string',
+  },
+  prefixCacheTokens: { flag: 'prefix-cache-tokens', describe: 'Prefix cache size in tokens (LRU of blocks, 0 = off): cached leading blocks skip their prefill time and are reported as cached prompt tokens in each API\'s usage shape', type: 'number', valid: integerAtLeast(0) },
+  prefixBlockTokens: { flag: 'prefix-block-tokens', describe: 'Tokens per prefix-cache block (vLLM: 16); only whole leading blocks are reused', type: 'number', valid: integerAtLeast(1) },
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };
 

@@ -49,6 +49,11 @@ export class Aggregator {
   outputTotal = 0;
   inputTotal = 0;
   reasoningTotal = 0;
+  /** Prompt tokens served from the server's cache, over the requests whose server said (`cachedReported`). */
+  cachedTotal = 0;
+  cachedReported = 0;
+  /** Prompt tokens of those same requests: the denominator of the cached share. */
+  cachedOfInput = 0;
   firstSentMs = Infinity;
   lastSentMs = -Infinity;
   lastEndMs = -Infinity;
@@ -104,6 +109,11 @@ export class Aggregator {
     this.outputTotal += r.output_tokens;
     this.inputTotal += r.input_tokens ?? 0;
     this.reasoningTotal += r.reasoning_tokens;
+    if (r.cached_input_tokens !== null && r.cached_input_tokens !== undefined) {
+      this.cachedTotal += r.cached_input_tokens;
+      this.cachedReported++;
+      this.cachedOfInput += r.input_tokens ?? 0;
+    }
     for (const name of ['ttft_s', 'ttfo_s', 'tpot_ms', 'itl_ms', 'e2e_s', 'output_tps'] as const) this.dists.get(name)!.record(d[name]);
     this.dists.get('output_tokens')!.record(r.output_tokens);
     this.dists.get('input_tokens')!.record(r.input_tokens);

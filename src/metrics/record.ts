@@ -63,6 +63,8 @@ export interface RequestRecord {
   retry_after: string | null;
   /** Body bytes received (after any transfer decoding), error bodies included. */
   response_bytes: number;
+  /** Prompt tokens the server says it served from its prefix cache (part of input_tokens); null when it does not say. */
+  cached_input_tokens: number | null;
 }
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
@@ -74,7 +76,7 @@ export const RECORD_COLUMNS = [
   // derived, written for readers of the CSV; recomputed from the columns above when read back
   'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
   'first_chunk_tokens', 'inter_chunk_mean_ms', 'input_tokens_client', 'output_tokens_client',
-  'retry_after', 'response_bytes',
+  'retry_after', 'response_bytes', 'cached_input_tokens',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

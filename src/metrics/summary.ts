@@ -85,6 +85,12 @@ export interface RunSummary {
     reasoning_total: number;
     /** output_total - reasoning_total. */
     answer_total: number;
+    /** Prompt tokens the server served from its prefix cache (schema 2; absent from older runs). */
+    cached_input_total?: number;
+    /** Completed requests whose server reported a cached count (usage's cached_tokens, cache_read_input_tokens, timings.cache_n, ...). */
+    cached_input_reported?: number;
+    /** cached_input_total / the input tokens of those requests; null when none reported. */
+    cached_input_fraction?: number | null;
     /** What every per-token figure (TPOT, ITL, TPS) counts. */
     counted: string;
   };
@@ -228,6 +234,7 @@ export const DEFINITIONS: Record<string, string> = {
   short_output: 'completed requests ending more than min(5% of max_tokens, 50 tokens) short of max_tokens',
   token_agreement: "|client tokenizer count - server usage count| / server count, per request; over_10pct counts those above 10%",
   error_rate: 'failed requests / sent requests',
+  cached_input_tokens: "per request, prompt tokens the server served from its prefix cache: usage.prompt_tokens_details.cached_tokens (OpenAI, vLLM, SGLang, llama.cpp; else llama.cpp's timings.cache_n), Anthropic cache_read_input_tokens, Responses input_tokens_details.cached_tokens, Gemini cachedContentTokenCount, Bedrock cacheReadInputTokens; cached_input_fraction = their sum / the input tokens of the requests that reported one",
   goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
   good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',
   send_lag_ms: 'actual send time - scheduled time (generator lateness)',

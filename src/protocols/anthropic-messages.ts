@@ -13,6 +13,7 @@ function anthropicUsage(u: any): TokenUsage | null {
   return {
     input: parts.length ? parts.reduce((a: number, b: number) => a + b, 0) : undefined,
     output: typeof u.output_tokens === 'number' ? u.output_tokens : undefined,
+    cached: typeof u.cache_read_input_tokens === 'number' ? u.cache_read_input_tokens : undefined,
   };
 }
 

@@ -5,8 +5,11 @@ import { jsonBody } from './request-body.js';
 import { errorMessage } from './scan.js';
 import type { ConnectSettings, ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
+/** Like Anthropic's, Bedrock's inputTokens leaves out the prompt tokens read from or written to its cache. */
 function bedrockUsage(u: any): TokenUsage | null {
-  return u && typeof u === 'object' ? { input: u.inputTokens, output: u.outputTokens } : null;
+  if (!u || typeof u !== 'object') return null;
+  const parts = [u.inputTokens, u.cacheReadInputTokens, u.cacheWriteInputTokens].filter((n) => typeof n === 'number');
+  return { input: parts.length ? parts.reduce((a: number, b: number) => a + b, 0) : undefined, output: u.outputTokens, cached: typeof u.cacheReadInputTokens === 'number' ? u.cacheReadInputTokens : undefined };
 }
 
 /** `/model/{id}/converse-stream` (the REST path of the API): the sender reads the model back from it. */

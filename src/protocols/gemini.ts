@@ -13,6 +13,7 @@ function geminiUsage(m: any): TokenUsage | null {
     input: typeof m.promptTokenCount === 'number' ? m.promptTokenCount : undefined,
     output: known ? (answer ?? 0) + (thoughts ?? 0) : undefined,
     reasoning: typeof thoughts === 'number' ? thoughts : undefined,
+    cached: typeof m.cachedContentTokenCount === 'number' ? m.cachedContentTokenCount : undefined,
   };
 }
 

@@ -11,7 +11,7 @@ const TERMINAL = new Set(['response.completed', 'response.incomplete']);
 
 export function responsesUsage(u: any): TokenUsage | null {
   if (!u || typeof u !== 'object') return null;
-  return { input: u.input_tokens, output: u.output_tokens, reasoning: u.output_tokens_details?.reasoning_tokens };
+  return { input: u.input_tokens, output: u.output_tokens, reasoning: u.output_tokens_details?.reasoning_tokens, cached: u.input_tokens_details?.cached_tokens };
 }
 
 /** POST {endpoint}/responses: OpenAI's Responses API (also served by llama.cpp and vLLM). */

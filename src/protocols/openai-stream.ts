@@ -12,13 +12,19 @@ export interface OpenAiShape {
   nonStreamText(body: Record<string, any>): WholeText;
 }
 
-export function openAiUsage(u: unknown): TokenUsage | null {
+/**
+ * `usage` of an OpenAI-shaped body; cached prompt tokens from `prompt_tokens_details.cached_tokens`
+ * (OpenAI, vLLM, SGLang, llama.cpp) or else llama.cpp's `timings.cache_n` beside it.
+ */
+export function openAiUsage(u: unknown, timings?: unknown): TokenUsage | null {
   if (!u || typeof u !== 'object') return null;
   const o = u as Record<string, any>;
+  const cached = o.prompt_tokens_details?.cached_tokens ?? (timings as Record<string, unknown> | undefined)?.cache_n;
   return {
     input: typeof o.prompt_tokens === 'number' ? o.prompt_tokens : undefined,
     output: typeof o.completion_tokens === 'number' ? o.completion_tokens : undefined,
     reasoning: o.completion_tokens_details?.reasoning_tokens ?? undefined,
+    cached: typeof cached === 'number' ? cached : undefined,
   };
 }
 
@@ -58,7 +64,7 @@ function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolea
     if (obj === undefined) return;
     if (obj.error) return s.error('server_error_event', errorMessage(obj));
     const choice = obj.choices?.[0];
-    const u = openAiUsage(obj.usage);
+    const u = openAiUsage(obj.usage, obj.timings);
     const rise = u?.output !== undefined && u.output > counted ? u.output - counted : undefined;
     if (u?.output !== undefined) counted = u.output;
     const text = choice?.delta?.content ?? choice?.text;
@@ -72,7 +78,7 @@ function streamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolea
 
 function nonStreamDecoder(shape: OpenAiShape, sink: StreamSink, captureText: boolean): ResponseDecoder {
   return wholeBodyDecoder(sink, (obj, atMs) => {
-    wholeAnswer(sink, atMs, shape.nonStreamText(obj), openAiUsage(obj.usage), captureText);
+    wholeAnswer(sink, atMs, shape.nonStreamText(obj), openAiUsage(obj.usage, obj.timings), captureText);
     const finish = obj.choices?.[0]?.finish_reason;
     if (typeof finish === 'string') sink.finish(finish);
     sink.done(atMs);

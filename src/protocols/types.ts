@@ -17,6 +17,8 @@ export interface TokenUsage {
   input?: number;
   output?: number;
   reasoning?: number;
+  /** Prompt tokens the server served from its prefix cache (included in `input`). */
+  cached?: number;
 }
 
 /**

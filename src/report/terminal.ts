@@ -60,7 +60,7 @@ export function renderSummary(s: RunSummary): string {
     `throughput  Total TPS windowed peak ${fmt(t.total_tps_windowed.peak, 1)} mean ${fmt(t.total_tps_windowed.mean, 1)} tok/s (${t.window_s} s window, ${t.step_s} s step)` +
       `  sum of request TPS peak ${fmt(t.total_tps_sum_of_requests.peak, 1)} mean ${fmt(t.total_tps_sum_of_requests.mean, 1)} tok/s` +
       `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
-    `tokens  output ${s.tokens.output_total} (reasoning ${s.tokens.reasoning_total}, answer ${s.tokens.answer_total}; all count in TPOT, ITL, TPS)`,
+    `tokens  output ${s.tokens.output_total} (reasoning ${s.tokens.reasoning_total}, answer ${s.tokens.answer_total}; all count in TPOT, ITL, TPS)` + cachedText(s),
     steadyLine(s),
     `client  ${lag ? `send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms` : 'send lag n/a (closed loop)'}  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
@@ -76,4 +76,12 @@ function measurementErrorLines(s: RunSummary): string[] {
   if (!e) return [];
   const row = (st: Stats) => `p50 ${fmt(st.p50, 3)}  p99 ${fmt(st.p99, 3)}  max ${fmt(st.max, 3)} ms (n ${st.count})`;
   return [`measurement error  TTFT ${row(e.ttft_ms)}  ITL ${row(e.itl_ms)}`];
+}
+
+/** `  input 12000, 8000 from the server's prefix cache (66.7%)` when the server reports cached prompt tokens. */
+function cachedText(s: RunSummary): string {
+  const t = s.tokens;
+  if (!t.cached_input_reported) return '';
+  const share = t.cached_input_fraction === null || t.cached_input_fraction === undefined ? '' : ` (${(t.cached_input_fraction * 100).toFixed(1)}%)`;
+  return `  input ${t.input_total}, ${t.cached_input_total} from the server's prefix cache${share}`;
 }

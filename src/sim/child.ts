@@ -20,7 +20,8 @@ export function simArgs(o: SimOptions): string[] {
     ...(o.stamp ? ['--stamp'] : []),
     '--tokens-per-chunk', o.tokensPerChunk, '--reasoning-tokens', String(o.reasoningTokens), '--stop-early', String(o.stopEarly),
     '--usage-skew', String(o.usageSkew), '--seed', String(o.seed), '--wrong-answers', String(o.wrongAnswers),
-    '--faults', o.faults, '--tokenizer', o.tokenizer,
+    '--faults', o.faults, '--tokenizer', o.tokenizer, '--chat-template', o.chatTemplate,
+    '--prefix-cache-tokens', String(o.prefixCacheTokens), '--prefix-block-tokens', String(o.prefixBlockTokens),
   ];
 }
 

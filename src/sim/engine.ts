@@ -3,6 +3,8 @@ import type { SimOptions } from './options.js';
 /** One generation the simulated engine runs. Callbacks fire from the engine's single timer. */
 export interface SimJob {
   inputTokens: number;
+  /** Leading prompt tokens found in the prefix cache: no prefill time for them. */
+  cachedTokens?: number;
   outputTokens: number;
   /** Token j (0-based) is ready; `last` on the final one. */
   onToken(j: number, last: boolean): void;
@@ -19,7 +21,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * A serving engine in miniature: `slots` sequences decode concurrently, the rest wait FIFO.
- * TTFT = queue wait + prefill (base + per input token); then one token per decode interval, the
+ * TTFT = queue wait + prefill (base + per input token not found in the prefix cache); then one token per decode interval, the
  * interval growing by `decodeGrowth` per extra busy slot (batching slows each sequence down).
  * One timer drives every stream: each tick emits all tokens that are due, in due order, taken from a
  * min-heap of due times, so a tick costs O(due tokens x log streams) however many streams are open.
@@ -76,7 +78,7 @@ export class SimEngine {
     const t = now();
     while (this.#busy < this.#o.slots && this.#queue.length > 0) {
       const a = this.#queue.shift()!;
-      a.dueMs = t + this.#o.prefillMs + this.#o.prefillPerTokenMs * a.job.inputTokens;
+      a.dueMs = t + this.#o.prefillMs + this.#o.prefillPerTokenMs * (a.job.inputTokens - (a.job.cachedTokens ?? 0));
       this.#busy++;
       this.#due.push(a);
     }

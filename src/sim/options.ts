@@ -25,6 +25,12 @@ export interface SimOptions {
   wrongAnswers: number;
   /** Counts prompt tokens for usage, as a real server counts with its own; 'none' = about 4 characters a token. */
   tokenizer: TokenizerName;
+  /** Chat template the simulator renders chat messages with before counting ('' = none, 'auto' = the tokenizer's). */
+  chatTemplate: string;
+  /** Prefix cache size in tokens (0 = off): cached blocks skip their prefill time and are reported as cached. */
+  prefixCacheTokens: number;
+  /** Tokens per cache block (vLLM's default block size is 16). */
+  prefixBlockTokens: number;
 }
 
 export const SIM_DEFAULTS: SimOptions = {
@@ -43,4 +49,7 @@ export const SIM_DEFAULTS: SimOptions = {
   seed: 42,
   wrongAnswers: 0,
   tokenizer: 'llama2',
+  chatTemplate: '',
+  prefixCacheTokens: 262_144,
+  prefixBlockTokens: 16,
 };

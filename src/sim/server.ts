@@ -7,10 +7,11 @@ import { formatFor } from './formats/index.js';
 import { openAiError } from './formats/openai.js';
 import type { ChunkExtras, ChunkKind, SimEnding, SimFormat, SimRequest, SimUsage } from './formats/types.js';
 import { askedNumber } from '../workload/number-questions.js';
-import { estimateTokens, tokenText } from './text.js';
+import { tokenText } from './text.js';
+import { PrefixCache } from './prefix-cache.js';
+import { promptReader, type ReadPrompt } from './prompt-reader.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 import { parseFaults, withFaults } from './faults.js';
-import { loadTokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 
 export interface SimServer {
   /** Base URL clients use, e.g. http://127.0.0.1:8000/v1 */
@@ -27,10 +28,12 @@ export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'
   const engine = new SimEngine(options);
   // one stream of draws for the whole process: a run's chunk sizes follow from --seed and the arrival order
   const rand = seededRandom(options.seed);
-  const countInput = await inputCounter(options.tokenizer);
+  const readPrompt = await promptReader(options.tokenizer, options.chatTemplate, options.prefixBlockTokens);
+  const cache = options.prefixCacheTokens > 0 ? new PrefixCache(options.prefixCacheTokens, options.prefixBlockTokens) : null;
   const faults = parseFaults(options.faults);
   if ('problem' in faults) throw new Error(`simulator faults: ${faults.problem}`);
-  const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(engine, options, rand, countInput, req, res), faults.plan, options.seed));
+  const ctx: ServeContext = { engine, o: options, rand, readPrompt, cache };
+  const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(ctx, req, res), faults.plan, options.seed));
   server.headersTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -52,14 +55,19 @@ function closeServer(server: Server, engine: SimEngine): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Prompt tokens as the server reports them in usage: with a real tokenizer, so a matched client agrees. */
-async function inputCounter(name: TokenizerName): Promise<(text: string) => number> {
-  if (name === 'none') return estimateTokens;
-  const t = await loadTokenizer(name);
-  return (text) => Math.max(1, t.encode(text).length);
+/** What serving a request needs, the same for every request of the server. */
+interface ServeContext {
+  engine: SimEngine;
+  o: SimOptions;
+  /** One stream of draws for the whole process. */
+  rand: () => number;
+  /** Prompt tokens as the server reports them in usage (a real tokenizer, so a matched client agrees) and their cache blocks. */
+  readPrompt: (r: SimRequest) => ReadPrompt;
+  cache: PrefixCache | null;
 }
 
-function route(engine: SimEngine, o: SimOptions, rand: () => number, countInput: (text: string) => number, req: IncomingMessage, res: ServerResponse): void {
+function route(ctx: ServeContext, req: IncomingMessage, res: ServerResponse): void {
+  const o = ctx.o;
   const url = new URL(req.url ?? '/', 'http://sim');
   const path = url.pathname;
   if (req.method === 'GET' && (path === '/health' || path.endsWith('/models'))) {
@@ -78,16 +86,27 @@ function route(engine: SimEngine, o: SimOptions, rand: () => number, countInput:
     const r = body && typeof body === 'object' ? format.read(body, url) : 'body must be a JSON object';
     if (typeof r === 'string') return send(res, 400, format.error(400, r));
     if (typeof r.model !== 'string' || r.model === '') r.model = o.model;
-    serve(engine, o, rand, format, r, countInput(r.prompt), res);
+    serve(ctx, format, r, res);
   });
 }
 
-/** The plan (reasoning phase, chunk sizes, early stop, usage skew) is the same for every API; the format shapes the bytes. */
-function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: SimFormat, r: SimRequest, input: number, res: ServerResponse): void {
+/**
+ * The plan (reasoning phase, chunk sizes, early stop, usage skew) is the same for every API; the format
+ * shapes the bytes. The prefix cache is looked up when the request arrives (its hit decides the prefill
+ * time and the cached count its usage reports) and fed once its prefill is done (the first token).
+ */
+function serve(ctx: ServeContext, format: SimFormat, r: SimRequest, res: ServerResponse): void {
+  const { engine, o, rand, cache } = ctx;
+  const prompt = ctx.readPrompt(r);
+  const input = prompt.tokens;
+  const cached = cache ? cache.match(prompt.blocks, input) : 0;
+  const prefilled = (j: number) => {
+    if (j === 0) cache?.insert(prompt.blocks);
+  };
   const plan = planStream(r.maxTokens, o, format.reasoning);
   const usage = (n: number): SimUsage => {
     const output = plan.reported(n);
-    return { input, output, reasoning: Math.min(output, plan.reasoning) };
+    return { input, output, reasoning: Math.min(output, plan.reasoning), cached };
   };
   const ending: SimEnding = { usage: usage(plan.total), finish: plan.finish };
   const kind = (j: number): ChunkKind => (j < plan.reasoning ? 'reasoning' : 'output');
@@ -104,8 +123,10 @@ function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: Sim
     let text = '';
     cancel = engine.submit({
       inputTokens: input,
+      cachedTokens: cached,
       outputTokens: plan.total,
       onToken(j, last) {
+        prefilled(j);
         text += word(j);
         if (!chunks.add(j)) return;
         const extras: ChunkExtras | undefined = o.stamp || r.perChunkUsage ? { stampNs: o.stamp ? process.hrtime.bigint() : undefined, usage: r.perChunkUsage ? usage(j + 1) : undefined } : undefined;
@@ -119,8 +140,10 @@ function serve(engine: SimEngine, o: SimOptions, rand: () => number, format: Sim
     const text: Record<ChunkKind, string> = { reasoning: '', output: '' };
     cancel = engine.submit({
       inputTokens: input,
+      cachedTokens: cached,
       outputTokens: plan.total,
       onToken(j, last) {
+        prefilled(j);
         text[kind(j)] += word(j);
         if (last) send(res, 200, format.whole(r, text, ending));
       },

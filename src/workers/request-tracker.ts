@@ -207,6 +207,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
     if (u.input !== undefined) merged.input = u.input;
     if (u.output !== undefined) merged.output = u.output;
     if (u.reasoning !== undefined) merged.reasoning = u.reasoning;
+    if (u.cached !== undefined) merged.cached = u.cached;
     this.#usage = merged;
   }
 
@@ -267,6 +268,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
       output_tokens_client: null,
       retry_after: this.#retryAfter,
       response_bytes: this.#bytes,
+      cached_input_tokens: this.#usage?.cached ?? null,
     });
   }
 

@@ -13,8 +13,10 @@ const PATHS: Record<string, string> = {
   tgi: '/generate_stream',
   ollama: '/api/chat',
 };
-const req: SimRequest = { model: 'm', prompt: 'p', maxTokens: 5, stream: true, includeUsage: true, perChunkUsage: false };
-const ending: SimEnding = { usage: { input: 4, output: 5, reasoning: 2 }, finish: 'length' };
+const req: SimRequest = { model: 'm', prompt: 'p', messages: [{ role: 'user', content: 'p' }], maxTokens: 5, stream: true, includeUsage: true, perChunkUsage: false };
+const ending: SimEnding = { usage: { input: 4, output: 5, reasoning: 2, cached: 3 }, finish: 'length' };
+/** APIs whose usage has a cached-prompt-tokens field (the simulator's prefix cache reports through it). */
+const CACHED = new Set(['openai-chat', 'openai-completions', 'openai-responses', 'anthropic-messages', 'gemini']);
 const KINDS: ChunkKind[] = ['reasoning', 'reasoning', 'output', 'output', 'output'];
 
 /** A whole simulated stream: 2 reasoning chunks (when the API has reasoning), then answer chunks, the last with the ending. */
@@ -38,7 +40,7 @@ describe('simulator formats are read back exactly by the matching clients', () =
     const client = protocolFor(api);
     const r = decode(client, [body]);
     const reasoning = f.reasoning ? 2 : 0;
-    expect(r).toMatchObject({ output: 5 - reasoning, reasoning, done: true, errors: [], usage: { output: 5 } });
+    expect(r).toMatchObject({ output: 5 - reasoning, reasoning, done: true, errors: [], usage: { output: 5, input: 4, ...(CACHED.has(api) && { cached: 3 }) } });
     expect(r.text).toBe(' w0 w1 w2 w3 w4');
     for (let i = 0; i <= body.length; i += 7) expect(decode(client, [body.subarray(0, i), body.subarray(i)])).toEqual(r);
   });
@@ -47,7 +49,7 @@ describe('simulator formats are read back exactly by the matching clients', () =
     const f = formatFor(PATHS[api])!;
     const client = protocolFor(api);
     const r = decode(client, [Buffer.from(f.whole(req, { reasoning: 'think', output: 'answer' }, ending))], false);
-    expect(r).toMatchObject({ done: true, errors: [], usage: { output: 5 } });
+    expect(r).toMatchObject({ done: true, errors: [], usage: { output: 5, input: 4, ...(CACHED.has(api) && { cached: 3 }) } });
     expect(r.text).toContain('answer');
     expect(decode(client, [Buffer.from(f.error(500, 'boom'))], false).errors[0][0]).toBe('server_error_event');
   });

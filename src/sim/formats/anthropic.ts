@@ -1,4 +1,4 @@
-import { maxTokens, messagesText, simId, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream } from './types.js';
+import { chatMessages, maxTokens, messagesText, simId, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream } from './types.js';
 
 /**
  * Anthropic Messages frames as llama.cpp and Anthropic send them (test/fixtures/llama-server/anthropic-*,
@@ -32,7 +32,7 @@ function stream(req: SimRequest, ending: SimEnding): SimStream {
   return {
     head: () =>
       Buffer.from(
-        sse('message_start', `,"message":{"id":"${simId('msg_sim')}","type":"message","role":"assistant","content":[],"model":${JSON.stringify(req.model)},"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${u.input},"output_tokens":0}}`) +
+        sse('message_start', `,"message":{"id":"${simId('msg_sim')}","type":"message","role":"assistant","content":[],"model":${JSON.stringify(req.model)},"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${u.input - u.cached},"cache_read_input_tokens":${u.cached},"output_tokens":0}}`) +
           sse('ping', ''),
       ),
     chunk,
@@ -56,14 +56,14 @@ export const anthropicFormat: SimFormat = {
     if (body.max_tokens === undefined) return 'max_tokens: Field required';
     const max = maxTokens(body.max_tokens, 'max_tokens', 0);
     if (typeof max === 'string') return max;
-    return { model: body.model, prompt: messagesText(body.messages), maxTokens: max, stream: body.stream === true, includeUsage: true, perChunkUsage: false };
+    return { model: body.model, prompt: messagesText(body.messages), messages: chatMessages(body.messages, body.system), maxTokens: max, stream: body.stream === true, includeUsage: true, perChunkUsage: false };
   },
   stream,
   whole(req, text, { usage: u, finish }) {
     const content: object[] = [];
     if (text.reasoning) content.push({ type: 'thinking', thinking: text.reasoning, signature: SIGNATURE });
     content.push({ type: 'text', text: text.output });
-    return JSON.stringify({ id: simId('msg_sim'), type: 'message', role: 'assistant', model: req.model, content, stop_reason: STOP[finish], stop_sequence: null, usage: { input_tokens: u.input, output_tokens: u.output } });
+    return JSON.stringify({ id: simId('msg_sim'), type: 'message', role: 'assistant', model: req.model, content, stop_reason: STOP[finish], stop_sequence: null, usage: { input_tokens: u.input - u.cached, cache_read_input_tokens: u.cached, output_tokens: u.output } });
   },
   error: errorBody,
 };

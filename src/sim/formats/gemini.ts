@@ -15,7 +15,8 @@ export function isGeminiPath(path: string): boolean {
 function usageJson(u: SimUsage | null, input: number): string {
   if (!u) return `{"promptTokenCount": ${input},"totalTokenCount": ${input}}`;
   const thoughts = u.reasoning > 0 ? `,"thoughtsTokenCount": ${u.reasoning}` : '';
-  return `{"promptTokenCount": ${u.input},"candidatesTokenCount": ${u.output - u.reasoning},"totalTokenCount": ${u.input + u.output}${thoughts}}`;
+  const cached = u.cached > 0 ? `,"cachedContentTokenCount": ${u.cached}` : '';
+  return `{"promptTokenCount": ${u.input},"candidatesTokenCount": ${u.output - u.reasoning},"totalTokenCount": ${u.input + u.output}${cached}${thoughts}}`;
 }
 
 function part(text: string, kind: ChunkKind): string {
@@ -54,7 +55,7 @@ export const geminiFormat: SimFormat = {
     const max = maxTokens(body.generationConfig?.maxOutputTokens, 'generationConfig.maxOutputTokens', 16);
     if (typeof max === 'string') return max;
     const prompt = body.contents.flatMap((c: any) => (c?.parts ?? []).map((p: any) => p?.text ?? '')).join('\n');
-    return { model: decodeURIComponent(model), prompt, maxTokens: max, stream: streaming, includeUsage: true, perChunkUsage: false };
+    return { model: decodeURIComponent(model), prompt, messages: null, maxTokens: max, stream: streaming, includeUsage: true, perChunkUsage: false };
   },
   stream,
   whole(req, text, { usage: u, finish }) {

@@ -1,4 +1,4 @@
-import { maxTokens, messagesText, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream } from './types.js';
+import { chatMessages, maxTokens, messagesText, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream } from './types.js';
 
 /**
  * Ollama `/api/chat` lines as its server writes them (test/fixtures/ollama): one JSON object per line,
@@ -32,7 +32,7 @@ export const ollamaFormat: SimFormat = {
     if (!Array.isArray(body.messages)) return 'messages is required';
     const max = maxTokens(body.options?.num_predict, 'num_predict', 128);
     if (typeof max === 'string') return max;
-    return { model: body.model, prompt: messagesText(body.messages), maxTokens: max, stream: body.stream !== false, includeUsage: true, perChunkUsage: false };
+    return { model: body.model, prompt: messagesText(body.messages), messages: chatMessages(body.messages), maxTokens: max, stream: body.stream !== false, includeUsage: true, perChunkUsage: false };
   },
   stream,
   whole(req, text, ending) {

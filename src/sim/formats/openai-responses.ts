@@ -9,7 +9,7 @@ import { maxTokens, simId, type ChunkKind, type SimEnding, type SimFormat, type 
 const sse = (type: string, body: string) => `event: ${type}\ndata: {"type":"${type}",${body}}\n\n`;
 
 function usageJson(u: SimUsage): string {
-  return `{"input_tokens":${u.input},"output_tokens":${u.output},"total_tokens":${u.input + u.output},"output_tokens_details":{"reasoning_tokens":${u.reasoning}}}`;
+  return `{"input_tokens":${u.input},"input_tokens_details":{"cached_tokens":${u.cached}},"output_tokens":${u.output},"total_tokens":${u.input + u.output},"output_tokens_details":{"reasoning_tokens":${u.reasoning}}}`;
 }
 
 function outputItem(kind: ChunkKind, id: string, text: string): string {
@@ -65,7 +65,7 @@ export const openAiResponsesFormat: SimFormat = {
     if (typeof body.input !== 'string' && !Array.isArray(body.input)) return "Expected 'input' to be a string or an array";
     const max = maxTokens(body.max_output_tokens, 'max_output_tokens', 16);
     if (typeof max === 'string') return max;
-    return { model: body.model, prompt: typeof body.input === 'string' ? body.input : JSON.stringify(body.input), maxTokens: max, stream: body.stream === true, includeUsage: true, perChunkUsage: false };
+    return { model: body.model, prompt: typeof body.input === 'string' ? body.input : JSON.stringify(body.input), messages: typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : null, maxTokens: max, stream: body.stream === true, includeUsage: true, perChunkUsage: false };
   },
   stream,
   whole(req, text, ending) {

@@ -1,5 +1,5 @@
 import { STAMP_KEY } from '../../protocols/stamp-scanner.js';
-import { maxTokens, messagesText, simId, type ChunkExtras, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream, type SimUsage } from './types.js';
+import { chatMessages, maxTokens, messagesText, simId, type ChunkExtras, type ChunkKind, type SimEnding, type SimFormat, type SimRequest, type SimStream, type SimUsage } from './types.js';
 
 /**
  * OpenAI-compatible chat and completions frames exactly as llama.cpp's server sends them
@@ -10,10 +10,17 @@ import { maxTokens, messagesText, simId, type ChunkExtras, type ChunkKind, type 
 type Dialect = 'chat' | 'completions';
 
 
-/** `"usage":{...}` as vLLM sends it, reasoning tokens in completion_tokens_details when there are any. */
+/**
+ * `"usage":{...}` as llama.cpp sends it: cached prompt tokens in prompt_tokens_details (as OpenAI and vLLM
+ * too), reasoning tokens in completion_tokens_details when there are any, then llama.cpp's `timings` with
+ * its cache_n beside it.
+ */
 function usageField(u: SimUsage): string {
   const details = u.reasoning > 0 ? `,"completion_tokens_details":{"reasoning_tokens":${u.reasoning}}` : '';
-  return `"usage":{"completion_tokens":${u.output},"prompt_tokens":${u.input},"total_tokens":${u.input + u.output}${details}}`;
+  return (
+    `"usage":{"completion_tokens":${u.output},"prompt_tokens":${u.input},"total_tokens":${u.input + u.output}${details},"prompt_tokens_details":{"cached_tokens":${u.cached}}},` +
+    `"timings":{"cache_n":${u.cached},"prompt_n":${u.input - u.cached},"predicted_n":${u.output}}`
+  );
 }
 
 function meta(dialect: Dialect, model: string): string {
@@ -76,7 +83,7 @@ function read(dialect: Dialect) {
     if (typeof max === 'string') return max;
     const prompt = dialect === 'chat' ? messagesText(body.messages) : body.prompt;
     const so = body.stream_options;
-    return { model: body.model, prompt, maxTokens: max, stream: body.stream === true, includeUsage: so?.include_usage === true, perChunkUsage: so?.continuous_usage_stats === true };
+    return { model: body.model, prompt, messages: dialect === 'chat' ? chatMessages(body.messages) : null, maxTokens: max, stream: body.stream === true, includeUsage: so?.include_usage === true, perChunkUsage: so?.continuous_usage_stats === true };
   };
 }
 

@@ -37,7 +37,7 @@ export const tgiFormat: SimFormat = {
     if (typeof body.inputs !== 'string') return 'Input validation error: `inputs` must be a string';
     const max = maxTokens(body.parameters?.max_new_tokens, 'max_new_tokens', 20);
     if (typeof max === 'string') return `Input validation error: ${max}`;
-    return { model: '', prompt: body.inputs, maxTokens: max, stream: url.pathname === '/generate_stream', includeUsage: true, perChunkUsage: false };
+    return { model: '', prompt: body.inputs, messages: null, maxTokens: max, stream: url.pathname === '/generate_stream', includeUsage: true, perChunkUsage: false };
   },
   stream,
   whole: (_req, text, ending) => `{"generated_text":${JSON.stringify(text.output)},"details":${details(ending)}}`,

@@ -1,3 +1,5 @@
+import type { ChatMessage } from '../../tokenize/chat-template.js';
+
 /**
  * One API's wire shape in the simulator. The engine decides *when* text is due; a format only decides
  * *how it looks on the wire*: text of a chunk in, bytes out. Wrappers (faults, timestamps, several
@@ -10,8 +12,10 @@ export type ChunkKind = 'reasoning' | 'output';
 /** What the simulator needs from one request, read by the API's format. */
 export interface SimRequest {
   model: string;
-  /** Prompt text, to estimate the input token count. */
+  /** Prompt text, to count the input tokens (chat APIs: every message's text, one per line). */
   prompt: string;
+  /** Chat APIs: the messages, for a chat template to render as the server would; null for text prompts. */
+  messages: ChatMessage[] | null;
   maxTokens: number;
   stream: boolean;
   /** OpenAI's `stream_options.include_usage`; the other APIs always send usage. */
@@ -25,6 +29,8 @@ export interface SimUsage {
   input: number;
   output: number;
   reasoning: number;
+  /** Prompt tokens served from the prefix cache (part of `input`). */
+  cached: number;
 }
 
 /** How a generation ends, known up front: the engine generates exactly the planned tokens. */
@@ -78,5 +84,16 @@ export function simId(prefix: string): string {
 
 /** Message-style prompts (chat, anthropic, ollama): the text of every message. */
 export function messagesText(messages: any[]): string {
-  return messages.map((m) => (typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? ''))).join('\n');
+  return messages.map(contentText).join('\n');
+}
+
+function contentText(m: any): string {
+  return typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? '');
+}
+
+/** The messages as a chat template sees them (`system`: Anthropic's top-level system prompt). */
+export function chatMessages(messages: any[], system?: unknown): ChatMessage[] {
+  const out: ChatMessage[] = typeof system === 'string' && system !== '' ? [{ role: 'system', content: system }] : [];
+  for (const m of messages) out.push({ role: m?.role === 'system' || m?.role === 'assistant' ? m.role : 'user', content: contentText(m) });
+  return out;
 }
