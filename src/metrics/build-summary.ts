@@ -4,7 +4,7 @@ import { sumOfRequestTps, type RequestSpan } from './concurrent-tps.js';
 import { STEADY_RULE, steadyState } from './steady-state.js';
 import { DEFINITIONS, METRIC_NAMES, SUMMARY_SCHEMA_VERSION, type RunSummary } from './summary.js';
 import { slidingRate } from './timeline.js';
-import { tokenCheckWarnings } from './token-checks.js';
+import { tokenCheckNotes, tokenCheckWarnings } from './token-checks.js';
 
 export const WINDOW_MS = 1000;
 export const STEP_MS = 100;
@@ -77,7 +77,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     warnings,
     ...(meta.shard && { shard: meta.shard }),
     ...(meta.shards && { shards: meta.shards }),
-    notes: meta.notes,
+    notes: [...(meta.notes ?? []), ...tokenCheckNotes(tokenChecks)],
     histograms: Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
   };

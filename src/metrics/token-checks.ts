@@ -52,9 +52,20 @@ export class Agreement {
   }
 }
 
+/** A server that wraps every prompt in a chat template counts the same few tokens more on every request. */
+export const OFFSET_SHARE = 0.95;
+/** Distinct differences tracked; a count spread wider than this is no constant offset anyway. */
+const MAX_OFFSETS = 64;
+
 export interface TokenCheckSummary {
   short_output: { count: number; completed: number; finish_reasons: Record<string, number> };
   agreement: { output: AgreementStats; input: AgreementStats };
+  /**
+   * Server input count - client input count when it is the same non-zero number on at least 95 % of the
+   * compared requests (the chat template and special tokens the server adds around each prompt);
+   * null otherwise. Absent from summaries written before it existed.
+   */
+  input_offset?: { tokens: number; requests: number; compared: number } | null;
 }
 
 /** Folds completed requests into both checks. */
@@ -64,6 +75,9 @@ export class TokenChecks {
   #completed = 0;
   #short = 0;
   readonly #reasons: Record<string, number> = {};
+  /** Requests by server - client input count, while the differences stay few. */
+  readonly #offsets = new Map<number, number>();
+  #inputCompared = 0;
 
   add(r: Checked & Pick<RequestRecord, 'finish_reason'>): void {
     this.#completed++;
@@ -74,13 +88,33 @@ export class TokenChecks {
     }
     // only the server's own count is compared: a chunk count is not a token count
     this.output.add(r.output_tokens_source === 'usage' ? relativeDiscrepancy(r.output_tokens, r.output_tokens_client) : null);
-    this.input.add(relativeDiscrepancy(r.input_tokens, r.input_tokens_client));
+    const rel = relativeDiscrepancy(r.input_tokens, r.input_tokens_client);
+    if (rel === null) return;
+    this.#inputCompared++;
+    const d = r.input_tokens! - r.input_tokens_client!;
+    if (this.#offsets.has(d) || this.#offsets.size < MAX_OFFSETS) this.#offsets.set(d, (this.#offsets.get(d) ?? 0) + 1);
+    // judged after the offset, so a template's constant overhead is not read as disagreement
+    this.input.add(relativeDiscrepancy(r.input_tokens, r.input_tokens_client! + this.#offset()));
+  }
+
+  /** The difference most requests share so far, when it is a constant offset (else 0). */
+  #offset(): number {
+    const o = this.#inputOffset();
+    return o ? o.tokens : 0;
+  }
+
+  #inputOffset(): TokenCheckSummary['input_offset'] {
+    let best: [number, number] | null = null;
+    for (const e of this.#offsets) if (!best || e[1] > best[1]) best = e;
+    if (!best || best[0] === 0 || best[1] < OFFSET_SHARE * this.#inputCompared) return null;
+    return { tokens: best[0], requests: best[1], compared: this.#inputCompared };
   }
 
   summary(): TokenCheckSummary {
     return {
       short_output: { count: this.#short, completed: this.#completed, finish_reasons: { ...this.#reasons } },
       agreement: { output: this.output.stats(), input: this.input.stats() },
+      input_offset: this.#inputOffset(),
     };
   }
 }
@@ -105,4 +139,15 @@ export function tokenCheckWarnings(s: TokenCheckSummary): string[] {
     }
   }
   return out;
+}
+
+/** What the checks found that explains the figures rather than questions them: said once, in plain words. */
+export function tokenCheckNotes(s: TokenCheckSummary): string[] {
+  const o = s.input_offset;
+  if (!o) return [];
+  const more = o.tokens > 0 ? `${o.tokens} more` : `${-o.tokens} fewer`;
+  return [
+    `The server counts ${more} prompt tokens per request than the client tokenizer, the same on ${o.requests} of ${o.compared} requests: ` +
+      `the chat template and special tokens it wraps each prompt in. Input counts agree once that is allowed for; give --chat-template (with --tokenizer PATH) to count it exactly.`,
+  ];
 }

@@ -50,4 +50,23 @@ describe('client tokenizer vs server usage', () => {
     agg.add(record({ output_tokens_source: 'chunks', output_tokens_client: 3 }));
     expect(buildSummary(agg, META).token_checks.agreement.output.compared).toBe(0);
   });
+
+  it('a constant per-request input offset (a chat template) is said once in plain words, not raised as disagreement', () => {
+    const agg = new Aggregator();
+    // short prompts: 11 template tokens are 20-50 % of each, yet the same on every request
+    for (let i = 0; i < 40; i++) agg.add(record({ id: i, input_tokens: 20 + i + 11, input_tokens_client: 20 + i }));
+    const s = buildSummary(agg, META);
+    expect(s.token_checks.input_offset).toEqual({ tokens: 11, requests: 40, compared: 40 });
+    expect(s.token_checks.agreement.input).toMatchObject({ compared: 40, over_10pct: 0 });
+    expect(s.warnings.filter((w) => w.includes('(input)'))).toEqual([]);
+    expect(s.notes!.filter((n) => n.includes('11 more prompt tokens per request'))).toHaveLength(1);
+  });
+
+  it('counts that differ by varying amounts are still disagreement', () => {
+    const agg = new Aggregator();
+    for (let i = 0; i < 40; i++) agg.add(record({ id: i, input_tokens: 20 + (i % 7) * 5, input_tokens_client: 20 }));
+    const s = buildSummary(agg, META);
+    expect(s.token_checks.input_offset).toBeNull();
+    expect(s.warnings.some((w) => w.startsWith('TOKEN COUNTS DISAGREE (input)'))).toBe(true);
+  });
 });
