@@ -1,5 +1,5 @@
 import { parseEvent, sseDecoder, wholeAnswer, wholeBodyDecoder } from './decoders.js';
-import { jsonBody } from './request-body.js';
+import { jsonBody, splitSystem } from './request-body.js';
 import { errorMessage, readString } from './scan.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
@@ -26,10 +26,11 @@ export const anthropicMessages = {
   request(spec, apiKey) {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream', 'anthropic-version': ANTHROPIC_VERSION };
     if (apiKey) headers['x-api-key'] = apiKey;
+    const { system, rest } = splitSystem(spec);
     return {
       path: '/messages',
       headers,
-      body: jsonBody({ model: spec.model, max_tokens: spec.maxTokens, messages: [{ role: 'user', content: spec.prompt }], stream: spec.stream }, spec.params),
+      body: jsonBody({ model: spec.model, max_tokens: spec.maxTokens, ...(system !== null && { system }), messages: rest, stream: spec.stream }, spec.params),
     };
   },
   decoder: (sink, stream, captureText = false) => (stream ? streamDecoder(sink, captureText) : nonStreamDecoder(sink, captureText)),

@@ -1,7 +1,7 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { HttpRequest, Transport, TransportObserver } from '../transport/types.js';
 import { jsonLinesDecoder, parseEvent, wholeAnswer, wholeBodyDecoder } from './decoders.js';
-import { jsonBody } from './request-body.js';
+import { jsonBody, splitSystem } from './request-body.js';
 import { errorMessage } from './scan.js';
 import type { ConnectSettings, ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
@@ -28,10 +28,11 @@ export const bedrock = {
   requiresApiKey: false,
   defaultEndpoint: (region: string) => `https://bedrock-runtime.${region}.amazonaws.com`,
   request(spec) {
+    const { system, rest } = splitSystem(spec);
     return {
       path: `/model/${encodeURIComponent(spec.model)}/${spec.stream ? 'converse-stream' : 'converse'}`,
       headers: { 'content-type': 'application/json' },
-      body: jsonBody({ messages: [{ role: 'user', content: [{ text: spec.prompt }] }], inferenceConfig: { maxTokens: spec.maxTokens } }, spec.params),
+      body: jsonBody({ ...(system !== null && { system: [{ text: system }] }), messages: rest.map((m) => ({ role: m.role, content: [{ text: m.content }] })), inferenceConfig: { maxTokens: spec.maxTokens } }, spec.params),
     };
   },
   decoder: (sink, stream, captureText = false) => (stream ? streamDecoder(sink, captureText) : nonStreamDecoder(sink, captureText)),

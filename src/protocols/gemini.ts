@@ -1,5 +1,5 @@
 import { parseEvent, sseDecoder, wholeAnswer, wholeBodyDecoder } from './decoders.js';
-import { jsonBody } from './request-body.js';
+import { jsonBody, splitSystem } from './request-body.js';
 import { errorMessage } from './scan.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
@@ -40,10 +40,11 @@ export const gemini = {
     const model = encodeURIComponent(spec.model.replace(/^models\//, ''));
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: spec.stream ? 'text/event-stream' : 'application/json' };
     if (apiKey) headers['x-goog-api-key'] = apiKey;
+    const { system, rest } = splitSystem(spec);
     return {
       path: `/models/${model}:${spec.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
       headers,
-      body: jsonBody({ contents: [{ role: 'user', parts: [{ text: spec.prompt }] }], generationConfig: { maxOutputTokens: spec.maxTokens } }, spec.params),
+      body: jsonBody({ ...(system !== null && { systemInstruction: { parts: [{ text: system }] } }), contents: rest.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] })), generationConfig: { maxOutputTokens: spec.maxTokens } }, spec.params),
     };
   },
   decoder: (sink, stream, captureText = false) => (stream ? streamDecoder(sink, captureText) : nonStreamDecoder(sink, captureText)),

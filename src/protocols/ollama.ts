@@ -1,5 +1,5 @@
 import { jsonLinesDecoder, parseEvent, wholeAnswer, wholeBodyDecoder } from './decoders.js';
-import { bearer, jsonBody } from './request-body.js';
+import { bearer, chatMessages, jsonBody } from './request-body.js';
 import { errorMessage, hasNonEmptyString, readString } from './scan.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
@@ -17,7 +17,7 @@ export const ollama = {
     return {
       path: '/api/chat',
       headers: { ...bearer(apiKey), accept: 'application/x-ndjson' },
-      body: jsonBody({ model: spec.model, messages: [{ role: 'user', content: spec.prompt }], stream: spec.stream, options: { num_predict: spec.maxTokens } }, spec.params),
+      body: jsonBody({ model: spec.model, messages: chatMessages(spec), stream: spec.stream, options: { num_predict: spec.maxTokens } }, spec.params),
     };
   },
   decoder: (sink, stream, captureText = false) => (stream ? streamDecoder(sink, captureText) : nonStreamDecoder(sink, captureText)),

@@ -1,6 +1,6 @@
 import { openAiDecoder, type OpenAiShape } from './openai-stream.js';
 import type { ProtocolClient } from './types.js';
-import { bearer, exactLength, jsonBody } from './request-body.js';
+import { bearer, chatMessages, exactLength, jsonBody } from './request-body.js';
 
 const shape: OpenAiShape = {
   contentKey: '"content":',
@@ -24,7 +24,7 @@ export const openaiChat = {
       body: jsonBody(
         {
           model: spec.model,
-          messages: [{ role: 'user', content: spec.prompt }],
+          messages: chatMessages(spec),
           max_tokens: spec.maxTokens,
           ...exactLength(spec),
           stream: spec.stream,

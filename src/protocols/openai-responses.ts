@@ -24,7 +24,7 @@ export const openaiResponses = {
     return {
       path: '/responses',
       headers: bearer(apiKey),
-      body: jsonBody({ model: spec.model, input: spec.prompt, max_output_tokens: spec.maxTokens, stream: spec.stream }, spec.params),
+      body: jsonBody({ model: spec.model, input: spec.messages ?? spec.prompt, max_output_tokens: spec.maxTokens, stream: spec.stream }, spec.params),
     };
   },
   decoder: (sink, stream, captureText = false) => (stream ? streamDecoder(sink, captureText) : nonStreamDecoder(sink, captureText)),

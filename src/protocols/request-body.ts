@@ -1,3 +1,4 @@
+import type { ChatMessage } from '../tokenize/chat-template.js';
 import type { RequestSpec } from './types.js';
 /** Helpers every protocol's request builder shares. */
 
@@ -28,4 +29,16 @@ export function bearer(apiKey: string | undefined): Record<string, string> {
 /** vLLM, SGLang and llama.cpp's OpenAI routes accept these, so a drawn output length is really reached. */
 export function exactLength(spec: RequestSpec): Record<string, unknown> {
   return spec.exactOutput ? { min_tokens: spec.maxTokens, ignore_eos: true } : {};
+}
+
+/** The conversation a chat API sends: the spec's messages, or one user message holding the prompt. */
+export function chatMessages(spec: RequestSpec): readonly ChatMessage[] {
+  return spec.messages ?? [{ role: 'user', content: spec.prompt }];
+}
+
+/** For APIs that take the system prompt apart (Anthropic, Gemini, Bedrock): it, and the other messages. */
+export function splitSystem(spec: RequestSpec): { system: string | null; rest: ChatMessage[] } {
+  const all = chatMessages(spec);
+  const system = all.filter((m) => m.role === 'system').map((m) => m.content);
+  return { system: system.length ? system.join('\n\n') : null, rest: all.filter((m) => m.role !== 'system') };
 }

@@ -1,10 +1,14 @@
 import type { ErrorClass } from '../metrics/record.js';
+import type { ChatMessage } from '../tokenize/chat-template.js';
 import type { HttpRequest, Transport } from '../transport/types.js';
 
 /** What one request asks for; built by the worker from the workload, identical for every protocol. */
 export interface RequestSpec {
   model: string;
+  /** The prompt as one text: what text APIs (completions, TGI) send, and chat APIs when `messages` is absent. */
   prompt: string;
+  /** A conversation (system prompt, history, the new user message): what chat APIs send instead of `prompt`. */
+  messages?: readonly ChatMessage[];
   maxTokens: number;
   /** Ask the server to produce exactly maxTokens (vLLM/SGLang/llama.cpp: min_tokens + ignore_eos). */
   exactOutput?: boolean;
