@@ -56,9 +56,18 @@ export class TokenBlocks {
 
   /** A prompt of `tokens` tokens no other request shares (request `index` of the run). */
   uniquePrompt(index: number, tokens: number): string {
+    return this.#keyed('u', index, tokens);
+  }
+
+  /** Shared prompt `group` (a system prompt many requests start with) of `tokens` tokens. */
+  groupPrompt(group: number, tokens: number): string {
+    return this.#keyed('g', group, tokens);
+  }
+
+  #keyed(space: string, n: number, tokens: number): string {
     const parts: string[] = [];
     for (let b = 0, left = tokens; left > 0; b++, left -= HASH_BLOCK_TOKENS) {
-      const words = this.#block(`u${index}.${b}`, mix(index, b));
+      const words = this.#block(`${space}${n}.${b}`, mix(n, b + space.charCodeAt(0) * 65536));
       parts.push(left >= HASH_BLOCK_TOKENS ? words.join(' ') : words.slice(0, left).join(' '));
     }
     return parts.join(' ');
