@@ -1,6 +1,8 @@
 import type { Options } from 'yargs';
 import { ARRIVALS } from '../schedule/pacers.js';
 import { TOKENIZERS, tokenizerProblem } from '../tokenize/tokenizers.js';
+import { DATASET_FORMAT_NAMES } from './datasets/registry.js';
+import { TRACE_FORMAT_NAMES } from './traces/read.js';
 
 /**
  * How a workload value is written: `duration` accepts '120s' / '2m' / plain seconds; `object` is a YAML
@@ -51,7 +53,22 @@ export const WORKLOAD_KEYS = {
   'mean-output-tokens': { type: 'number', describe: 'Per-request max_tokens drawn from normal(mean, --stddev-output-tokens), clipped at >= 1 (instead of --max-tokens)' },
   'stddev-output-tokens': { type: 'number', default: 0, describe: 'Spread of the requested output lengths' },
   'ignore-eos': { type: 'boolean', default: true, describe: 'With --mean-output-tokens or a dataset\'s output_tokens, also send min_tokens and ignore_eos (vLLM, SGLang, llama.cpp) so lengths are reached; --no-ignore-eos for APIs that reject unknown fields' },
-  dataset: { type: 'string', describe: 'JSON-lines file of prompts, one {"prompt": "...", "output_tokens"?: n} per line, used in turn (instead of --prompt)' },
+  dataset: { type: 'string', describe: 'Prompts from a file, used in turn (instead of --prompt): {"prompt": "...", "output_tokens"?: n} lines, ShareGPT JSON, or OpenAI {"messages": [...]} lines, recognised from the fields' },
+  'dataset-format': { type: 'string', default: 'auto', choices: DATASET_FORMAT_NAMES, describe: 'The --dataset format, when the fields do not say (auto: from the first record)' },
+  'dataset-shuffle': { type: 'boolean', describe: "Shuffle the dataset with --seed before taking records in turn, as vLLM's bench (default: on for sharegpt and messages, off for prompt lines)" },
+  'dataset-filter': { type: 'boolean', default: true, describe: "vLLM bench's length rules for sharegpt and messages datasets: skip a prompt or answer under 4 tokens, a prompt over 1,024, both over 2,048 (--no-dataset-filter keeps all)" },
+  'dataset-output-tokens': { type: 'number', describe: "max_tokens for every dataset request (vLLM's --sharegpt-output-len); default: the record's output_tokens, else the recorded answer's length, else --max-tokens" },
+  trace: { type: 'string', describe: 'Replay a trace: each request at its own offset (an absolute schedule, instead of --rate/--arrival/--duration): Mooncake JSON lines (hash_ids as 512-token blocks), the Azure LLM inference CSV, or this tool\'s own JSON lines (see workloads/traces/README.md)' },
+  'trace-format': { type: 'string', default: 'auto', choices: TRACE_FORMAT_NAMES, describe: 'The --trace format (auto: from the first line)' },
+  'trace-speed': { type: 'number', default: 1, describe: 'Replay speed: 2 fires the trace twice as fast (offsets / 2), 0.5 half as fast' },
+  'trace-window': { type: 'string', describe: "Replay only the trace's requests from START to END (trace time, before --trace-speed), e.g. 60s,120s or 60s, for the rest" },
+  'prefix-tokens': { type: 'number', describe: 'Shared prefixes: each request starts with one of --prefix-groups system prompts of exactly this many tokens, then its own part of the usual length' },
+  'prefix-groups': { type: 'number', default: 1, describe: 'With --prefix-tokens: how many distinct shared prefixes' },
+  'prefix-choice': { type: 'string', default: 'round-robin', choices: ['round-robin', 'random'], describe: "With --prefix-tokens: a request's group in turn (index mod groups) or drawn from --seed" },
+  turns: { type: 'number', describe: 'Multi-turn sessions: --rate counts sessions per second, each sending this many turns on average (normal, --turns-stddev), each turn the whole conversation so far with the answers actually received' },
+  'turns-stddev': { type: 'number', default: 0, describe: 'Spread of the turns per session (normal, clipped at >= 1)' },
+  'think-time': { type: 'duration', default: '0s', describe: "With --turns: the pause between the end of an answer and the session's next message" },
+  'chat-template': { type: 'string', describe: "Count chat prompts as the server does: render the messages with the model's chat template (a Jinja file, a tokenizer_config.json, or auto: the one beside --tokenizer PATH); the built-in simulator renders with the same" },
   prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
   'connect-timeout': { type: 'duration', default: '10s', describe: 'Limit on opening a connection, name lookup and TCP (and TLS) handshake included (error class connect_timeout)' },
   'request-timeout': { type: 'duration', default: '600s', describe: 'Whole-request limit, send to last byte (error class timeout)' },

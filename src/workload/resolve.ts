@@ -20,6 +20,7 @@ const MODES = {
   rate: ['rate', 'duration'],
   ramp: ['ramp', 'start-rate'],
   concurrency: ['concurrency', 'max-requests', 'timeout'],
+  trace: ['trace', 'trace-speed', 'trace-window', 'trace-format'],
 } as const satisfies Record<string, readonly WorkloadKeyName[]>;
 const MODE_KEYS = Object.keys(MODES) as (keyof typeof MODES)[];
 
@@ -51,7 +52,7 @@ export function resolveWorkload(argv: Record<string, unknown>, problems: string[
     if (values[key] === undefined) delete source[key];
   }
   const modes = MODE_KEYS.filter((k) => source[k] !== undefined && source[k] !== 'default');
-  if (modes.length > 1) problems.push(`${modes.map(label).join(' and ')}: choose one: --rate (open loop), --ramp (ramping open loop) or --concurrency (closed loop)`);
+  if (modes.length > 1) problems.push(`${modes.map(label).join(' and ')}: choose one: --rate (open loop), --ramp (ramping open loop), --concurrency (closed loop) or --trace (a replayed schedule)`);
   return { file, values, source, label };
 }
 

@@ -1,0 +1,91 @@
+import { loadChatTemplate, type ChatMessage, type ChatTemplate } from '../tokenize/chat-template.js';
+import { findTokenizerFiles } from '../tokenize/hf-tokenizer.js';
+import { isBuiltinTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
+import { prefixGroup, sharedPrefixes, type PrefixSpec } from './shared-prefix.js';
+import { TokenBlocks } from './traces/token-blocks.js';
+import type { TraceItem } from './traffic.js';
+
+/** APIs that take one prompt text rather than chat messages. */
+const TEXT_APIS = new Set(['openai-completions', 'tgi']);
+
+export function isChatApi(api: string): boolean {
+  return !TEXT_APIS.has(api);
+}
+
+/** What a request sends when the traffic shapes it: the text, the conversation, the client's count. */
+export interface ShapedPrompt {
+  prompt: string;
+  /** The conversation chat APIs send (absent: one user message holding `prompt`). */
+  messages?: ChatMessage[];
+  inputTokens: number | null;
+}
+
+/**
+ * Client-side counts of what a request sends, as the server counts them when it can: chat APIs with a
+ * chat template count the rendered conversation (the template's tokens included); chat APIs without one
+ * count each message's text; text APIs count the prompt.
+ */
+export class PromptCounter {
+  readonly tokenizer: Tokenizer | null;
+  readonly template: ChatTemplate | null;
+  readonly chat: boolean;
+
+  constructor(tokenizer: Tokenizer | null, template: ChatTemplate | null, chat: boolean) {
+    this.tokenizer = tokenizer;
+    this.template = template;
+    this.chat = chat;
+  }
+
+  /** A chat template named by --chat-template, loaded beside the tokenizer for 'auto'. */
+  static async template(spec: string | null, tokenizer: TokenizerName): Promise<ChatTemplate | null> {
+    if (spec === null) return null;
+    const files = isBuiltinTokenizer(tokenizer) ? null : findTokenizerFiles(tokenizer);
+    const t = await loadChatTemplate(spec, files && typeof files !== 'string' ? files.tokenizerJson : null);
+    if (typeof t === 'string') throw new Error(`--chat-template: ${t}`);
+    return t;
+  }
+
+  /** The request for `messages` (text APIs get their contents joined by blank lines). `known`: the sum of the messages' counts when already known. */
+  shape(messages: ChatMessage[], known: number | null = null): ShapedPrompt {
+    const prompt = messages.map((m) => m.content).join('\n\n');
+    const t = this.tokenizer;
+    if (!this.chat) return { prompt, inputTokens: t ? t.encode(prompt).length : null };
+    if (!t) return { prompt, messages, inputTokens: null };
+    if (this.template) return { prompt, messages, inputTokens: t.encode(this.template.render(messages)).length };
+    return { prompt, messages, inputTokens: known ?? messages.reduce((n, m) => n + t.encode(m.content).length, 0) };
+  }
+}
+
+/** Prompts of trace requests and shared prefixes, built from one-token-word blocks (exact by construction). */
+export class TrafficPrompts {
+  readonly #counter: PromptCounter;
+  readonly #blocks: TokenBlocks;
+  readonly #prefixes: string[];
+  readonly #prefix: PrefixSpec | null;
+
+  constructor(counter: PromptCounter, prefix: PrefixSpec | null) {
+    if (!counter.tokenizer) throw new Error('traces and shared prefixes need a tokenizer');
+    const blocks = TokenBlocks.build(counter.tokenizer);
+    if (typeof blocks === 'string') throw new Error(`--tokenizer: ${blocks}`);
+    this.#counter = counter;
+    this.#blocks = blocks;
+    this.#prefix = prefix;
+    this.#prefixes = prefix ? sharedPrefixes(prefix, blocks) : [];
+  }
+
+  /** Trace request `index` of the run: token counts become exact prompts (Mooncake blocks shared by id). */
+  trace(index: number, item: TraceItem): ShapedPrompt {
+    const input = item.input;
+    if (input.kind === 'messages') return this.#counter.shape(input.messages);
+    if (input.kind === 'prompt') return this.#counter.shape([{ role: 'user', content: input.prompt }]);
+    const text = input.hashIds ? this.#blocks.hashPrompt(input.hashIds, input.tokens) : this.#blocks.uniquePrompt(index, input.tokens);
+    return this.#counter.shape([{ role: 'user', content: text }], input.tokens);
+  }
+
+  /** Request `index`'s shared system prompt, then its own part; and its group. */
+  withPrefix(index: number, seed: number, own: string, ownTokens: number | null): ShapedPrompt & { group: number } {
+    const group = prefixGroup(this.#prefix!, seed, index);
+    const known = ownTokens === null ? null : this.#prefix!.tokens + ownTokens;
+    return { ...this.#counter.shape([{ role: 'system', content: this.#prefixes[group] }, { role: 'user', content: own }], known), group };
+  }
+}
