@@ -45,7 +45,7 @@ const given = (w: ResolvedWorkload, key: WorkloadKeyName) => w.source[key] === '
 export function resolveTraffic(w: ResolvedWorkload, problems: string[]): Traffic {
   const v = w.values;
   const trace = v.trace === undefined ? null : traceRun(w, problems);
-  if (trace) {
+  if (v.trace !== undefined) {
     // --rate, --ramp and --concurrency are other modes: resolveWorkload already says to choose one
     for (const key of ['arrival', 'duration', 'dataset', 'mean-input-tokens', 'turns', 'prefix-tokens'] as const) {
       if (given(w, key)) problems.push(`${w.label(key)} and ${w.label('trace')}: a trace sets its own schedule and prompts; remove ${w.label(key)} (--trace-speed and --trace-window shape the replay)`);
