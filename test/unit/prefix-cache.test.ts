@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import { blockHashes, PrefixCache } from '../../src/sim/prefix-cache.js';
 import { startSim } from '../../src/sim/server.js';
 import { loadChatTemplate } from '../../src/tokenize/chat-template.js';

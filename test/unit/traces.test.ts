@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/workload/corpus.js';
+import { packageRoot } from '../../src/config/package-root.js';
 import { azureTimestampMs } from '../../src/workload/traces/azure-csv.js';
 import { readTrace } from '../../src/workload/traces/read.js';
 import { parseTraceWindow, traceSchedule } from '../../src/workload/traces/schedule.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/workload/corpus.js';
+import { packageRoot } from '../../src/config/package-root.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
 import { resolveTraffic } from '../../src/workload/traffic.js';
 
