@@ -10,8 +10,10 @@ import { parseSlos, type Slo } from '../slo/parse.js';
 import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
 import { ARRIVALS } from '../schedule/pacers.js';
 import { LOAD_GROUP, workloadYargsOptions, type WorkloadKeyName } from '../workload/keys.js';
-import { TOKENIZERS } from '../tokenize/tokenizers.js';
 import { readDataset } from '../workload/dataset.js';
+import { VLLM_LENGTH_FILTER } from '../workload/datasets/sample.js';
+import { isChatApi } from '../workload/traffic-plan.js';
+import { resolveTraffic, type Traffic, type TraceRun } from '../workload/traffic.js';
 import { parseRamp } from '../workload/ramp-stages.js';
 import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
 import { isRecord, num, oneOf, text, texts, type CliArgs } from './args.js';
@@ -141,9 +143,11 @@ export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<Workloa
   const sim = readSimOptions(argv, 'sim-', problems);
   if (measureError && !endpoint) sim.stamp = true;
   // the simulated server counts prompts as the client does unless told otherwise, as a matched real server would
-  if (argv['sim-tokenizer'] === undefined && wl.values.tokenizer !== undefined) sim.tokenizer = c.choice('tokenizer', TOKENIZERS);
+  if (argv['sim-tokenizer'] === undefined && typeof wl.values.tokenizer === 'string') sim.tokenizer = wl.values.tokenizer;
+  const traffic = resolveTraffic(wl, problems);
+  if (argv['sim-chat-template'] === undefined && traffic.chatTemplate !== null) sim.chatTemplate = traffic.chatTemplate;
   const v = wl.values;
-  const loop = loadShape(c);
+  const loop = traffic.trace ? traceShape(traffic.trace) : loadShape(c);
   const workersAsked = argv.workers === undefined ? availableParallelism() : positiveFlag(argv, 'workers', problems);
   const config: RunConfig = {
     endpoint,
@@ -165,7 +169,8 @@ export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<Workloa
     stream: v.stream !== false,
     params: isRecord(v['sampling-params']) ? v['sampling-params'] : {},
     prompt: String(v.prompt),
-    prompts: promptSource(c),
+    prompts: promptSource(c, traffic, api, loop),
+    trace: traffic.trace,
     resultsDir: String(argv['results-dir']),
     connectTimeoutMs: c.duration('connect-timeout', 1),
     requestTimeoutMs: c.duration('request-timeout', 1),
@@ -218,18 +223,38 @@ function loadShape(c: Checks): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'close
   return { mode: 'open', rate: c.positive('rate'), ramp: null, closedLoop: null, durationMs: c.duration('duration', 1) };
 }
 
-/** Synthesized prompts (--mean-input-tokens), a --dataset, or the fixed --prompt; drawn output lengths. */
-function promptSource(c: Checks): RunConfig['prompts'] {
+/** A replayed trace: an open-loop schedule of its own, lasting its span; the rate shown is its mean. */
+function traceShape(t: TraceRun): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'closedLoop' | 'durationMs'> {
+  const durationMs = Math.max(1, t.spanMs);
+  return { mode: 'open', rate: t.items.length / (durationMs / 1000), ramp: null, closedLoop: null, durationMs };
+}
+
+/** Requests the run will plan, as far as known before it starts (bounds how much of a dataset is kept). */
+function plannedRequests(loop: Pick<RunConfig, 'rate' | 'durationMs' | 'closedLoop'>): number {
+  if (loop.closedLoop) return loop.closedLoop.maxRequests ?? Infinity;
+  return Math.ceil(((loop.rate ?? 0) * loop.durationMs) / 1000);
+}
+
+/** Synthesized prompts (--mean-input-tokens), a --dataset, a trace, or the fixed --prompt; drawn output lengths; shared prefixes, sessions. */
+function promptSource(c: Checks, traffic: Traffic, api: ApiName | null, loop: Pick<RunConfig, 'rate' | 'durationMs' | 'closedLoop'>): RunConfig['prompts'] {
   const v = c.w.values;
+  const tokenizerNeeded = traffic.trace ? '--trace' : traffic.chatTemplate !== null ? '--chat-template' : null;
+  if (tokenizerNeeded && v.tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: ${tokenizerNeeded} needs a tokenizer to count prompts; choose llama2, llama3, cl100k, o200k or a tokenizer.json`);
   const length = (mean: WorkloadKeyName, sd: WorkloadKeyName) => (v[mean] === undefined ? null : { mean: c.positive(mean), stddev: c.positive(sd, { allowZero: true }) });
   const input = length('mean-input-tokens', 'stddev-input-tokens');
   const datasetFile = v.dataset === undefined ? null : String(v.dataset);
   if (input && datasetFile) c.problems.push(`${c.w.label('mean-input-tokens')} and ${c.w.label('dataset')}: choose one source of prompts`);
-  const tokenizer = c.choice('tokenizer', TOKENIZERS);
+  // a built-in name or a tokenizer.json, already checked by the key's own check
+  const tokenizer = typeof v.tokenizer === 'string' ? v.tokenizer : 'llama2';
   if (input && tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: synthesized prompts (--mean-input-tokens) need a tokenizer; choose llama2, llama3, cl100k or o200k`);
+  const shuffle = v['dataset-shuffle'] === undefined ? null : v['dataset-shuffle'] === true;
+  const datasetOptions = { format: String(v['dataset-format']), shuffle, seed: typeof v.seed === 'number' ? v.seed : 0, limit: 4 * plannedRequests(loop) + 64 };
+  const outputTokens = v['dataset-output-tokens'] === undefined ? null : c.positive('dataset-output-tokens', { integer: true });
   return {
     tokenizer, input, output: length('mean-output-tokens', 'stddev-output-tokens'), exactOutput: v['ignore-eos'] !== false,
-    datasetFile, dataset: datasetFile === null ? null : readDataset(datasetFile, c.w.label('dataset'), c.problems),
+    datasetFile, dataset: datasetFile === null ? null : readDataset(datasetFile, c.w.label('dataset'), c.problems, datasetOptions),
+    datasetFilter: v['dataset-filter'] === false ? null : VLLM_LENGTH_FILTER, datasetOutputTokens: outputTokens,
+    chat: api === null || isChatApi(api), chatTemplate: traffic.chatTemplate, prefix: traffic.prefix, trace: traffic.trace?.items ?? null, sessions: traffic.sessions,
   };
 }
 

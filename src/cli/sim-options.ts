@@ -50,10 +50,13 @@ const SIM_FLAGS: Record<keyof SimOptions, SimFlag> = {
   stamp: { flag: 'stamp', describe: 'Put each content chunk\'s monotonic send time (ns) in it as "sim_ns", so a client can measure its own timing error', type: 'boolean' },
 };
 
+/** Settings the built-in simulator takes from the client's own when not given (a matched server counts alike). */
+const FOLLOWS_CLIENT = new Set<keyof SimOptions>(['tokenizer', 'chatTemplate']);
+
 export function simYargsOptions(prefix: string): Record<string, Options> {
   const out: Record<string, Options> = {};
   for (const [key, f] of Object.entries(SIM_FLAGS) as [keyof SimOptions, (typeof SIM_FLAGS)[keyof SimOptions]][]) {
-    out[prefix + f.flag] = { type: f.type, default: key === 'tokenizer' ? undefined : SIM_DEFAULTS[key], defaultDescription: String(SIM_DEFAULTS[key]), describe: prefix ? `Built-in simulator: ${f.describe.charAt(0).toLowerCase()}${f.describe.slice(1)}` : f.describe, group: prefix ? 'Built-in simulator (no --endpoint):' : 'Simulator:' };
+    out[prefix + f.flag] = { type: f.type, default: FOLLOWS_CLIENT.has(key) ? undefined : SIM_DEFAULTS[key], defaultDescription: String(SIM_DEFAULTS[key]), describe: prefix ? `Built-in simulator: ${f.describe.charAt(0).toLowerCase()}${f.describe.slice(1)}` : f.describe, group: prefix ? 'Built-in simulator (no --endpoint):' : 'Simulator:' };
   }
   return out;
 }
@@ -86,6 +89,7 @@ export function readSimOptions(argv: CliArgs, prefix: string, problems: string[]
     slots: number('slots'), prefillMs: number('prefillMs'), prefillPerTokenMs: number('prefillPerTokenMs'), decodeMs: number('decodeMs'),
     decodeGrowth: number('decodeGrowth'), model: string('model'), stamp: boolean('stamp'),
     tokensPerChunk: string('tokensPerChunk'), reasoningTokens: number('reasoningTokens'), stopEarly: number('stopEarly'), usageSkew: number('usageSkew'),
-    faults: string('faults'), seed: number('seed'), wrongAnswers: number('wrongAnswers'), tokenizer: TOKENIZERS.find((t) => t === given.get('tokenizer')) ?? SIM_DEFAULTS.tokenizer,
+    faults: string('faults'), seed: number('seed'), wrongAnswers: number('wrongAnswers'), tokenizer: string('tokenizer'),
+    chatTemplate: string('chatTemplate'), prefixCacheTokens: number('prefixCacheTokens'), prefixBlockTokens: number('prefixBlockTokens'),
   };
 }

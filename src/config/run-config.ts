@@ -7,6 +7,7 @@ import type { ApiName } from '../protocols/types.js';
 import type { Slo } from '../slo/parse.js';
 import type { RampStage } from '../workload/ramp-stages.js';
 import type { PromptSpec } from '../workload/request-plan.js';
+import type { TraceRun } from '../workload/traffic.js';
 
 /** --progress: a live line on a terminal or plain lines (auto: by whether stderr is one), or none. */
 export const PROGRESS_SETTINGS = ['auto', 'tty', 'plain', 'none'] as const;
@@ -45,6 +46,8 @@ export interface RunConfig {
   prompt: string;
   /** Where prompts and output lengths come from (beside the fixed `prompt`). */
   prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null };
+  /** --trace: the replayed requests and their schedule (the prompts read `prompts.trace`, the pacer `dueMs`). */
+  trace: TraceRun | null;
   resultsDir: string;
   /** Opening a connection: lookup, TCP and TLS handshakes. */
   connectTimeoutMs: number;

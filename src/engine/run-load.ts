@@ -20,7 +20,7 @@ import { onUncaught } from '../workers/uncaught.js';
 import { Interrupts } from './interrupts.js';
 import { Outcome } from './outcome.js';
 import { sampleProcess } from './process-sampler.js';
-import { clientFigures, defaultRunId, noClientFiguresYet, shardInfo, workloadSummary } from './run-meta.js';
+import { arrivalName, clientFigures, defaultRunId, noClientFiguresYet, shardInfo, trafficNotes, workloadSummary } from './run-meta.js';
 import { hostInfo } from './host.js';
 import { TOOL } from './tool.js';
 import { workerSettings } from './worker-settings.js';
@@ -244,7 +244,7 @@ class LoadRun {
       run: {
         id: this.#runId, started_at: this.#startedAt.toISOString(), t0_wall_ms: this.#t0Wall, duration_s: cfg.durationMs / 1000,
         elapsed_s: Math.max(0, (Date.now() - this.#t0Wall) / 1000), mode: cfg.mode, rate: cfg.rate, concurrency: cfg.closedLoop?.concurrency ?? null,
-        arrival: cfg.ramp ? 'ramp' : cfg.arrival, workers: cfg.workers, prompt_generation_ms: this.#promptMs, max_in_flight: cfg.maxInFlight || null,
+        arrival: arrivalName(cfg), workers: cfg.workers, prompt_generation_ms: this.#promptMs, max_in_flight: cfg.maxInFlight || null,
         drain_timeout_s: cfg.drainTimeoutMs / 1000, max_tokens: cfg.maxTokens, stream: cfg.stream,
       },
       endpoint: { name: this.#name, url: publicUrl(this.#url), api: cfg.api, model: cfg.model, simulated: this.#simulated },
@@ -252,7 +252,7 @@ class LoadRun {
       client: noClientFiguresYet(),
       warnings: [],
       ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, this.#readyLeadMs, this.#firstSend) }),
-      notes: cfg.stream ? [] : [NON_STREAMING_NOTE],
+      notes: [...(cfg.stream ? [] : [NON_STREAMING_NOTE]), ...trafficNotes(cfg)],
     };
   }
 

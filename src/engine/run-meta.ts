@@ -12,16 +12,35 @@ export function workloadSummary(cfg: RunConfig): WorkloadSummary {
   const closed = cfg.closedLoop;
   const p = cfg.prompts;
   return {
-    file: cfg.workloadFile, mode: cfg.mode, rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: cfg.ramp ? 'ramp' : cfg.arrival,
+    file: cfg.workloadFile, mode: cfg.mode, rate: cfg.rate, duration_s: cfg.durationMs / 1000, arrival: arrivalName(cfg),
     burstiness: cfg.burstiness, ramp: cfg.ramp && { start_rate: cfg.ramp.startRate, stages: cfg.ramp.stages.map((s) => ({ rate: s.rate, duration_s: s.durationMs / 1000 })) },
     concurrency: closed?.concurrency ?? null, max_requests: closed?.maxRequests ?? null, timeout_s: closed ? closed.timeoutMs / 1000 : null,
     seed: cfg.seed, warmup_s: cfg.warmupMs / 1000, sampling_params: cfg.params, max_tokens: cfg.maxTokens, api: cfg.api, stream: cfg.stream,
     prompts: {
-      source: p.dataset ? 'dataset' : p.input ? 'synthetic' : 'text', tokenizer: p.tokenizer, dataset: p.datasetFile, prompts_in_dataset: p.dataset?.length ?? null,
+      source: cfg.trace ? 'trace' : p.dataset ? 'dataset' : p.input ? 'synthetic' : 'text', tokenizer: p.tokenizer, dataset: p.datasetFile, prompts_in_dataset: p.dataset?.length ?? null,
       mean_input_tokens: p.input?.mean ?? null, stddev_input_tokens: p.input?.stddev ?? null,
       mean_output_tokens: p.output?.mean ?? null, stddev_output_tokens: p.output?.stddev ?? null, exact_output: p.exactOutput,
+      chat_template: p.chatTemplate,
     },
+    trace: cfg.trace && { file: cfg.trace.file, format: cfg.trace.format, requests_in_file: cfg.trace.inFile, requests: cfg.trace.items.length, speed: cfg.trace.speed, window: cfg.trace.window, span_s: cfg.trace.spanMs / 1000 },
+    prefix: p.prefix && { tokens: p.prefix.tokens, groups: p.prefix.groups, choice: p.prefix.choice },
+    sessions: p.sessions && { turns_mean: p.sessions.turns.mean, turns_stddev: p.sessions.turns.stddev, think_time_s: p.sessions.thinkTimeMs / 1000, rate_counts: 'sessions per second' },
   };
+}
+
+/** The arrival model as the summary names it: a trace's own schedule, a ramp, or the --arrival model. */
+export function arrivalName(cfg: RunConfig): string {
+  return cfg.trace ? 'trace' : cfg.ramp ? 'ramp' : cfg.arrival;
+}
+
+/** What a reader of this run should know about its traffic, said once. */
+export function trafficNotes(cfg: RunConfig): string[] {
+  const t = cfg.trace;
+  const s = cfg.prompts.sessions;
+  return [
+    ...(t ? [`Replayed ${t.items.length} of the ${t.inFile} requests of ${t.file} (${t.format}) at their own offsets${t.speed !== 1 ? `, ${t.speed}x speed` : ''}${t.window ? `, window ${t.window}` : ''}.`, ...t.notes] : []),
+    ...(s ? [`Multi-turn sessions: --rate counts sessions per second; each sends about ${s.turns.mean} turns, ${s.thinkTimeMs / 1000} s after each answer, with the whole conversation so far.`] : []),
+  ];
 }
 
 /** Shards of one run share the prefix (the start instant when given) and differ by their suffix. */

@@ -23,6 +23,7 @@ function promptSpec(cfg: RunConfig): PromptSpec {
 }
 
 function pacerSpec(cfg: RunConfig): PacerSpec {
+  if (cfg.trace) return { kind: 'trace', dueMs: cfg.trace.dueMs };
   if (cfg.ramp) return { kind: 'ramp', ...cfg.ramp };
   const base = { rate: cfg.rate ?? 0, durationMs: cfg.durationMs };
   return cfg.arrival === 'poisson' ? { kind: 'poisson', ...base, burstiness: cfg.burstiness, seed: cfg.seed } : { kind: cfg.arrival, ...base };

@@ -4,6 +4,7 @@ import { RequestLog } from './request-log.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
 import { Series } from './timeline.js';
 import { TokenChecks } from './token-checks.js';
+import { SessionTally } from './sessions.js';
 
 /** Scale turning each metric into integer HDR units (finer than any figure we print). */
 export const SCALES: Record<MetricName | 'send_lag_ms', number> = {
@@ -46,6 +47,7 @@ export class Aggregator {
   good = 0;
   readonly log = new RequestLog();
   readonly tokenChecks = new TokenChecks();
+  readonly sessions = new SessionTally();
   outputTotal = 0;
   inputTotal = 0;
   reasoningTotal = 0;
@@ -102,6 +104,7 @@ export class Aggregator {
       c.warmup++;
       return;
     }
+    this.sessions.add(r);
     if (r.outcome !== 'completed') return;
     this.completed.addAt(r.end_ms!, 1);
     if (this.goodput.meets(d)) this.good++;

@@ -68,6 +68,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
       counted: 'every generated token, reasoning and answer alike, counts in TPOT, ITL and every TPS figure',
     },
     token_checks: tokenChecks,
+    sessions: agg.sessions.summary(),
     steady_state: steadyState({
       log: agg.log, tokens: agg.tokens, completed: agg.completed, firstSentMs: agg.firstSentMs, lastSentMs: agg.lastSentMs,
       e2eP90S: metrics.e2e_s.p90, scales: SCALES,

@@ -65,6 +65,13 @@ export interface RequestRecord {
   response_bytes: number;
   /** Prompt tokens the server says it served from its prefix cache (part of input_tokens); null when it does not say. */
   cached_input_tokens: number | null;
+  /** The shared prefix (--prefix-groups) the prompt started with; null without shared prefixes. */
+  prefix_group: number | null;
+  /** The multi-turn session (its schedule index) and the turn within it (0 first); null outside sessions. */
+  session: number | null;
+  turn: number | null;
+  /** Turns the session was to send: a session whose last record has turn < session_turns - 1 was cut short. */
+  session_turns: number | null;
 }
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
@@ -76,7 +83,7 @@ export const RECORD_COLUMNS = [
   // derived, written for readers of the CSV; recomputed from the columns above when read back
   'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
   'first_chunk_tokens', 'inter_chunk_mean_ms', 'input_tokens_client', 'output_tokens_client',
-  'retry_after', 'response_bytes', 'cached_input_tokens',
+  'retry_after', 'response_bytes', 'cached_input_tokens', 'prefix_group', 'session', 'turn', 'session_turns',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

@@ -1,6 +1,7 @@
 import type { EncodedDistribution, Stats } from './distribution.js';
 import type { SteadyState } from './steady-state.js';
 import type { TokenCheckSummary } from './token-checks.js';
+import type { SessionSummary } from './sessions.js';
 
 /**
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
@@ -95,6 +96,8 @@ export interface RunSummary {
     counted: string;
   };
   token_checks: TokenCheckSummary;
+  /** Multi-turn runs (--turns): sessions completed and cut short, TTFT and input tokens by turn; null otherwise (absent before schema 2). */
+  sessions?: SessionSummary | null;
   /** Figures over the window where arrivals ran at the target rate and nothing drained; null if none. */
   steady_state: SteadyState | null;
   steady_state_rule: string;
@@ -169,7 +172,7 @@ export interface WorkloadSummary {
   stream: boolean;
   /** Absent from runs written before prompts could be synthesized or read from a dataset. */
   prompts?: {
-    source: 'dataset' | 'synthetic' | 'text';
+    source: 'dataset' | 'synthetic' | 'text' | 'trace';
     tokenizer: string;
     dataset: string | null;
     prompts_in_dataset: number | null;
@@ -178,7 +181,15 @@ export interface WorkloadSummary {
     mean_output_tokens: number | null;
     stddev_output_tokens: number | null;
     exact_output: boolean;
+    /** --chat-template (schema 2), null without. */
+    chat_template?: string | null;
   };
+  /** --trace: what was replayed (schema 2; null or absent otherwise). */
+  trace?: { file: string; format: string; requests_in_file: number; requests: number; speed: number; window: string | null; span_s: number } | null;
+  /** --prefix-tokens / --prefix-groups (schema 2). */
+  prefix?: { tokens: number; groups: number; choice: string } | null;
+  /** --turns: multi-turn sessions, --rate counting sessions per second (schema 2). */
+  sessions?: { turns_mean: number; turns_stddev: number; think_time_s: number; rate_counts: string } | null;
 }
 
 export interface HostInfo {

@@ -61,6 +61,7 @@ export function renderSummary(s: RunSummary): string {
       `  sum of request TPS peak ${fmt(t.total_tps_sum_of_requests.peak, 1)} mean ${fmt(t.total_tps_sum_of_requests.mean, 1)} tok/s` +
       `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
     `tokens  output ${s.tokens.output_total} (reasoning ${s.tokens.reasoning_total}, answer ${s.tokens.answer_total}; all count in TPOT, ITL, TPS)` + cachedText(s),
+    ...sessionLines(s),
     steadyLine(s),
     `client  ${lag ? `send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms` : 'send lag n/a (closed loop)'}  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
@@ -84,4 +85,12 @@ function cachedText(s: RunSummary): string {
   if (!t.cached_input_reported) return '';
   const share = t.cached_input_fraction === null || t.cached_input_fraction === undefined ? '' : ` (${(t.cached_input_fraction * 100).toFixed(1)}%)`;
   return `  input ${t.input_total}, ${t.cached_input_total} from the server's prefix cache${share}`;
+}
+
+/** Multi-turn runs: how sessions ended, then TTFT p50 and mean input tokens by turn (1-based, as people count turns). */
+function sessionLines(s: RunSummary): string[] {
+  const x = s.sessions;
+  if (!x) return [];
+  const turns = x.by_turn.map((t) => `${t.turn + 1}: ${fmt(t.ttft_s.p50 ?? 0, 3)} s / ${Math.round(t.input_tokens.mean ?? 0)} tok`);
+  return [`sessions  started ${x.started}  completed ${x.completed}  cut short ${x.cut_short}`, `  by turn (TTFT p50 / mean input tokens)  ${turns.join('  ')}`];
 }

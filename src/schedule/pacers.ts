@@ -1,6 +1,7 @@
 import { burstPacer, constantPacer, gammaPacer, type Pacer } from './pacer.js';
 import { gammaSample, seededRandom } from './random.js';
 import { rampPacer } from './ramp.js';
+import { tracePacer } from './trace-pacer.js';
 
 export const ARRIVALS = ['constant', 'poisson', 'burst'] as const;
 export type ArrivalName = (typeof ARRIVALS)[number];
@@ -10,7 +11,9 @@ export type PacerSpec =
   | { kind: 'constant'; rate: number; durationMs: number }
   | { kind: 'burst'; rate: number; durationMs: number }
   | { kind: 'poisson'; rate: number; durationMs: number; burstiness: number; seed: number }
-  | { kind: 'ramp'; startRate: number; stages: { rate: number; durationMs: number }[] };
+  | { kind: 'ramp'; startRate: number; stages: { rate: number; durationMs: number }[] }
+  /** A replayed trace: each arrival at its own offset (ms after t0). */
+  | { kind: 'trace'; dueMs: number[] };
 
 /** Builds the pacer a spec names; the same spec gives the same schedule in every thread and shard. */
 export function pacerFrom(spec: PacerSpec): Pacer {
@@ -25,5 +28,7 @@ export function pacerFrom(spec: PacerSpec): Pacer {
     }
     case 'ramp':
       return rampPacer(spec.startRate, spec.stages);
+    case 'trace':
+      return tracePacer(spec.dueMs);
   }
 }

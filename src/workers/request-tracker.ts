@@ -32,7 +32,12 @@ export interface TrackerInit {
   inputTokensClient: number | null;
   /** Keep the received text so the main thread can count it with the client tokenizer. */
   captureText: boolean;
+  /** Where the request belongs in the traffic (shared prefix group, session and turn), copied to the record. */
+  tags?: RecordTags;
 }
+
+export type RecordTags = Pick<RequestRecord, 'prefix_group' | 'session' | 'turn' | 'session_turns'>;
+const NO_TAGS: RecordTags = { prefix_group: null, session: null, turn: null, session_turns: null };
 
 /** No deadline, no size limit (tools that drive a tracker without a worker's sweep). */
 export const NO_LIMITS: RequestLimits = { ttftMs: Infinity, stallMs: Infinity, totalMs: Infinity, maxBytes: 0 };
@@ -269,6 +274,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
       retry_after: this.#retryAfter,
       response_bytes: this.#bytes,
       cached_input_tokens: this.#usage?.cached ?? null,
+      ...(init.tags ?? NO_TAGS),
     });
   }
 

@@ -12,7 +12,8 @@ import type { RequestPlan, RequestPlanner } from '../workload/request-plan.js';
 import type { ControlMessage, CrashedMessage, TaskInput, WorkerSettings } from './messages.js';
 import { Outbox } from './outbox.js';
 import { PlanCache } from './plan-cache.js';
-import { RequestTracker } from './request-tracker.js';
+import { RequestTracker, type RecordTags } from './request-tracker.js';
+import { SessionRunner } from './sessions.js';
 import { unsentRecord } from './unsent.js';
 
 const FLUSH_MS = 50;
@@ -70,6 +71,8 @@ export class StripeWorker {
   #drainMs: number;
   #wakeDrain = () => {};
   #crash: Error | null = null;
+  /** Multi-turn sessions (--turns): arrivals start sessions; null otherwise. */
+  readonly #sessions: SessionRunner | null;
 
   constructor(input: TaskInput, deps: WorkerDeps) {
     const s = input.settings;
@@ -79,8 +82,13 @@ export class StripeWorker {
     this.#clock = deps.clock;
     this.#shared = new Int32Array(input.shared);
     this.#outbox = new Outbox(input.worker, input.port, redactor([s.apiKey, ...Object.values(s.headers), ...(deps.secrets ?? [])]), () => this.#live.size);
-    // prompts are built before t0 for a known schedule, never on the send path (closed loop: between requests)
-    this.#plans = new PlanCache(deps.planner, s.closedLoop ? [] : this.#stripe());
+    // prompts are built before t0 for a known schedule, never on the send path (closed loop: between
+    // requests; sessions: as their answers arrive)
+    this.#plans = new PlanCache(deps.planner, s.closedLoop || s.prompt.sessions ? [] : this.#stripe());
+    this.#sessions = s.prompt.sessions
+      ? new SessionRunner(s.prompt.sessions, deps.planner, this.#send, () => this.#clock, pacerFrom(s.pacer).total ?? 2 ** 24, s.warmupMs)
+      : null;
+    if (this.#sessions) this.#sessions.onIdle = () => this.#wakeDrain();
     this.#drainMs = s.drainTimeoutMs;
     this.#firing = new Promise((resolve) => (this.#finishFiring = resolve));
   }
@@ -93,7 +101,8 @@ export class StripeWorker {
     await this.#deps.warmUp();
     port.postMessage({ type: 'ready', worker });
     await this.#firing;
-    await drain(this.#live, () => this.#drainMs, (wake) => (this.#wakeDrain = wake));
+    await drain(() => this.#live.size + (this.#sessions?.waiting ?? 0), () => this.#drainMs, (wake) => (this.#wakeDrain = wake));
+    this.#sessions?.stop();
     for (const tracker of this.#live.values()) tracker.abandon(this.#clock.now(), 'still in flight when the drain timeout expired');
     clearInterval(sweeper);
     clearInterval(flusher);
@@ -133,6 +142,7 @@ export class StripeWorker {
 
   #stopFiring(graceMs: number): void {
     this.#drainMs = graceMs;
+    this.#sessions?.stop();
     if (this.#dispatcher) this.#dispatcher.stop();
     else this.#finishFiring();
     this.#wakeDrain();
@@ -144,14 +154,23 @@ export class StripeWorker {
   }
 
   #fire = (a: Arrival): void => {
-    const s = this.#s;
+    if (this.#sessions) return this.#sessions.start(a);
     const plan = this.#plans.take(a.index);
+    this.#send(a, a.dueMs < this.#s.warmupMs, plan, { prefix_group: plan.group, session: null, turn: null, session_turns: null });
+  };
+
+  /** Sends request `a.index` (or records it dropped under --max-in-flight); `after` hears its record and received text. */
+  #send = (a: Arrival, warmup: boolean, plan: RequestPlan, tags: RecordTags, after?: (r: RequestRecord, text: string | null) => void): void => {
+    const s = this.#s;
     if (!this.#claimSlot()) {
-      return this.#emit(unsentRecord(a, this.#input.worker, plan.maxTokens, plan.inputTokens, a.dueMs < s.warmupMs, 'dropped', null, '--max-in-flight reached'));
+      const r = { ...unsentRecord(a, this.#input.worker, plan.maxTokens, plan.inputTokens, warmup, 'dropped', null, '--max-in-flight reached'), ...tags };
+      this.#emit(r);
+      return after?.(r, null);
     }
-    const req = this.#deps.protocol.request({ model: s.model, prompt: plan.prompt, maxTokens: plan.maxTokens, exactOutput: plan.exact, stream: s.stream, params: s.params }, s.apiKey);
+    const spec = { model: s.model, prompt: plan.prompt, messages: plan.messages, maxTokens: plan.maxTokens, exactOutput: plan.exact, stream: s.stream, params: s.params };
+    const req = this.#deps.protocol.request(spec, s.apiKey);
     const sentMs = this.#clock.now();
-    const tracker = this.#track(a, plan, sentMs);
+    const tracker = this.#track(a, plan, sentMs, { warmup, tags, after });
     this.#outbox.sent();
     tracker.abort = this.#deps.transport.send(req, () => this.#clock.now(), tracker);
     if (!tracker.finished) this.#live.set(a.index, tracker);
@@ -165,17 +184,20 @@ export class StripeWorker {
     return false;
   }
 
-  #track(a: Arrival, plan: RequestPlan, sentMs: number): RequestTracker {
+  #track(a: Arrival, plan: RequestPlan, sentMs: number, o: { warmup: boolean; tags: RecordTags; after?: (r: RequestRecord, text: string | null) => void }): RequestTracker {
     const s = this.#s;
     const init = {
       // a closed loop has no schedule: the request is due when it is sent (its prompt may take a moment to build)
       id: a.index, worker: this.#input.worker, scheduledMs: s.closedLoop ? sentMs : a.dueMs, sentMs, requestedOutputTokens: plan.maxTokens,
-      warmup: a.dueMs < s.warmupMs, stream: s.stream, inputTokensClient: plan.inputTokens, captureText: this.#deps.planner.tokenizer !== null,
+      warmup: o.warmup, stream: s.stream, inputTokensClient: plan.inputTokens, tags: o.tags,
+      // a session appends the answer it received to its history
+      captureText: this.#deps.planner.tokenizer !== null || this.#sessions !== null,
     };
     const finished = (r: RequestRecord) => {
       this.#live.delete(a.index);
       if (s.maxInFlight > 0) Atomics.sub(this.#shared, 0, 1);
       this.#emit(r, tracker.text);
+      o.after?.(r, tracker.text);
     };
     const tracker: RequestTracker = new RequestTracker(init, this.#deps.protocol, this.#outbox.tokens, finished, this.#interChunk, s.limits);
     return tracker;
@@ -197,12 +219,12 @@ function closedLoopFor(spec: ClosedLoopSpec, input: TaskInput, clock: Clock, fir
   return new ClosedLoop(clock, { slots: shareOf(spec.concurrency, input.worker, input.workers), deadlineMs: spec.timeoutMs }, claim, fire, onEnd);
 }
 
-/** Waits until nothing is in flight, or the drain budget (which a stop message may shorten) runs out. */
-function drain(live: Map<number, unknown>, budgetMs: () => number, onWake: (wake: () => void) => void): Promise<void> {
+/** Waits until nothing is in flight (nor a session's next turn pending), or the drain budget (which a stop message may shorten) runs out. */
+function drain(busy: () => number, budgetMs: () => number, onWake: (wake: () => void) => void): Promise<void> {
   const start = Date.now();
   return new Promise((resolve) => {
     const check = () => {
-      if (live.size === 0 || Date.now() - start >= budgetMs()) {
+      if (busy() === 0 || Date.now() - start >= budgetMs()) {
         clearInterval(timer);
         resolve();
       }

@@ -1,7 +1,13 @@
+import type { ChatMessage } from '../tokenize/chat-template.js';
 import { loadTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 import { readCorpus } from './corpus.js';
 import type { DatasetItem } from './dataset.js';
 import { PromptBuilder, requestRandom, sampleLength, type BuildStats, type LengthSpec } from './prompts.js';
+import { Conversation, sessionTurns, type SessionSpec } from './sessions.js';
+import type { PrefixSpec } from './shared-prefix.js';
+import { PromptCounter, TrafficPrompts } from './traffic-plan.js';
+import type { TraceItem } from './traffic.js';
+import type { LengthFilter } from './datasets/sample.js';
 
 /** Where prompts and their lengths come from; every choice is a function of (seed, request index). */
 export interface PromptSpec {
@@ -13,19 +19,37 @@ export interface PromptSpec {
   output: LengthSpec | null;
   /** Prompts used in turn (overrides `text` and `input`). */
   dataset: DatasetItem[] | null;
+  /** vLLM bench's length rules applied to the dataset's candidates before use; null keeps all. */
+  datasetFilter: LengthFilter | null;
+  /** max_tokens of every dataset request (else the record's output_tokens, else its answer's length). */
+  datasetOutputTokens: number | null;
   tokenizer: TokenizerName;
   seed: number;
   /** Also ask for min_tokens and ignore_eos when a length was drawn or given. */
   exactOutput: boolean;
+  /** The API takes chat messages (else one prompt text). */
+  chat: boolean;
+  /** --chat-template: the client counts chat prompts rendered with it, as the server does. */
+  chatTemplate: string | null;
+  /** --prefix-tokens / --prefix-groups: a shared system prompt before each request's own part. */
+  prefix: PrefixSpec | null;
+  /** A replayed trace: request i sends `trace[i]` (overrides the other sources). */
+  trace: TraceItem[] | null;
+  /** Multi-turn sessions: request ids are (session, turn) pairs; see `planTurn`. */
+  sessions: SessionSpec | null;
 }
 
 /** What request i sends: its prompt, the prompt's client token count, and the output length asked. */
 export interface RequestPlan {
   prompt: string;
+  /** The conversation chat APIs send instead of one user message holding `prompt`. */
+  messages?: ChatMessage[];
   inputTokens: number | null;
   maxTokens: number;
   /** Ask for exactly maxTokens (min_tokens / ignore_eos). */
   exact: boolean;
+  /** The shared prefix group (--prefix-groups), or null. */
+  group: number | null;
 }
 
 /** Builds request plans, a pure function of (spec, index): the same whichever worker or shard asks. */
@@ -34,15 +58,21 @@ export class RequestPlanner {
   readonly #spec: PromptSpec;
   readonly #maxTokens: number;
   readonly #synth: PromptBuilder | null;
+  readonly #counter: PromptCounter;
+  readonly #traffic: TrafficPrompts | null;
+  readonly #dataset: DatasetItem[] | null;
   /** Each dataset prompt's count, once: a dataset is sent over and over, and long prompts cost to encode. */
   readonly #datasetCounts: Int32Array | null;
 
-  private constructor(spec: PromptSpec, maxTokens: number, tokenizer: Tokenizer | null) {
+  private constructor(spec: PromptSpec, maxTokens: number, tokenizer: Tokenizer | null, counter: PromptCounter) {
     this.#spec = spec;
     this.#maxTokens = maxTokens;
     this.tokenizer = tokenizer;
+    this.#counter = counter;
     this.#synth = spec.input && tokenizer ? new PromptBuilder(tokenizer, readCorpus()) : null;
-    this.#datasetCounts = spec.dataset && tokenizer ? new Int32Array(spec.dataset.length).fill(-1) : null;
+    this.#traffic = spec.trace || spec.prefix ? new TrafficPrompts(counter, spec.prefix) : null;
+    this.#dataset = spec.dataset ? usableItems(spec, tokenizer) : null;
+    this.#datasetCounts = this.#dataset && tokenizer ? new Int32Array(this.#dataset.length).fill(-1) : null;
   }
 
   /** How this planner's synthesized prompts were built (null: none are synthesized). */
@@ -50,31 +80,107 @@ export class RequestPlanner {
     return this.#synth?.stats ?? null;
   }
 
+  /** Dataset prompts in use after the length rules (null without a dataset). */
+  get datasetSize(): number | null {
+    return this.#dataset?.length ?? null;
+  }
+
   static async create(spec: PromptSpec, maxTokens: number): Promise<RequestPlanner> {
     const tok = spec.tokenizer === 'none' ? null : await loadTokenizer(spec.tokenizer);
-    return new RequestPlanner(spec, maxTokens, tok);
+    const template = spec.chat ? await PromptCounter.template(spec.chatTemplate, spec.tokenizer) : null;
+    return new RequestPlanner(spec, maxTokens, tok, new PromptCounter(tok, template, spec.chat));
   }
 
   plan(index: number): RequestPlan {
     const s = this.#spec;
+    if (s.trace) return this.#tracePlan(index, s.trace[index]);
     const rand = requestRandom(s.seed, index);
-    const item = s.dataset ? s.dataset[index % s.dataset.length] : null;
+    const item = this.#dataset ? this.#dataset[index % this.#dataset.length] : null;
     const drawn = s.output ? sampleLength(rand, s.output) : null;
     const maxTokens = item?.outputTokens ?? drawn ?? this.#maxTokens;
     const exact = s.exactOutput && (item?.outputTokens ?? drawn) !== null;
-    if (this.#synth && s.input) {
-      const { prompt, inputTokens } = this.#synth.build(index, sampleLength(rand, s.input), rand);
-      return { prompt, inputTokens, maxTokens, exact };
+    const own = this.#ownPrompt(index, rand, item);
+    if (this.#traffic && s.prefix) return { ...this.#traffic.withPrefix(index, s.seed, own.prompt, own.inputTokens), maxTokens, exact };
+    if (this.#counter.template) return { ...this.#counter.shape([{ role: 'user', content: own.prompt }]), maxTokens, exact, group: null };
+    return { ...own, maxTokens, exact, group: null };
+  }
+
+  /** Turns session `session` sends (drawn from the seed; a dataset conversation has at most its own). */
+  sessionTurns(session: number): number {
+    const drawn = sessionTurns(this.#spec.seed, session, this.#spec.sessions!);
+    const item = this.#dataset ? this.#dataset[session % this.#dataset.length] : null;
+    return item?.turns ? Math.min(drawn, item.turns.length) : drawn;
+  }
+
+  /** A new session's conversation: its system prompt (a shared prefix, or the dataset conversation's). */
+  openSession(session: number): { conversation: Conversation; group: number | null } {
+    const s = this.#spec;
+    if (this.#traffic && s.prefix) {
+      const first = this.#traffic.withPrefix(session, s.seed, '', 0);
+      return { conversation: new Conversation(first.messages?.[0].content ?? null, s.prefix.tokens), group: first.group };
     }
-    if (item) return { prompt: item.prompt, inputTokens: this.#datasetCount(index % s.dataset!.length), maxTokens, exact };
+    const system = this.#dataset?.[session % this.#dataset.length].system ?? null;
+    return { conversation: new Conversation(system, system === null || !this.tokenizer ? 0 : this.tokenizer.encode(system).length), group: null };
+  }
+
+  /** Turn `turn` of session `session` (request `id`): the conversation so far plus a new user message of the usual length. */
+  planTurn(session: number, turn: number, id: number, conversation: Conversation, group: number | null): RequestPlan {
+    const s = this.#spec;
+    const rand = requestRandom(s.seed, id);
+    const item = this.#dataset ? this.#dataset[session % this.#dataset.length] : null;
+    const drawn = s.output ? sampleLength(rand, s.output) : null;
+    const maxTokens = (turn === 0 ? item?.outputTokens : null) ?? drawn ?? this.#maxTokens;
+    const exact = s.exactOutput && drawn !== null;
+    const own = item?.turns ? { prompt: item.turns[turn], inputTokens: this.tokenizer ? this.tokenizer.encode(item.turns[turn]).length : null } : this.#ownPrompt(id, rand, null);
+    const messages = conversation.ask(own.prompt, own.inputTokens);
+    return { ...this.#counter.shape(messages, conversation.tokens), maxTokens, exact, group };
+  }
+
+  /** The answer actually received, appended to the session's history (counted when the client counts). */
+  answer(conversation: Conversation, text: string): void {
+    conversation.answer(text, this.tokenizer ? this.tokenizer.encode(text).length : null);
+  }
+
+  #ownPrompt(index: number, rand: () => number, item: DatasetItem | null): { prompt: string; inputTokens: number | null } {
+    const s = this.#spec;
+    if (this.#synth && s.input) return this.#synth.build(index, sampleLength(rand, s.input), rand);
+    if (item) return { prompt: item.prompt, inputTokens: this.#datasetCount(this.#dataset!.indexOf(item)) };
     const prompt = `${index} ${s.text}`;
-    return { prompt, inputTokens: this.tokenizer ? this.tokenizer.encode(prompt).length : null, maxTokens, exact };
+    return { prompt, inputTokens: this.tokenizer ? this.tokenizer.encode(prompt).length : null };
+  }
+
+  #tracePlan(index: number, item: TraceItem): RequestPlan {
+    const shaped = this.#traffic!.trace(index, item);
+    const exact = this.#spec.exactOutput && item.maxTokens !== null;
+    return { ...shaped, maxTokens: item.maxTokens ?? this.#maxTokens, exact, group: null };
   }
 
   #datasetCount(i: number): number | null {
     const counts = this.#datasetCounts;
     if (!counts || !this.tokenizer) return null;
-    if (counts[i] < 0) counts[i] = this.tokenizer.encode(this.#spec.dataset![i].prompt).length;
+    if (counts[i] < 0) counts[i] = this.tokenizer.encode(this.#dataset![i].prompt).length;
     return counts[i];
   }
+}
+
+/**
+ * The dataset's candidates (already in the run's order) that pass vLLM bench's length rules, with their
+ * max_tokens: --dataset-output-tokens, else the record's, else the recorded answer's length. The same in
+ * every worker: a pure function of the spec.
+ */
+function usableItems(spec: PromptSpec, tok: Tokenizer | null): DatasetItem[] {
+  const all = spec.dataset!;
+  const fixed = spec.datasetOutputTokens;
+  const f = spec.datasetFilter;
+  const out: DatasetItem[] = [];
+  for (const item of all) {
+    const answer = fixed ?? item.outputTokens ?? (tok && item.answer ? tok.encode(item.answer).length : null);
+    if (f && tok) {
+      const input = tok.encode(item.prompt).length;
+      const tooShort = input < f.minTokens || (fixed === null && answer !== null && answer < f.minTokens);
+      if (tooShort || input > f.maxInputTokens || (answer !== null && input + answer > f.maxTotalTokens)) continue;
+    }
+    out.push({ ...item, outputTokens: answer === null ? null : Math.max(1, answer) });
+  }
+  return out.length ? out : all;
 }

@@ -29,9 +29,17 @@ export function sessionRequestId(session: number, turn: number, sessions: number
 export class Conversation {
   readonly #messages: ChatMessage[];
   #turn = 0;
+  /** The messages' token counts added up, while every one is known (null once one is not). */
+  #tokens: number | null;
 
-  constructor(system: string | null) {
+  constructor(system: string | null, systemTokens: number | null = 0) {
     this.#messages = system === null ? [] : [{ role: 'system', content: system }];
+    this.#tokens = system === null ? 0 : systemTokens;
+  }
+
+  /** Sum of the messages' own token counts (no template), or null when one is unknown. */
+  get tokens(): number | null {
+    return this.#tokens;
   }
 
   /** Turns sent so far. */
@@ -40,15 +48,17 @@ export class Conversation {
   }
 
   /** The messages of the next request: the history and the new user message. */
-  ask(user: string): ChatMessage[] {
+  ask(user: string, tokens: number | null = null): ChatMessage[] {
     this.#messages.push({ role: 'user', content: user });
+    this.#tokens = this.#tokens === null || tokens === null ? null : this.#tokens + tokens;
     this.#turn++;
     return [...this.#messages];
   }
 
   /** The assistant's actual answer to the last question, appended to the history. */
-  answer(text: string): void {
+  answer(text: string, tokens: number | null = null): void {
     this.#messages.push({ role: 'assistant', content: text });
+    this.#tokens = this.#tokens === null || tokens === null ? null : this.#tokens + tokens;
   }
 
   /** The conversation as one text, for APIs that take a prompt (completions): messages joined by blank lines. */
