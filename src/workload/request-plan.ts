@@ -7,7 +7,7 @@ import { Conversation, sessionTurns, type SessionSpec } from './sessions.js';
 import type { PrefixSpec } from './shared-prefix.js';
 import { PromptCounter, TrafficPrompts } from './traffic-plan.js';
 import type { TraceItem } from './traffic.js';
-import type { LengthFilter } from './datasets/sample.js';
+import { applyLengthRules, type LengthFilter } from './datasets/sample.js';
 
 /** Where prompts and their lengths come from; every choice is a function of (seed, request index). */
 export interface PromptSpec {
@@ -71,7 +71,7 @@ export class RequestPlanner {
     this.#counter = counter;
     this.#synth = spec.input && tokenizer ? new PromptBuilder(tokenizer, readCorpus()) : null;
     this.#traffic = spec.trace || spec.prefix ? new TrafficPrompts(counter, spec.prefix) : null;
-    this.#dataset = spec.dataset ? usableItems(spec, tokenizer) : null;
+    this.#dataset = spec.dataset ? applyLengthRules(spec.dataset, tokenizer, spec.datasetFilter, spec.datasetOutputTokens) : null;
     this.#datasetCounts = this.#dataset && tokenizer ? new Int32Array(this.#dataset.length).fill(-1) : null;
   }
 
@@ -161,26 +161,4 @@ export class RequestPlanner {
     if (counts[i] < 0) counts[i] = this.tokenizer.encode(this.#dataset![i].prompt).length;
     return counts[i];
   }
-}
-
-/**
- * The dataset's candidates (already in the run's order) that pass vLLM bench's length rules, with their
- * max_tokens: --dataset-output-tokens, else the record's, else the recorded answer's length. The same in
- * every worker: a pure function of the spec.
- */
-function usableItems(spec: PromptSpec, tok: Tokenizer | null): DatasetItem[] {
-  const all = spec.dataset!;
-  const fixed = spec.datasetOutputTokens;
-  const f = spec.datasetFilter;
-  const out: DatasetItem[] = [];
-  for (const item of all) {
-    const answer = fixed ?? item.outputTokens ?? (tok && item.answer ? tok.encode(item.answer).length : null);
-    if (f && tok) {
-      const input = tok.encode(item.prompt).length;
-      const tooShort = input < f.minTokens || (fixed === null && answer !== null && answer < f.minTokens);
-      if (tooShort || input > f.maxInputTokens || (answer !== null && input + answer > f.maxTotalTokens)) continue;
-    }
-    out.push({ ...item, outputTokens: answer === null ? null : Math.max(1, answer) });
-  }
-  return out.length ? out : all;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_PROBLEMS } from '../../src/workload/input-file.js';
 import { readDatasetFile } from '../../src/workload/datasets/read.js';
-import { sampleConversations, VLLM_LENGTH_FILTER } from '../../src/workload/datasets/sample.js';
+import { applyLengthRules, VLLM_LENGTH_FILTER } from '../../src/workload/datasets/sample.js';
+import { readDataset } from '../../src/workload/dataset.js';
 import type { Conversation } from '../../src/workload/datasets/types.js';
 import { loadTokenizer } from '../../src/tokenize/tokenizers.js';
 
@@ -92,29 +93,36 @@ describe('dataset formats', () => {
 });
 
 describe("vLLM bench's sampling", () => {
-  const convs: Conversation[] = Array.from({ length: 40 }, (_, i) => ({
-    system: null,
-    turns: [{ user: 'word '.repeat(i === 3 ? 2 : i === 5 ? 1200 : 10 + i), assistant: 'answer '.repeat(i === 7 ? 2 : 20) }],
+  const items = Array.from({ length: 40 }, (_, i) => ({
+    prompt: 'word '.repeat(i === 3 ? 2 : i === 5 ? 1200 : 10 + i),
+    answer: 'answer '.repeat(i === 7 ? 2 : 20),
     outputTokens: null,
   }));
 
-  it('seeded shuffle, length rules (too short, too long), answer length as max_tokens; the same under the same seed', async () => {
-    const tokenizer = await loadTokenizer('llama2');
-    const o = { seed: 7, count: 30, shuffle: true, tokenizer, filter: VLLM_LENGTH_FILTER, outputTokens: null };
-    const a = sampleConversations(convs, o);
-    expect(a.items).toHaveLength(30);
-    expect(a.filtered).toBeLessThanOrEqual(3);
-    const used = new Set(a.items.map((x) => x.conversation));
-    for (const i of [3, 5, 7]) expect(used.has(convs[i])).toBe(false);
-    expect(a.items.every((x) => x.outputTokens === tokenizer.encode('answer '.repeat(20)).length)).toBe(true);
-    expect(sampleConversations(convs, o).items.map((x) => convs.indexOf(x.conversation))).toEqual(a.items.map((x) => convs.indexOf(x.conversation)));
-    expect(sampleConversations(convs, { ...o, seed: 8 }).items.map((x) => convs.indexOf(x.conversation))).not.toEqual(a.items.map((x) => convs.indexOf(x.conversation)));
+  it('the length rules skip a prompt or answer under 4 tokens and a prompt over 1,024; the answer length becomes max_tokens', async () => {
+    const tok = await loadTokenizer('llama2');
+    const kept = applyLengthRules(items, tok, VLLM_LENGTH_FILTER, null);
+    expect(kept).toHaveLength(37);
+    expect(kept.map((x) => x.prompt)).not.toContain(items[3].prompt);
+    expect(kept.map((x) => x.prompt)).not.toContain(items[5].prompt);
+    expect(kept.map((x) => x.prompt)).not.toContain(items[7].prompt);
+    expect(new Set(kept.map((x) => x.outputTokens))).toEqual(new Set([tok.encode('answer '.repeat(20)).length]));
   });
 
-  it('a fixed output length skips the answer-length rule (as --sharegpt-output-len); without a tokenizer nothing is filtered', () => {
-    const fixed = sampleConversations(convs, { seed: 1, count: 100, shuffle: false, tokenizer: null, filter: VLLM_LENGTH_FILTER, outputTokens: 64 });
-    expect(fixed.items).toHaveLength(40);
-    expect(fixed.items.every((x) => x.outputTokens === 64)).toBe(true);
-    expect(fixed.items.map((x) => x.conversation)).toEqual(convs);
+  it('a fixed output length skips the answer-length rule (as --sharegpt-output-len); without a tokenizer nothing is filtered', async () => {
+    const tok = await loadTokenizer('llama2');
+    expect(applyLengthRules(items, tok, VLLM_LENGTH_FILTER, 64).map((x) => x.outputTokens)).toEqual(Array(38).fill(64));
+    expect(applyLengthRules(items, null, VLLM_LENGTH_FILTER, null)).toHaveLength(40);
+  });
+
+  it('--dataset: conversations shuffled with the seed (the same order under the same seed), prompt lines in file order', () => {
+    const f = file('order.json', JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ conversations: [{ from: 'human', value: `q${i}` }, { from: 'gpt', value: 'a' }] }))));
+    const order = (seed: number) => readDataset(f, '--dataset', [], { format: 'auto', shuffle: null, seed, limit: 10 }).map((x) => x.prompt);
+    expect(order(1)).toHaveLength(10);
+    expect(order(1)).toEqual(order(1));
+    expect(order(1)).not.toEqual(order(2));
+    expect(order(1)).not.toEqual(Array.from({ length: 10 }, (_, i) => `q${i}`));
+    const p = file('order.jsonl', Array.from({ length: 5 }, (_, i) => JSON.stringify({ prompt: `p${i}` })).join('\n'));
+    expect(readDataset(p, '--dataset', [], { format: 'auto', shuffle: null, seed: 1, limit: 100 }).map((x) => x.prompt)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
   });
 });

@@ -8,7 +8,8 @@ import { requestRandom, sampleLength } from '../../src/workload/prompts.js';
 import { RequestPlanner } from '../../src/workload/request-plan.js';
 
 const spec = (over: Partial<PromptSpec> = {}): PromptSpec => ({
-  text: 'hello', input: { mean: 40, stddev: 10 }, output: { mean: 30, stddev: 5 }, dataset: null, tokenizer: 'cl100k', seed: 7, exactOutput: true, ...over,
+  text: 'hello', input: { mean: 40, stddev: 10 }, output: { mean: 30, stddev: 5 }, dataset: null, tokenizer: 'cl100k', seed: 7, exactOutput: true,
+  datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null, ...over,
 });
 
 describe('synthesized prompts (exact counts: prompt-builder.test.ts)', () => {
@@ -38,7 +39,7 @@ describe('synthesized prompts (exact counts: prompt-builder.test.ts)', () => {
 
   it('without synthesis: the fixed prompt with the index as a distinct prefix, --max-tokens, counted when a tokenizer is set', async () => {
     const p = await RequestPlanner.create(spec({ input: null, output: null }), 99);
-    expect(p.plan(4)).toEqual({ prompt: '4 hello', inputTokens: 2, maxTokens: 99, exact: false });
+    expect(p.plan(4)).toEqual({ prompt: '4 hello', inputTokens: 2, maxTokens: 99, exact: false, group: null });
     const none = await RequestPlanner.create(spec({ input: null, output: null, tokenizer: 'none' }), 99);
     expect(none.plan(4).inputTokens).toBeNull();
   });
@@ -51,7 +52,7 @@ describe('--dataset', () => {
     const f = join(dir, 'ok.jsonl');
     writeFileSync(f, '{"prompt":"a b c","output_tokens":5}\n\n{"prompt":"d"}\n');
     const items = readDataset(f, '--dataset', []);
-    expect(items).toEqual([{ prompt: 'a b c', outputTokens: 5 }, { prompt: 'd', outputTokens: null }]);
+    expect(items).toMatchObject([{ prompt: 'a b c', outputTokens: 5 }, { prompt: 'd', outputTokens: null }]);
     const p = await RequestPlanner.create(spec({ input: null, output: null, dataset: items }), 77);
     expect([0, 1, 2].map((i) => [p.plan(i).prompt, p.plan(i).maxTokens, p.plan(i).exact])).toEqual([['a b c', 5, true], ['d', 77, false], ['a b c', 5, true]]);
   });
