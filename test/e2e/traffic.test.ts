@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTokenizer } from '../../src/tokenize/tokenizers.js';
+import { readTrace } from '../../src/workload/traces/read.js';
+import { traceSchedule } from '../../src/workload/traces/schedule.js';
+import { TokenBlocks } from '../../src/workload/traces/token-blocks.js';
+import { qwen3Dir } from '../fixtures/tokenizers/qwen3-tiktoken.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const MOONCAKE = join(ROOT, 'workloads', 'traces', 'mooncake-sample.jsonl');
+
+interface Run {
+  code: number | null;
+  stderr: string;
+  summary: any;
+  rows: Record<string, string>[];
+}
+
+function cli(args: string[]): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'at-traffic-'));
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args, '--progress', 'none', '--results-dir', dir], { cwd: ROOT });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.stdout.resume();
+    p.on('close', (code) => {
+      const [run] = readdirSync(dir);
+      const read = (f: string) => readFileSync(join(dir, run, f), 'utf8');
+      resolve({ code, stderr, summary: run ? JSON.parse(read('summary.json')) : null, rows: run ? table(read('requests.csv')) : [] });
+    });
+  });
+}
+
+/** requests.csv as objects by column name (the columns read here hold no quoted commas). */
+function table(csv: string): Record<string, string>[] {
+  const [head, ...lines] = csv.trim().split('\n').map((l) => l.split(','));
+  return lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
+}
+
+const num = (v: string) => Number(v);
+
+/** A loopback endpoint that stamps each request's arrival (CLOCK_MONOTONIC, as the client) and answers at once. */
+function recordingServer(): Promise<{ server: Server; url: string; arrivals: { atMs: number; prompt: string }[] }> {
+  const arrivals: { atMs: number; prompt: string }[] = [];
+  const server = createServer((req, res) => {
+    const atMs = Number(process.hrtime.bigint()) / 1e6;
+    const parts: Buffer[] = [];
+    req.on('data', (c) => parts.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
+      arrivals.push({ atMs, prompt: body.messages.at(-1).content });
+      const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(
+        chunk({ choices: [{ index: 0, delta: { content: ' ok' }, finish_reason: null }] }) +
+          chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] }) +
+          chunk({ choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }) +
+          'data: [DONE]\n\n',
+      );
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, arrivals })));
+}
+
+describe('--trace: a Mooncake replay', () => {
+  let rec: Awaited<ReturnType<typeof recordingServer>>;
+  beforeAll(async () => (rec = await recordingServer()));
+  afterAll(() => new Promise<void>((r) => rec.server.close(() => r())));
+
+  it('every request reaches the server at its trace offset (within the run\'s own send lag), and the count is exact', async () => {
+    const r = await cli(['--endpoint', rec.url, '--model', 'm', '--trace', MOONCAKE, '--trace-window', '0,24s', '--trace-speed', '4']);
+    expect(r.code).toBe(0);
+    const problems: string[] = [];
+    const trace = readTrace(MOONCAKE, '--trace', 'auto', problems)!;
+    const schedule = traceSchedule(trace, { startMs: 0, endMs: 24_000 }, 4);
+    expect(rec.arrivals).toHaveLength(schedule.index.length);
+    expect(r.summary.requests).toMatchObject({ scheduled: schedule.index.length, completed: schedule.index.length });
+    // which arrival is which request: its prompt, rebuilt from the trace's hash_ids
+    const blocks = TokenBlocks.build(await loadTokenizer('llama2')) as TokenBlocks;
+    const byPrompt = new Map<string, number[]>();
+    schedule.index.forEach((ti, i) => {
+      const input = trace.requests[ti].input as { tokens: number; hashIds: number[] };
+      const p = blocks.hashPrompt(input.hashIds, input.tokens);
+      byPrompt.set(p, [...(byPrompt.get(p) ?? []), i]);
+    });
+    const rows = new Map(r.rows.map((row) => [num(row.id), row]));
+    const seen = rec.arrivals.map((a) => {
+      const i = byPrompt.get(a.prompt)!.shift()!;
+      const row = rows.get(i)!;
+      expect(num(row.scheduled_ms)).toBeCloseTo(schedule.dueMs[i], 3);
+      return { late: a.atMs - schedule.dueMs[i], delivery: a.atMs - num(row.sent_ms) };
+    });
+    // both clocks are CLOCK_MONOTONIC with different origins: offsets are judged from the earliest
+    const minLate = Math.min(...seen.map((x) => x.late));
+    const minDelivery = Math.min(...seen.map((x) => x.delivery));
+    const error = seen.map((x) => x.late - minLate).sort((a, b) => a - b);
+    const delivery = seen.map((x) => x.delivery - minDelivery).sort((a, b) => a - b);
+    const sendLagMax = r.summary.client.send_lag_ms.max;
+    const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+    console.log(
+      `mooncake replay: ${seen.length} requests; arrival offset error p50 ${q(error, 0.5).toFixed(2)} max ${error.at(-1)!.toFixed(2)} ms; ` +
+        `send lag max ${sendLagMax.toFixed(2)} ms; loopback delivery beyond its least p50 ${q(delivery, 0.5).toFixed(2)} max ${delivery.at(-1)!.toFixed(2)} ms`,
+    );
+    // each arrival is as late as its send lag plus the loopback's delivery, and no later: the schedule is the trace's
+    seen.forEach((x, k) => expect(x.late - minLate).toBeLessThanOrEqual(sendLagMax + (x.delivery - minDelivery) + 0.5));
+    expect(q(error, 0.5)).toBeLessThanOrEqual(sendLagMax + q(delivery, 0.5) + 0.5);
+  });
+});
+
+describe('bad traces and conflicts: one line, exit 2, nothing sent', () => {
+  it('a malformed trace line names the file and line; --trace with --rate is a conflict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'at-badtrace-'));
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"timestamp": 0, "input_length": 10, "output_length": 5, "hash_ids": [1]}\n{"timestamp": 5, "input_length": 10}\n');
+    const a = await cli(['--trace', bad]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain(`${bad}:2: "output_length" must be an integer > 0`);
+    expect(a.summary).toBeNull();
+    const b = await cli(['--trace', MOONCAKE, '--duration', '10s']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('--duration and --trace: a trace sets its own schedule');
+    expect(b.summary).toBeNull();
+  });
+});
+
+const PREFILL_DOMINANT = ['--sim-prefill-ms', '10', '--sim-prefill-per-token-ms', '0.2', '--sim-decode-ms', '5', '--max-tokens', '8'];
+
+describe('shared prefixes against the simulator\'s prefix cache', () => {
+  it('--prefix-groups 1 --prefix-tokens 2000 cuts TTFT p50 at least 3x against the same prompt lengths unshared; the summary shows the cached tokens', async () => {
+    const shared = await cli(['--rate', '5', '--duration', '3s', '--prefix-groups', '1', '--prefix-tokens', '2000', '--mean-input-tokens', '100', ...PREFILL_DOMINANT]);
+    const unshared = await cli(['--rate', '5', '--duration', '3s', '--mean-input-tokens', '2100', ...PREFILL_DOMINANT]);
+    expect([shared.code, unshared.code]).toEqual([0, 0]);
+    expect(shared.summary.metrics.input_tokens.mean).toBe(2100);
+    expect(shared.rows.every((row) => row.prefix_group === '0')).toBe(true);
+    expect(shared.summary.tokens.cached_input_total).toBeGreaterThan(0.8 * 2000 * shared.summary.requests.completed - 4000);
+    expect(unshared.summary.tokens.cached_input_total).toBe(0);
+    const ratio = unshared.summary.metrics.ttft_s.p50 / shared.summary.metrics.ttft_s.p50;
+    console.log(`shared prefix: TTFT p50 ${shared.summary.metrics.ttft_s.p50} s vs ${unshared.summary.metrics.ttft_s.p50} s unshared (${ratio.toFixed(1)}x); cached ${(shared.summary.tokens.cached_input_fraction * 100).toFixed(1)}%`);
+    expect(ratio).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('the model\'s tokenizer and chat template', () => {
+  const QWEN = ['--workers', '1', '--tokenizer', qwen3Dir(), '--sim-decode-ms', '2', '--sim-prefill-ms', '2'];
+
+  it('5-turn sessions: every turn counted alike by client and server, each turn the earlier user and assistant turns plus the template', async () => {
+    const r = await cli(['--rate', '2', '--duration', '2s', '--turns', '5', '--think-time', '100ms', '--mean-input-tokens', '40', '--max-tokens', '12', '--chat-template', 'auto', ...QWEN]);
+    expect(r.code).toBe(0);
+    expect(r.summary.sessions).toMatchObject({ started: 4, completed: 4, cut_short: 0 });
+    expect(r.summary.sessions.by_turn.map((t: any) => t.turn)).toEqual([0, 1, 2, 3, 4]);
+    const bySession = new Map<string, Record<string, string>[]>();
+    for (const row of r.rows) bySession.set(row.session, [...(bySession.get(row.session) ?? []), row]);
+    const overheads = new Set<number>();
+    for (const turns of bySession.values()) {
+      turns.sort((a, b) => num(a.turn) - num(b.turn));
+      expect(turns.map((t) => t.turn)).toEqual(['0', '1', '2', '3', '4']);
+      for (const [k, t] of turns.entries()) {
+        expect(t.input_tokens).toBe(t.input_tokens_client);
+        // this turn's prompt = the last one + its answer + the new 40-token message + the template's tokens around them
+        if (k > 0) overheads.add(num(t.input_tokens) - num(turns[k - 1].input_tokens) - num(turns[k - 1].output_tokens) - 40);
+      }
+    }
+    expect(overheads.size).toBe(1);
+    expect(r.summary.warnings.filter((w: string) => w.includes('TOKEN COUNTS'))).toEqual([]);
+  });
+
+  it('with the template, client and server input counts agree exactly; without it, the constant offset is a note, not an alarm', async () => {
+    const base = ['--rate', '5', '--duration', '1s', '--mean-input-tokens', '30', '--max-tokens', '4', '--sim-chat-template', 'auto', ...QWEN];
+    const matched = await cli([...base, '--chat-template', 'auto']);
+    expect(matched.code).toBe(0);
+    expect(matched.rows.every((row) => row.input_tokens === row.input_tokens_client)).toBe(true);
+    expect(matched.summary.token_checks.input_offset).toBeNull();
+    const plain = await cli(base);
+    expect(plain.code).toBe(0);
+    expect(plain.summary.token_checks.input_offset).toMatchObject({ tokens: num(matched.rows[0].input_tokens) - 30 });
+    expect(plain.summary.warnings.filter((w: string) => w.includes('(input)'))).toEqual([]);
+    expect(plain.summary.notes.filter((n: string) => n.includes('more prompt tokens per request'))).toHaveLength(1);
+  });
+});
