@@ -9,7 +9,7 @@ import type { StreamSink } from '../../src/protocols/types.js';
 import { openAiChatFormat } from '../../src/sim/formats/openai.js';
 import { splits } from '../helpers.js';
 
-const frames = openAiChatFormat.stream({ model: 'm', prompt: 'p', maxTokens: 3, stream: true, includeUsage: true, perChunkUsage: false }, { usage: { input: 3, output: 3, reasoning: 0 }, finish: 'length' });
+const frames = openAiChatFormat.stream({ model: 'm', prompt: 'p', messages: null, maxTokens: 3, stream: true, includeUsage: true, perChunkUsage: false }, { usage: { input: 3, output: 3, reasoning: 0, cached: 0 }, finish: 'length' });
 const STAMPS = [1_000_000_123_456n, 1_000_000_223_456n, 9_007_199_254_740_000n];
 const body = Buffer.concat([frames.head(), frames.chunk(' t0', 'output', { stampNs: STAMPS[0] }), frames.chunk(' t1', 'output', { stampNs: STAMPS[1] }), frames.end(' t2', 'output', { stampNs: STAMPS[2] })]);
 

@@ -10,7 +10,7 @@ import { StripeWorker, type StripeResult } from '../../src/workers/stripe-worker
 import { RequestPlanner } from '../../src/workload/request-plan.js';
 
 /** One whole OpenAI chat stream: two answer tokens, usage, [DONE]. */
-const frames = openAiChatFormat.stream({ model: 'm', prompt: 'p', maxTokens: 2, stream: true, includeUsage: true, perChunkUsage: false }, { usage: { input: 3, output: 2, reasoning: 0 }, finish: 'length' });
+const frames = openAiChatFormat.stream({ model: 'm', prompt: 'p', messages: null, maxTokens: 2, stream: true, includeUsage: true, perChunkUsage: false }, { usage: { input: 3, output: 2, reasoning: 0, cached: 0 }, finish: 'length' });
 const BODY = Buffer.concat([frames.head(), frames.chunk(' a', 'output'), frames.end(' b', 'output')]);
 
 /** Records every request handed to it; the test answers them (or not) when it likes. */
@@ -43,7 +43,10 @@ const SETTINGS: WorkerSettings = {
   pacer: { kind: 'constant', rate: 10, durationMs: 1000 }, shard: { index: 0, count: 1 }, closedLoop: null,
   maxInFlight: 0, drainTimeoutMs: 5_000, limits: { ttftMs: Infinity, stallMs: Infinity, totalMs: Infinity, maxBytes: 0 },
   connectTimeoutMs: 1000, insecure: false, httpClient: 'http1',
-  prompt: { text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false },
+  prompt: {
+    text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false,
+    datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null,
+  },
   warmupMs: 0, measureError: false,
 };
 
