@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, join } from 'node:path';
 import { parseDuration } from '../config/duration.js';
 import type { ResolvedWorkload } from './resolve.js';
 import type { WorkloadKeyName } from './keys.js';
@@ -63,7 +64,8 @@ function traceRun(w: ResolvedWorkload, problems: string[]): TraceRun | null {
   const windowText = v['trace-window'] === undefined ? null : String(v['trace-window']);
   const window = windowText === null ? null : parseTraceWindow(windowText);
   if (typeof window === 'string') problems.push(`${w.label('trace-window')}: ${window}`);
-  const file = String(v.trace);
+  // a workload file names its trace from its own folder, so the file works from anywhere
+  const file = w.source.trace === 'file' && w.file && !isAbsolute(String(v.trace)) ? join(dirname(w.file), String(v.trace)) : String(v.trace);
   const trace = readTrace(file, w.label('trace'), String(v['trace-format']), problems);
   if (!trace || !(speed > 0) || typeof window === 'string') return null;
   const schedule = traceSchedule(trace, window, speed);

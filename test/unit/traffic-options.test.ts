@@ -44,4 +44,11 @@ describe('traffic keys', () => {
     expect(traffic({ turns: '5', concurrency: '4' }).problems).toEqual([expect.stringMatching(/^--turns and --concurrency: sessions arrive open loop/)]);
     expect(traffic({ 'think-time': '2s' }).problems).toEqual(['--think-time: only applies with --turns; remove it']);
   });
+
+  it('the shipped workload replays the Mooncake sample, its path read from the workload file\'s folder', () => {
+    const { t, problems } = traffic({ workload: join(packageRoot(), 'workloads', 'mooncake-replay.yaml') });
+    expect(problems).toEqual([]);
+    expect(t.trace).toMatchObject({ format: 'mooncake', inFile: 300, speed: 1, file: MOONCAKE });
+    expect(t.trace!.items).toHaveLength(300);
+  });
 });
