@@ -7,7 +7,7 @@ import type { SessionSummary } from './sessions.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 2;
+export const SUMMARY_SCHEMA_VERSION = 3;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -86,7 +86,7 @@ export interface RunSummary {
     reasoning_total: number;
     /** output_total - reasoning_total. */
     answer_total: number;
-    /** Prompt tokens the server served from its prefix cache (schema 2; absent from older runs). */
+    /** Prompt tokens the server served from its prefix cache (schema 3; absent from older runs). */
     cached_input_total?: number;
     /** Completed requests whose server reported a cached count (usage's cached_tokens, cache_read_input_tokens, timings.cache_n, ...). */
     cached_input_reported?: number;
@@ -96,7 +96,7 @@ export interface RunSummary {
     counted: string;
   };
   token_checks: TokenCheckSummary;
-  /** Multi-turn runs (--turns): sessions completed and cut short, TTFT and input tokens by turn; null otherwise (absent before schema 2). */
+  /** Multi-turn runs (--turns): sessions completed and cut short, TTFT and input tokens by turn; null otherwise (absent before schema 3). */
   sessions?: SessionSummary | null;
   /** Figures over the window where arrivals ran at the target rate and nothing drained; null if none. */
   steady_state: SteadyState | null;
@@ -181,14 +181,14 @@ export interface WorkloadSummary {
     mean_output_tokens: number | null;
     stddev_output_tokens: number | null;
     exact_output: boolean;
-    /** --chat-template (schema 2), null without. */
+    /** --chat-template (schema 3), null without. */
     chat_template?: string | null;
   };
-  /** --trace: what was replayed (schema 2; null or absent otherwise). */
+  /** --trace: what was replayed (schema 3; null or absent otherwise). */
   trace?: { file: string; format: string; requests_in_file: number; requests: number; speed: number; window: string | null; span_s: number } | null;
-  /** --prefix-tokens / --prefix-groups (schema 2). */
+  /** --prefix-tokens / --prefix-groups (schema 3). */
   prefix?: { tokens: number; groups: number; choice: string } | null;
-  /** --turns: multi-turn sessions, --rate counting sessions per second (schema 2). */
+  /** --turns: multi-turn sessions, --rate counting sessions per second (schema 3). */
   sessions?: { turns_mean: number; turns_stddev: number; think_time_s: number; rate_counts: string } | null;
 }
 

@@ -63,7 +63,7 @@ export interface TokenCheckSummary {
   /**
    * Server input count - client input count when it is the same non-zero number on at least 95 % of the
    * compared requests (the chat template and special tokens the server adds around each prompt);
-   * null otherwise. Absent from summaries written before it existed.
+   * null otherwise. Absent before schema 3.
    */
   input_offset?: { tokens: number; requests: number; compared: number } | null;
 }
