@@ -117,31 +117,57 @@ async function runCli(spec: RunSpec): Promise<RunOut> {
     '--results-dir', scratch, '--run-id', id, '--progress', 'none',
   ];
   try {
-    const out = await new Promise<RunOut>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      children.add(child);
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr += d));
-      // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
-      const guard = setTimeout(() => child.kill('SIGKILL'), (spec.durationS + spec.drainS + 30) * 1000);
-      child.on('exit', (code) => {
-        clearTimeout(guard);
-        children.delete(child);
-        try {
-          const folder = join(scratch, id);
-          resolve({ summary: JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8')), seconds: readSeconds(join(folder, 'timeseries.csv')), endpointCpuS: null });
-        } catch {
-          reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
-        } finally {
-          rmSync(join(scratch, id), { recursive: true, force: true });
-        }
-      });
-    });
+    const out = await spawnRun(args, id, spec.durationS + spec.drainS + 30);
     const cpu1 = processCpuS(server.child.pid);
     return { ...out, endpointCpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
   } finally {
     server.child.kill('SIGTERM');
   }
+}
+
+interface Spawned extends RunOut {
+  /** Wall-clock ms at which the CLI process was spawned. */
+  launchWall: number;
+  /** The earliest sent_ms of requests.csv (ms from t0); null when nothing was sent. */
+  firstSentMs: number | null;
+}
+
+/** Runs the CLI once and reads its folder (then deletes it); killed if it outlives `guardS` seconds. */
+function spawnRun(args: string[], id: string, guardS: number, firstSend = false): Promise<Spawned> {
+  return new Promise<Spawned>((resolve, reject) => {
+    const launchWall = Date.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(child);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
+    const guard = setTimeout(() => child.kill('SIGKILL'), guardS * 1000);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      children.delete(child);
+      try {
+        const folder = join(scratch, id);
+        const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+        const firstSentMs = firstSend ? earliestSent(join(folder, 'requests.csv')) : null;
+        resolve({ summary, seconds: readSeconds(join(folder, 'timeseries.csv')), endpointCpuS: null, launchWall, firstSentMs });
+      } catch {
+        reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
+      } finally {
+        rmSync(join(scratch, id), { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+function earliestSent(csv: string): number | null {
+  const [head, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+  const col = head.split(',').indexOf('sent_ms');
+  let min = Infinity;
+  for (const r of rows) {
+    const v = Number(r.split(',')[col]);
+    if (r.split(',')[col] !== '' && v < min) min = v;
+  }
+  return Number.isFinite(min) ? min : null;
 }
 
 function readSeconds(csv: string): Record<string, number>[] {
