@@ -46,16 +46,21 @@ interface Mode {
   promptRound: number;
   promptRounds: number;
   exactSample: number;
+  /** Start-up runs (the issue's 200 req/s of 1,024-token prompts) at these durations, s. */
+  startupDurationsS: [number, number];
+  /** The long synthetic run: this many 1,024-token requests at this rate. */
+  longRequests: number;
+  longRate: number;
 }
 
 const MODES: Record<Mode['name'], Mode> = {
   quick: {
-    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3, promptRound: 200, promptRounds: 3, exactSample: 40,
+    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3, promptRound: 200, promptRounds: 3, exactSample: 40, startupDurationsS: [2, 6], longRequests: 4000, longRate: 800,
     arrival: { start: 2000, factor: 1.5, maxProbes: 2, step: 250, min: 250, max: 20000 },
     streams: { start: 1000, factor: 2, maxProbes: 2, step: 250, min: 250, max: 8000 },
   },
   full: {
-    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 400, drainS: 10, promptRound: 1000, promptRounds: 5, exactSample: 1000,
+    name: 'full', arrivalS: 20, streamTokens: 250, streamS: 12, truthAt: [100, 1000], singleWorkerProbes: 4, budgetS: 400, drainS: 10, promptRound: 1000, promptRounds: 5, exactSample: 1000, startupDurationsS: [5, 40], longRequests: 200_000, longRate: 800,
     arrival: { start: 1000, factor: 2, maxProbes: 5, step: 100, min: 100, max: 20000 },
     streams: { start: 500, factor: 2, maxProbes: 5, step: 100, min: 100, max: 8000 },
   },
@@ -417,6 +422,74 @@ async function promptFigures(mode: Mode): Promise<PromptFigures> {
   return { rates, exact };
 }
 
+interface SyntheticRun {
+  rate: number;
+  duration_s: number;
+  sent: number;
+  failed: number;
+  /** From spawning the CLI to its first request on the wire (simulator and worker start-up included). */
+  first_send_ms: number | null;
+  rss_max_mb: number;
+  send_lag_p99_ms: number | null;
+  /** Prompts not ready at their due time (built on the send path), when the summary says. */
+  prompts_late: number | null;
+}
+
+/** The CLI against its built-in simulator, synthesized 1,024-token llama2 prompts; `extra` tunes the simulator. */
+async function syntheticRun(rate: number, durationS: number, extra: string[] = []): Promise<{ run: SyntheticRun; seconds: Record<string, number>[] }> {
+  const id = `run-${++runs}`;
+  const args = [
+    CLI, '--rate', String(rate), '--duration', `${durationS}s`, '--mean-input-tokens', '1024', '--stddev-input-tokens', '0', '--tokenizer', 'llama2',
+    '--drain-timeout', '10s', '--results-dir', scratch, '--run-id', id, '--progress', 'none', ...extra,
+  ];
+  const out = await spawnRun(args, id, durationS + 60, true);
+  const s = out.summary;
+  const run: SyntheticRun = {
+    rate, duration_s: durationS, sent: s.requests.sent, failed: s.requests.failed + s.requests.incomplete,
+    first_send_ms: out.firstSentMs === null ? null : Math.round(s.run.t0_wall_ms + out.firstSentMs - out.launchWall),
+    rss_max_mb: r3(s.client.memory_mb.rss_max)!, send_lag_p99_ms: r3(s.client.send_lag_ms?.p99), prompts_late: s.client.prompts?.late ?? null,
+  };
+  log(`  ${rate} req/s for ${durationS} s: first send ${run.first_send_ms} ms after launch, RSS max ${run.rss_max_mb} MB, send lag p99 ${run.send_lag_p99_ms} ms, ${run.failed} failed`);
+  return { run, seconds: out.seconds };
+}
+
+/** RSS over a long run: the per-second maxima after a tenth of it (heaps and pools grown) and at its end. */
+function rssGrowth(seconds: Record<string, number>[], firingS: number) {
+  const peak = (from: number, to: number) => Math.max(...seconds.filter((r) => r.second >= from && r.second < to).map((r) => r.rss_mb));
+  const tenth = Math.max(1, Math.floor(firingS / 10));
+  const early = peak(tenth, 2 * tenth);
+  const late = peak(firingS - tenth, firingS);
+  return { rss_after_tenth_mb: r3(early), rss_last_tenth_mb: r3(late), growth_mb: r3(late - early) };
+}
+
+/** The issue's start-up and memory figures: first send and peak RSS at a short and a long duration, then a long run. */
+async function memoryFigures(mode: Mode) {
+  const [shortS, longS] = mode.startupDurationsS;
+  log(`start-up: 200 req/s of 1,024-token prompts for ${shortS} s and ${longS} s`);
+  const short = (await syntheticRun(200, shortS)).run;
+  const long = (await syntheticRun(200, longS)).run;
+  const firingS = Math.ceil(mode.longRequests / mode.longRate);
+  log(`long run: ${mode.longRequests} requests of 1,024 tokens at ${mode.longRate} req/s (simulator: no prompt counting, 1 ms prefill and decode)`);
+  const fast = ['--max-tokens', '2', '--sim-tokenizer', 'none', '--sim-prefill-ms', '1', '--sim-prefill-per-token-ms', '0', '--sim-decode-ms', '1', '--sim-slots', '2048'];
+  const longRun = await syntheticRun(mode.longRate, firingS, fast);
+  return {
+    startup: { short, long, rss_max_delta_mb: r3(long.rss_max_mb - short.rss_max_mb) },
+    long_run: { requests: mode.longRequests, ...longRun.run, ...rssGrowth(longRun.seconds, firingS) },
+  };
+}
+
+function memoryTable(m: Awaited<ReturnType<typeof memoryFigures>>): string {
+  const { short, long } = m.startup;
+  const l = m.long_run;
+  return [
+    '| 1,024-token prompts | first send after launch (ms) | RSS max (MB) | send lag p99 (ms) | prompts late |',
+    '|---|---:|---:|---:|---:|',
+    `| 200 req/s, ${short.duration_s} s | ${short.first_send_ms} | ${short.rss_max_mb} | ${short.send_lag_p99_ms} | ${short.prompts_late ?? '-'} |`,
+    `| 200 req/s, ${long.duration_s} s | ${long.first_send_ms} | ${long.rss_max_mb} (+${m.startup.rss_max_delta_mb}; target <= +20) | ${long.send_lag_p99_ms} | ${long.prompts_late ?? '-'} |`,
+    `| ${l.rate} req/s, ${l.sent} requests | ${l.first_send_ms} | ${l.rss_max_mb}; after a tenth ${l.rss_after_tenth_mb}, last tenth ${l.rss_last_tenth_mb}: growth ${l.growth_mb} (target < 50) | ${l.send_lag_p99_ms} | ${l.prompts_late ?? '-'} |`,
+  ].join('\n');
+}
+
 function promptTable(p: PromptFigures): string {
   const rate = (t: string, n: number) => p.rates.find((r) => r.tokenizer === t && r.tokens === n);
   const cellOf = (t: string, n: number) => {
@@ -451,6 +524,10 @@ async function main(): Promise<void> {
   scratch = mkdtempSync(join(tmpdir(), 'auto-testing-bench-'));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopChildren(), rmSync(scratch, { recursive: true, force: true }), process.exit(130)));
   try {
+    if (argv.includes('--only-memory')) {
+      process.stdout.write(`${memoryTable(await memoryFigures(mode))}\n`);
+      return;
+    }
     const prompts = await promptFigures(mode);
     if (argv.includes('--only-prompts')) {
       process.stdout.write(`${promptTable(prompts)}\n`);
@@ -461,6 +538,7 @@ async function main(): Promise<void> {
     const results = defaultWorkers === 1 ? [main] : [single, main];
     log(`cost of a token event at ${COST_AT_STREAMS} streams: http1, undici, bare sockets`);
     const cost = await costBreakdown(mode, defaultWorkers);
+    const memory = await memoryFigures(mode);
     const { probes: _p, ...headline } = main;
     const report = {
       ...headline,
@@ -468,6 +546,7 @@ async function main(): Promise<void> {
       client_token_count_us_per_token: r3(await tokenCountUs()),
       hot_path_cpu_us_per_token: r3(hotPathCpuUs(20_000, 100)),
       prompts,
+      memory,
       mode: mode.name,
       machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model ?? null, node: process.version, platform: process.platform, load_avg_1m: { start: r3(load0), end: r3(loadavg()[0]) } },
       by_workers: Object.fromEntries(results.map((r) => [String(r.workers), r])),
@@ -476,7 +555,7 @@ async function main(): Promise<void> {
     };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\n${promptTable(prompts)}\n\nclient-side output token count (llama2 tokenizer, main thread; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
+    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\n${promptTable(prompts)}\n\n${memoryTable(memory)}\n\nclient-side output token count (llama2 tokenizer, main thread; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
   } finally {
     stopChildren();
     rmSync(scratch, { recursive: true, force: true });
