@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/run-config.js';
 import type { SummaryMeta } from '../metrics/build-summary.js';
 import { addHandles } from '../metrics/handles.js';
+import { addPromptFigures, promptsEntry } from '../metrics/prompt-figures.js';
 import { csvNumber, type RequestRecord } from '../metrics/record.js';
 import type { LoopDelay, ShardInfo, WorkloadSummary } from '../metrics/summary.js';
 import { slug } from '../results/slug.js';
@@ -70,6 +71,7 @@ export function clientFigures(results: readonly WorkerFailureOr<WorkerFinal>[], 
     cpu: { user_s: cpu.user / 1e6, system_s: cpu.system / 1e6, utilization: (cpu.user + cpu.system) / 1e6 / elapsedS },
     memory_mb: { rss_max: process.resourceUsage().maxRSS / 1024 },
     handles_at_end: addHandles(finals.map((f) => f.handlesAtEnd)),
+    ...promptsEntry(addPromptFigures(finals.map((f) => f.prompts))),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Aggregator } from '../metrics/aggregator.js';
 import { buildSummary, type SummaryMeta } from '../metrics/build-summary.js';
 import { addHandles } from '../metrics/handles.js';
+import { addPromptFigures, promptsEntry } from '../metrics/prompt-figures.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { MergedShards, RunStatus, RunSummary } from '../metrics/summary.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
@@ -105,6 +106,7 @@ function meta(shards: readonly ShardData[], runId: string, extraWarnings: readon
       cpu: { user_s: sum((s) => s.client.cpu.user_s), system_s: sum((s) => s.client.cpu.system_s), utilization: sum((s) => s.client.cpu.utilization) },
       memory_mb: { rss_max: Math.max(...all.map((s) => s.client.memory_mb?.rss_max ?? 0)) },
       handles_at_end: addHandles(all.map((s) => s.client.handles_at_end ?? {})),
+      ...promptsEntry(addPromptFigures(all.map((s) => s.client.prompts))),
     },
     warnings: [...extraWarnings, ...lateStarters(shardsInfo)],
     shards: shardsInfo,

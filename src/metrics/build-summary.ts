@@ -2,6 +2,7 @@ import type { Stats } from './distribution.js';
 import { SCALES, type Aggregator } from './aggregator.js';
 import { sumOfRequestTps, type RequestSpan } from './concurrent-tps.js';
 import { STEADY_RULE, steadyState } from './steady-state.js';
+import { promptWarning } from './prompt-figures.js';
 import { DEFINITIONS, METRIC_NAMES, SUMMARY_SCHEMA_VERSION, type RunSummary } from './summary.js';
 import { slidingRate } from './timeline.js';
 import { tokenCheckNotes, tokenCheckWarnings } from './token-checks.js';
@@ -114,6 +115,8 @@ function bottleneckWarnings(sendLag: Stats | null, dropped: number, client: Summ
   if (busy.length) {
     out.push(`GENERATOR SATURATED: worker(s) ${busy.map((w) => w.worker).join(', ')} busy > ${BOTTLENECK.workerUtilization * 100}% of a core; add --workers or machines`);
   }
+  const prompts = promptWarning(client.prompts);
+  if (prompts) out.push(prompts);
   if (dropped > 0) out.push(`GENERATOR DROPPED ${dropped} arrivals (--max-in-flight reached, or a worker died; see error_message): the offered load was not fully sent`);
   return out;
 }

@@ -35,7 +35,8 @@ export interface RunSummary {
     rate: number | null;
     /** Closed loop only, else null. */
     concurrency: number | null;
-    /** Time the slowest worker spent building prompts (before t0 in open loop); null while running. */
+    /** Time the slowest worker spent building prompts before t0 (open loop: the first look-ahead window only,
+     *  since schema 2; before, every prompt of the run) or in all (closed loop); null while running. */
     prompt_generation_ms: number | null;
     arrival: string;
     workers: number;
@@ -111,6 +112,8 @@ export interface RunSummary {
     /** Resources the worker threads still held once they had closed their connections and timers, by type,
      *  added over threads (and shards): message ports only when nothing leaked. */
     handles_at_end: Record<string, number>;
+    /** How prompts kept up with the schedule, over all workers (absent from runs before schema 2). */
+    prompts?: PromptFigures;
     /** Bench mode (`--measure-error`): receive stamp - the endpoint's send stamp, per token. */
     measurement_error?: { ttft_ms: Stats; itl_ms: Stats };
     bottleneck: boolean;
@@ -219,6 +222,25 @@ export interface MergedShards {
   /** Of the shards' first_send_late_ms: min, max and max - min (clock skew, late starters). */
   first_send_late_ms: { min: number | null; max: number | null; spread: number | null };
   runs: (ShardInfo & { run_id: string; status: RunStatus; warnings: string[] })[];
+}
+
+/**
+ * Prompt building over a run. Open loop: each worker builds the plans of its arrivals due within
+ * `look_ahead_ms`, the first of them before t0; a prompt finished after its arrival fell due is `late`
+ * (the builder fell behind: its building is part of that arrival's send lag). Closed loop: built when
+ * claimed (`look_ahead_ms` null, never late).
+ */
+export interface PromptFigures {
+  look_ahead_ms: number | null;
+  built: number;
+  built_before_t0: number;
+  late: number;
+  /** Time spent building the late ones: added up, and the longest one, ms. */
+  late_build_ms: { total: number; max: number };
+  /** All prompt building, ms of worker time (added over workers). */
+  build_ms: number;
+  /** The most plans one worker held at once. */
+  held_max: number;
 }
 
 export interface LoopDelay {

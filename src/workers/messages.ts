@@ -4,6 +4,7 @@ import type { EncodedDistribution } from '../metrics/distribution.js';
 import type { HandleCounts } from '../metrics/handles.js';
 import type { Progress } from '../metrics/progress.js';
 import type { RequestRecord } from '../metrics/record.js';
+import type { PromptFigures } from '../metrics/summary.js';
 import type { ApiName } from '../protocols/types.js';
 import type { ClosedLoopSpec } from '../schedule/closed-loop.js';
 import type { ShardSpec } from '../schedule/pacer.js';
@@ -76,6 +77,8 @@ export interface WorkerFinal {
   interChunk: EncodedDistribution;
   /** Time spent building this worker's prompts: before t0 in open loop, between requests in closed loop, ms. */
   promptMs: number;
+  /** How its prompts kept up with the schedule. */
+  prompts: PromptFigures;
   /** What the thread still held after closing its connections and timers, by resource type. */
   handlesAtEnd: HandleCounts;
   /** Bench mode only: receive stamp - send stamp, ms, of first tokens and later tokens. */

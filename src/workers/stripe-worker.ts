@@ -1,5 +1,6 @@
 import { Distribution, type EncodedDistribution } from '../metrics/distribution.js';
 import type { RequestRecord } from '../metrics/record.js';
+import type { PromptFigures } from '../metrics/summary.js';
 import type { ProtocolClient } from '../protocols/types.js';
 import type { Clock } from '../schedule/clock.js';
 import { ClosedLoop, shareOf, type ClosedLoopSpec } from '../schedule/closed-loop.js';
@@ -44,6 +45,7 @@ export interface WorkerDeps {
 export interface StripeResult {
   interChunk: EncodedDistribution;
   promptMs: number;
+  prompts: PromptFigures;
   /** What crashed the worker (its in-flight requests are recorded; the task must fail), or null. */
   crash: Error | null;
 }
@@ -82,9 +84,10 @@ export class StripeWorker {
     this.#clock = deps.clock;
     this.#shared = new Int32Array(input.shared);
     this.#outbox = new Outbox(input.worker, input.port, redactor([s.apiKey, ...Object.values(s.headers), ...(deps.secrets ?? [])]), () => this.#live.size);
-    // prompts are built before t0 for a known schedule, never on the send path (closed loop: between
-    // requests; sessions: as their answers arrive)
-    this.#plans = new PlanCache(deps.planner, s.closedLoop || s.prompt.sessions ? [] : this.#stripe());
+    // open loop: the first second of prompts before t0, then each a bounded time ahead of its due time
+    // (closed loop: when its request is claimed; sessions: as their answers arrive); the clock is read
+    // through this worker, the run's from t0 on
+    this.#plans = new PlanCache(deps.planner, s.closedLoop || s.prompt.sessions ? null : this.#stripe(), () => this.#clock.now());
     this.#sessions = s.prompt.sessions
       ? new SessionRunner(s.prompt.sessions, deps.planner, this.#send, () => this.#clock, pacerFrom(s.pacer).total ?? 2 ** 24, s.warmupMs)
       : null;
@@ -101,6 +104,7 @@ export class StripeWorker {
     await this.#deps.warmUp();
     port.postMessage({ type: 'ready', worker });
     await this.#firing;
+    this.#plans.close();
     await drain(() => this.#live.size + (this.#sessions?.waiting ?? 0), () => this.#drainMs, (wake) => (this.#wakeDrain = wake));
     this.#sessions?.stop();
     for (const tracker of this.#live.values()) tracker.abandon(this.#clock.now(), 'still in flight when the drain timeout expired');
@@ -109,7 +113,7 @@ export class StripeWorker {
     this.#outbox.flush();
     port.postMessage({ type: 'end', worker });
     port.close();
-    return { interChunk: this.#interChunk.encode(), promptMs: this.#plans.ms, crash: this.#crash };
+    return { interChunk: this.#interChunk.encode(), promptMs: this.#plans.ms, prompts: this.#plans.figures(), crash: this.#crash };
   }
 
   /**
@@ -137,6 +141,7 @@ export class StripeWorker {
     const spec = this.#s.closedLoop;
     if (spec) this.#dispatcher = this.#closedLoop = closedLoopFor(spec, this.#input, this.#clock, this.#fire, end);
     else this.#dispatcher = new OpenLoopDispatcher(this.#clock, this.#stripe(), this.#fire, end);
+    this.#plans.start();
     this.#dispatcher.start();
   }
 
@@ -155,7 +160,7 @@ export class StripeWorker {
 
   #fire = (a: Arrival): void => {
     if (this.#sessions) return this.#sessions.start(a);
-    const plan = this.#plans.take(a.index);
+    const plan = this.#plans.take(a);
     this.#send(a, a.dueMs < this.#s.warmupMs, plan, { prefix_group: plan.group, session: null, turn: null, session_turns: null });
   };
 

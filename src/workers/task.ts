@@ -49,7 +49,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   unwatch();
   if (result.crash) throw result.crash;
   return {
-    worker: input.worker, ...thread(), interChunk: result.interChunk, promptMs: result.promptMs, handlesAtEnd,
+    worker: input.worker, ...thread(), interChunk: result.interChunk, promptMs: result.promptMs, prompts: result.prompts, handlesAtEnd,
     ...(measure && { measurementError: { ttft: measure.ttft.encode(), itl: measure.itl.encode() } }),
   };
 }

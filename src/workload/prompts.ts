@@ -24,8 +24,11 @@ export function sampleLength(rand: () => number, l: LengthSpec): number {
   return Math.max(1, Math.round(l.mean + l.stddev * z));
 }
 
-/** After the request's index: the lead-in every synthesized prompt shares. */
-const LEAD = ' Continue these lines of verse:\n';
+/** After the request's index: the lead-in every synthesized prompt shares; its first word isolates the index from the rest. */
+const LEAD_WORD = ' Continue';
+const LEAD = `${LEAD_WORD} these lines of verse:\n`;
+/** Heads checked when the builder is made: the index is counted with the lead's first word only if all agree. */
+const SAMPLE_INDICES = [0, 5, 42, 777, 1000, 65_535, 123_456, 9_999_999];
 /** Spaces after the index that shift the count at the start when no cut at the end is exact. */
 const VARIANTS = 8;
 
@@ -49,6 +52,8 @@ export class PromptBuilder {
   readonly #lines: string[];
   readonly #ring: CorpusRing | null;
   readonly #lead: Lead | null;
+  /** n(LEAD) - n(LEAD_WORD), when the first word isolates any index from the rest of the lead; else null. */
+  readonly #leadRest: number | null;
   /** Each line's count alone: drafts without a ring (a tokenizer whose line breaks isolate nothing). */
   readonly #lineTokens: number[];
 
@@ -57,6 +62,7 @@ export class PromptBuilder {
     this.#lines = lines;
     this.#ring = CorpusRing.measure(codec, lines);
     this.#lead = this.#ring?.lead(LEAD) ?? null;
+    this.#leadRest = this.#isolating(codec.encode(LEAD).length - codec.encode(LEAD_WORD).length);
     const overhead = codec.encode('').length;
     this.#lineTokens = this.#ring ? [] : lines.map((l) => Math.max(1, codec.encode(`${l}\n`).length - overhead));
   }
@@ -78,7 +84,7 @@ export class PromptBuilder {
     let tried = -1;
     for (let v = 0; v < VARIANTS; v++) {
       const head = `${index}${' '.repeat(v)}${LEAD}`;
-      const headTokens = this.#codec.encode(head).length;
+      const headTokens = this.#headTokens(index, v);
       if (headTokens > tokens) return null;
       if (headTokens === tried) continue;
       tried = headTokens;
@@ -86,6 +92,25 @@ export class PromptBuilder {
       if (body !== null) return head + body;
     }
     return null;
+  }
+
+  /**
+   * n(index, spaces, LEAD): telescoped as n(index spaces LEAD_WORD) + n(LEAD) - n(LEAD_WORD), a third of
+   * the text to encode per prompt, when the sample heads showed the first word isolates the index.
+   */
+  #headTokens(index: number, spaces: number): number {
+    const head = `${index}${' '.repeat(spaces)}`;
+    return this.#leadRest === null ? this.#codec.encode(head + LEAD).length : this.#codec.encode(head + LEAD_WORD).length + this.#leadRest;
+  }
+
+  #isolating(rest: number): number | null {
+    for (const i of SAMPLE_INDICES) {
+      for (let v = 0; v < VARIANTS; v++) {
+        const head = `${i}${' '.repeat(v)}`;
+        if (this.#codec.encode(head + LEAD).length !== this.#codec.encode(head + LEAD_WORD).length + rest) return null;
+      }
+    }
+    return rest;
   }
 
   #reencoded(index: number, tokens: number, line: number): SynthPrompt {

@@ -11,6 +11,12 @@ export interface TokenCodec {
 
 /** A tail that no prefix of its segment reaches exactly (a merge jumps over the count). */
 const UNREACHABLE = -1;
+/** The shortest context a cut can be settled in; every segment ends with it. */
+const BREAK = '\n';
+const BREAK_CONTEXT = 0;
+const SEGMENT_CONTEXT = 1;
+/** Memo keys: a cut's token count stays below this (a segment is a few lines). */
+const TOKEN_KEYS = 0x10000;
 /** Rounds of merging segments whose line breaks do not isolate their neighbours. */
 const MERGE_ROUNDS = 4;
 
@@ -37,6 +43,12 @@ export class CorpusRing {
   readonly #tokensBefore: Float64Array;
   readonly #charsBefore: Float64Array;
   readonly #lineToSeg: Int32Array;
+  /** n("\n"), and what each segment adds after a bare line break: where that equals `#adds`, a cut in the
+   *  segment is settled after "\n" alone (one short encoding), whatever came before. */
+  readonly #breakCount: number;
+  readonly #afterBreak: Int32Array;
+  readonly #breakIds: ArrayLike<number>[];
+  /** Settled cut lengths by (context, segment, tokens): see `#tail`. */
   readonly #tailMemo = new Map<number, number>();
   readonly #one: string;
   #text: string;
@@ -49,6 +61,13 @@ export class CorpusRing {
     this.#alone = Int32Array.from(segs, (s) => codec.encode(s).length);
     this.#adds = new Int32Array(n);
     this.#ids = [];
+    this.#breakCount = codec.encode(BREAK).length;
+    this.#afterBreak = new Int32Array(n);
+    this.#breakIds = segs.map((seg, j) => {
+      const ids = codec.encode(BREAK + seg);
+      this.#afterBreak[j] = ids.length - this.#breakCount;
+      return sliceIds(ids, this.#breakCount, ids.length);
+    });
     this.#tokensBefore = new Float64Array(n + 1);
     this.#charsBefore = new Float64Array(n + 1);
     for (let j = 0; j < n; j++) {
@@ -185,23 +204,30 @@ export class CorpusRing {
   }
 
   #tailAfterSegment(seg: number, tokens: number): string | null {
-    const key = seg * 0x10000 + tokens;
-    let len = this.#tailMemo.get(key);
+    const n = this.#segs.length;
+    const prev = (seg + n - 1) % n;
+    if (this.#afterBreak[seg] === this.#adds[seg]) return this.#tail(BREAK_CONTEXT, seg, tokens, BREAK, this.#breakCount, this.#breakIds[seg]);
+    return this.#tail(SEGMENT_CONTEXT, seg, tokens, this.#segs[prev], this.#alone[prev], this.#ids[seg]);
+  }
+
+  #tailAfterLead(lead: Lead, seg: number, tokens: number): string | null {
+    if (this.#afterBreak[seg] === lead.adds[seg] && lead.text.endsWith(BREAK)) return this.#tail(BREAK_CONTEXT, seg, tokens, BREAK, this.#breakCount, this.#breakIds[seg]);
+    let len = lead.memo.get(seg * TOKEN_KEYS + tokens);
     if (len === undefined) {
-      const n = this.#segs.length;
-      const prev = this.#segs[(seg + n - 1) % n];
-      len = this.#settle(prev, this.#alone[(seg + n - 1) % n], this.#segs[seg], this.#ids[seg], tokens);
-      this.#tailMemo.set(key, len);
+      len = this.#settle(lead.text, lead.alone, this.#segs[seg], lead.ids[seg], tokens);
+      lead.memo.set(seg * TOKEN_KEYS + tokens, len);
     }
     return len === UNREACHABLE ? null : this.#segs[seg].slice(0, len);
   }
 
-  #tailAfterLead(lead: Lead, seg: number, tokens: number): string | null {
-    const key = seg * 0x10000 + tokens;
-    let len = lead.memo.get(key);
+  /** A cut of `seg` adding `tokens` after `before`; `context` says which `before` (it keys the memo, and
+   *  `ids` are fixed per context and segment, so a memo entry is the same whoever computes it first). */
+  #tail(context: number, seg: number, tokens: number, before: string, beforeCount: number, ids: ArrayLike<number>): string | null {
+    const key = (seg * 2 + context) * TOKEN_KEYS + tokens;
+    let len = this.#tailMemo.get(key);
     if (len === undefined) {
-      len = this.#settle(lead.text, lead.alone, this.#segs[seg], lead.ids[seg], tokens);
-      lead.memo.set(key, len);
+      len = this.#settle(before, beforeCount, this.#segs[seg], ids, tokens);
+      this.#tailMemo.set(key, len);
     }
     return len === UNREACHABLE ? null : this.#segs[seg].slice(0, len);
   }
