@@ -9,7 +9,7 @@ import { protocolFor } from '../protocols/registry.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../results/csv-rows.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
 import { monoAtWall } from '../schedule/clock.js';
-import { startSimChild } from '../sim/child.js';
+import { freeLoopbackPort, startSimChild } from '../sim/child.js';
 import { evaluateSlos } from '../slo/evaluate.js';
 import { goodput } from '../slo/goodput.js';
 import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
@@ -53,13 +53,15 @@ export async function runLoad(cfg: RunConfig, io: RunIo, start: StartWorkers = s
   const protocol = protocolFor(cfg.api);
   // SDK-backed APIs have a real default endpoint; the simulator speaks only plain HTTP ones
   const sdkDefault = !cfg.endpoint && protocol.defaultEndpoint && cfg.region ? protocol.defaultEndpoint(cfg.region) : null;
-  const sim = cfg.endpoint || sdkDefault ? null : await startSimChild(cfg.sim);
+  // the simulator's address is fixed up front, so the workers start while its process is still starting
+  const simPort = cfg.endpoint || sdkDefault ? null : await freeLoopbackPort();
+  const sim = simPort === null ? null : startSimChild(cfg.sim, simPort);
   try {
-    const url = cfg.endpoint ?? sdkDefault ?? joinEndpoint({ origin: new URL(sim!.url).origin, basePath: protocol.basePath });
+    const url = cfg.endpoint ?? sdkDefault ?? joinEndpoint({ origin: `http://127.0.0.1:${simPort}`, basePath: protocol.basePath });
     if (sim) io.log(`No --endpoint given: using the built-in SIMULATED endpoint at ${url} (${describeSim(cfg)}).`);
-    return await new LoadRun(cfg, url, sim !== null, io).run(start);
+    return await new LoadRun(cfg, url, sim !== null, io).run(start, sim);
   } finally {
-    await sim?.stop();
+    await (await sim?.catch(() => null))?.stop();
   }
 }
 
@@ -109,16 +111,21 @@ class LoadRun {
     this.#cpu0 = process.cpuUsage();
   }
 
-  async run(start: StartWorkers): Promise<RunResult> {
+  /** `endpointReady`: the built-in simulator starting (beside the workers); a failure to start fails the run. */
+  async run(start: StartWorkers, endpointReady: Promise<unknown> | null = null): Promise<RunResult> {
     const cfg = this.#cfg;
-    this.#tokenizer = cfg.prompts.tokenizer === 'none' ? null : await loadTokenizer(cfg.prompts.tokenizer);
+    // the client tokenizer (for output counts, needed from the first batch) loads while the workers start
+    const tokenizer = cfg.prompts.tokenizer === 'none' ? null : loadTokenizer(cfg.prompts.tokenizer).catch((e: Error) => (this.#fail(`tokenizer ${cfg.prompts.tokenizer} failed to load: ${e.message}`), null));
     this.#folder.writeSummary(buildSummary(this.#agg, { ...this.#meta(), status: 'running' }));
     const pool = start(cfg.workers, workerSettings(cfg, this.#url), (b) => this.#onBatch(b));
     this.#pool = pool;
     const unwatch = this.#watch(pool);
     let results: WorkerFailureOr<WorkerFinal>[];
     try {
-      await pool.ready;
+      const endpoint = endpointReady?.then(() => null, (e: Error) => e.message) ?? null;
+      [this.#tokenizer] = await Promise.all([tokenizer, pool.ready]);
+      const unready = await endpoint;
+      if (unready) this.#fail(unready);
       results = await this.#fire(pool);
     } finally {
       unwatch();

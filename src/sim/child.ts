@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SimOptions } from './options.js';
 
@@ -26,11 +27,26 @@ export function simArgs(o: SimOptions): string[] {
 }
 
 /**
+ * A loopback port free right now: the simulator is told to listen on it, so its address is known (and the
+ * workers can start) while its process is still starting.
+ */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
  * Runs the simulated endpoint in its own process, so its CPU never competes with the generator's
  * event loops inside one process. The child exits when its parent does (IPC disconnect).
  */
-export function startSimChild(o: SimOptions): Promise<SimChild> {
-  const child: ChildProcess = fork(cliFile(), ['sim', '--port', '0', '--ipc-ready', ...simArgs(o)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+export function startSimChild(o: SimOptions, port = 0): Promise<SimChild> {
+  const child: ChildProcess = fork(cliFile(), ['sim', '--port', String(port), '--ipc-ready', ...simArgs(o)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
   return new Promise((resolve, reject) => {
     const fail = (why: string) => reject(new Error(`built-in simulator did not start: ${why}`));
     child.once('error', (e) => fail(e.message));

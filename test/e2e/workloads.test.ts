@@ -83,12 +83,15 @@ describe('shipped workloads against the simulator (shortened by flags)', () => {
 });
 
 describe('prompt sources end to end', () => {
-  it('--mean-input-tokens in open loop: prompts built before t0, exact counts under the chosen tokenizer', async () => {
-    const r = await cli(['--rate', '8', '--duration', '1s', '--mean-input-tokens', '40', '--stddev-input-tokens', '8', '--max-tokens', '3', '--tokenizer', 'cl100k', '--seed', '3']);
+  it('--mean-input-tokens in open loop: the first second of prompts built before t0, the rest during the run, exact counts', async () => {
+    const r = await cli(['--rate', '8', '--duration', '3s', '--mean-input-tokens', '40', '--stddev-input-tokens', '8', '--max-tokens', '3', '--tokenizer', 'cl100k', '--seed', '3']);
     expect(r.code).toBe(0);
     expect(r.summary.workload.prompts).toMatchObject({ source: 'synthetic', tokenizer: 'cl100k', mean_input_tokens: 40 });
+    expect(r.summary.schema_version).toBe(2);
+    expect(r.summary.client.prompts).toMatchObject({ look_ahead_ms: 1000, built: 24, built_before_t0: 8, late: 0 });
+    expect(r.summary.warnings.filter((w: string) => w.includes('PROMPTS'))).toEqual([]);
     const counts = r.rows.map((c) => Number(c.input_tokens_client));
-    expect(counts).toHaveLength(8);
+    expect(counts).toHaveLength(24);
     expect(new Set(counts).size).toBeGreaterThan(1);
     expect(r.rows.every((c) => c.requested_output_tokens === '3')).toBe(true);
   });

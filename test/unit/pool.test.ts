@@ -19,6 +19,7 @@ const SETTINGS: WorkerSettings = {
 
 const final = (worker: number): WorkerFinal => ({
   worker, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }, utilization: 0, interChunk: new Distribution(1e3).encode(), promptMs: 0, handlesAtEnd: {},
+  prompts: { look_ahead_ms: 1000, built: 0, built_before_t0: 0, late: 0, late_build_ms: { total: 0, max: 0 }, build_ms: 0, held_max: 0 },
 });
 
 const completed = (id: number, worker: number): RequestRecord => ({ ...unsentRecord({ index: id, dueMs: id * 100 }, worker, 2, null, false, 'completed', null, ''), error_message: null });

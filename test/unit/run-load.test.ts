@@ -28,8 +28,9 @@ const config = (over: Partial<RunConfig> = {}): RunConfig => ({
   ...over,
 });
 
-const final = (worker: number): WorkerFinal => ({
+const final = (worker: number, late = 0): WorkerFinal => ({
   worker, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }, utilization: 0.5, interChunk: new Distribution(1e3).encode(), promptMs: worker + 1, handlesAtEnd: { MessagePort: 1 },
+  prompts: { look_ahead_ms: 1000, built: 2, built_before_t0: 2, late, late_build_ms: { total: late * 3, max: late ? 3 : 0 }, build_ms: 1, held_max: 2 },
 });
 
 const completed = (id: number, worker: number): RequestRecord => ({
@@ -87,6 +88,22 @@ describe('runLoad with its workers faked, in process', () => {
     expect(saved(folder)).toEqual(JSON.parse(JSON.stringify(summary)));
     expect(readFileSync(join(folder, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
     expect(listeners()).toEqual(before);
+  });
+
+  it('prompts built after their due time are added over workers, warned about apart from send lag, and mark the client a bottleneck', async () => {
+    const w = fakeWorkers([{ ok: true, value: final(0) }, { ok: true, value: final(1, 1) }]);
+    const { summary } = await runLoad(config(), io(), w.start);
+    expect(summary.client.prompts).toEqual({ look_ahead_ms: 1000, built: 4, built_before_t0: 4, late: 1, late_build_ms: { total: 3, max: 3 }, build_ms: 2, held_max: 2 });
+    expect(summary.warnings).toContainEqual(expect.stringMatching(/^GENERATOR PROMPTS LATE: 1 of 4 prompts/));
+    expect(summary.client.bottleneck).toBe(true);
+  });
+
+  it('the built-in simulator starts beside the workers; when it cannot start, the run fails and says so, nothing fired', async () => {
+    const w = fakeWorkers([{ ok: true, value: final(0) }, { ok: true, value: final(1) }]);
+    const { summary } = await runLoad(config({ endpoint: null, sim: { ...SIM_DEFAULTS, faults: 'nonsense:0.5' } }), io(), w.start);
+    expect(w.seen.settings?.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(w.seen.started).toBe(false);
+    expect(summary).toMatchObject({ status: 'failed', status_reason: expect.stringMatching(/^built-in simulator did not start/), requests: { sent: 0 } });
   });
 
   it('a failed worker fails the run; every reason is kept, joined once', async () => {

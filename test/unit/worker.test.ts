@@ -164,6 +164,26 @@ describe('a worker, in process', () => {
     ]);
   });
 
+  it('builds prompts a bounded time ahead: the first second before it is ready, the rest as they come within reach, none late', async () => {
+    // 10 s at 10 req/s: worker 0 of 2 owns 50 arrivals, due 0, 200, ..., 9800 ms
+    const prompt = { ...SETTINGS.prompt, input: { mean: 30, stddev: 0 }, tokenizer: 'cl100k' as const };
+    const w = await startWorker({ pacer: { kind: 'constant', rate: 10, durationMs: 10_000 }, prompt });
+    w.control({ type: 'start', t0Ns: '0' });
+    await until(() => w.transport.sent.length === 1);
+    for (let t = 0; t < 10_000; t += 100) {
+      w.clock.advance(100);
+      // the window fills between sends, after pending I/O
+      await new Promise((r) => setImmediate(r));
+    }
+    w.transport.sent.forEach((_, n) => w.transport.answer(n, 10_100));
+    const result = await w.done;
+    expect(w.transport.sent).toHaveLength(50);
+    expect(result.prompts).toMatchObject({ look_ahead_ms: 1000, built: 50, built_before_t0: 5, late: 0 });
+    // at most the arrivals of one look-ahead second (5) and the one entering it
+    expect(result.prompts.held_max).toBeLessThanOrEqual(6);
+    expect(byId(w.records()).every((r) => r.input_tokens_client === 30)).toBe(true);
+  });
+
   it('redacts the API key from every error message it sends', async () => {
     const w = await startWorker({ drainTimeoutMs: 0 });
     w.control({ type: 'start', t0Ns: '0' });
