@@ -2,7 +2,8 @@ import type { ChatMessage } from '../tokenize/chat-template.js';
 import { loadTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 import { readCorpus } from './corpus.js';
 import type { DatasetItem } from './dataset.js';
-import { PromptBuilder, requestRandom, sampleLength, type BuildStats, type LengthSpec } from './prompts.js';
+import { indexedTextCounter } from './indexed-text.js';
+import { PromptBuilder, requestRandom, sampleLength, type LengthSpec } from './prompts.js';
 import { Conversation, sessionTurns, type SessionSpec } from './sessions.js';
 import type { PrefixSpec } from './shared-prefix.js';
 import { PromptCounter, TrafficPrompts } from './traffic-plan.js';
@@ -63,6 +64,8 @@ export class RequestPlanner {
   readonly #dataset: DatasetItem[] | null;
   /** Each dataset prompt's count, once: a dataset is sent over and over, and long prompts cost to encode. */
   readonly #datasetCounts: Int32Array | null;
+  /** The fixed prompt's count with a given index prefix (null without a tokenizer). */
+  readonly #textCount: ((index: number) => number) | null;
 
   private constructor(spec: PromptSpec, maxTokens: number, tokenizer: Tokenizer | null, counter: PromptCounter) {
     this.#spec = spec;
@@ -73,11 +76,7 @@ export class RequestPlanner {
     this.#traffic = spec.trace || spec.prefix ? new TrafficPrompts(counter, spec.prefix) : null;
     this.#dataset = spec.dataset ? applyLengthRules(spec.dataset, tokenizer, spec.datasetFilter, spec.datasetOutputTokens) : null;
     this.#datasetCounts = this.#dataset && tokenizer ? new Int32Array(this.#dataset.length).fill(-1) : null;
-  }
-
-  /** How this planner's synthesized prompts were built (null: none are synthesized). */
-  get buildStats(): BuildStats | null {
-    return this.#synth?.stats ?? null;
+    this.#textCount = tokenizer && !spec.input && !spec.dataset ? indexedTextCounter(tokenizer, spec.text) : null;
   }
 
   /** Dataset prompts in use after the length rules (null without a dataset). */
@@ -144,9 +143,9 @@ export class RequestPlanner {
   #ownPrompt(index: number, rand: () => number, item: DatasetItem | null): { prompt: string; inputTokens: number | null } {
     const s = this.#spec;
     if (this.#synth && s.input) return this.#synth.build(index, sampleLength(rand, s.input), rand);
-    if (item) return { prompt: item.prompt, inputTokens: this.#datasetCount(this.#dataset!.indexOf(item)) };
-    const prompt = `${index} ${s.text}`;
-    return { prompt, inputTokens: this.tokenizer ? this.tokenizer.encode(prompt).length : null };
+    // the item is the dataset's (index mod size)th: its count is remembered there
+    if (item) return { prompt: item.prompt, inputTokens: this.#datasetCount(index % this.#dataset!.length) };
+    return { prompt: `${index} ${s.text}`, inputTokens: this.#textCount?.(index) ?? null };
   }
 
   #tracePlan(index: number, item: TraceItem): RequestPlan {

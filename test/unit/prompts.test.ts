@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PromptSpec } from '../../src/workload/request-plan.js';
+import { loadTokenizer, TOKENIZERS } from '../../src/tokenize/tokenizers.js';
+import { readCorpus } from '../../src/workload/corpus.js';
 import { readDataset } from '../../src/workload/dataset.js';
+import { indexedTextCounter } from '../../src/workload/indexed-text.js';
 import { requestRandom, sampleLength } from '../../src/workload/prompts.js';
 import { RequestPlanner } from '../../src/workload/request-plan.js';
 
@@ -42,6 +45,24 @@ describe('synthesized prompts (exact counts: prompt-builder.test.ts)', () => {
     expect(p.plan(4)).toEqual({ prompt: '4 hello', inputTokens: 2, maxTokens: 99, exact: false, group: null });
     const none = await RequestPlanner.create(spec({ input: null, output: null, tokenizer: 'none' }), 99);
     expect(none.plan(4).inputTokens).toBeNull();
+  });
+});
+
+describe('the fixed --prompt with its index: counted by a short encoding, exactly', () => {
+  const texts = [
+    'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.',
+    readCorpus().slice(0, 60).join(' '),
+    '2024 was the year: numbers first, then words, punctuation!!! and   spaces, to see how digits join.',
+    '¿Qué? — «unicode» first, then ascii words; emoji 😀 too, and a long enough tail to be telescoped.',
+    'short one',
+  ];
+  it.each(TOKENIZERS.filter((t) => t !== 'none'))('%s: every index 0..150 and some large ones agree with the whole encoding', async (name) => {
+    const tok = await loadTokenizer(name);
+    for (const text of texts) {
+      const count = indexedTextCounter(tok, text);
+      const bad = [...Array.from({ length: 151 }, (_, i) => i), 1_000_000, 31_415_926].filter((i) => count(i) !== tok.encode(`${i} ${text}`).length);
+      expect(bad).toEqual([]);
+    }
   });
 });
 
