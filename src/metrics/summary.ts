@@ -36,7 +36,7 @@ export interface RunSummary {
     /** Closed loop only, else null. */
     concurrency: number | null;
     /** Time the slowest worker spent building prompts before t0 (open loop: the first look-ahead window only,
-     *  since schema 2; before, every prompt of the run) or in all (closed loop); null while running. */
+     *  since schema 3; before, every prompt of the run) or in all (closed loop); null while running. */
     prompt_generation_ms: number | null;
     arrival: string;
     workers: number;
@@ -112,7 +112,7 @@ export interface RunSummary {
     /** Resources the worker threads still held once they had closed their connections and timers, by type,
      *  added over threads (and shards): message ports only when nothing leaked. */
     handles_at_end: Record<string, number>;
-    /** How prompts kept up with the schedule, over all workers (absent from runs before schema 2). */
+    /** How prompts kept up with the schedule, over all workers (absent from runs before schema 3). */
     prompts?: PromptFigures;
     /** Bench mode (`--measure-error`): receive stamp - the endpoint's send stamp, per token. */
     measurement_error?: { ttft_ms: Stats; itl_ms: Stats };
