@@ -16,7 +16,7 @@ export function addPromptFigures(all: readonly (PromptFigures | undefined)[]): P
   };
 }
 
-/** The summary's `client.prompts`, absent (not null) when no worker or shard reported any (runs before schema 3). */
+/** The summary's `client.prompts`, absent (not null) when no worker or shard reported any (runs before schema 4). */
 export function promptsEntry(p: PromptFigures | null): { prompts?: PromptFigures } {
   return p ? { prompts: p } : {};
 }

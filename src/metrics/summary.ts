@@ -7,7 +7,7 @@ import type { SessionSummary } from './sessions.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 3;
+export const SUMMARY_SCHEMA_VERSION = 4;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -36,7 +36,7 @@ export interface RunSummary {
     /** Closed loop only, else null. */
     concurrency: number | null;
     /** Time the slowest worker spent building prompts before t0 (open loop: the first look-ahead window only,
-     *  since schema 3; before, every prompt of the run) or in all (closed loop); null while running. */
+     *  since schema 4; before, every prompt of the run) or in all (closed loop); null while running. */
     prompt_generation_ms: number | null;
     arrival: string;
     workers: number;
@@ -112,7 +112,7 @@ export interface RunSummary {
     /** Resources the worker threads still held once they had closed their connections and timers, by type,
      *  added over threads (and shards): message ports only when nothing leaked. */
     handles_at_end: Record<string, number>;
-    /** How prompts kept up with the schedule, over all workers (absent from runs before schema 3). */
+    /** How prompts kept up with the schedule, over all workers (absent from runs before schema 4). */
     prompts?: PromptFigures;
     /** Bench mode (`--measure-error`): receive stamp - the endpoint's send stamp, per token. */
     measurement_error?: { ttft_ms: Stats; itl_ms: Stats };

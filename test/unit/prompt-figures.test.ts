@@ -7,7 +7,7 @@ const worker = (over: Partial<PromptFigures> = {}): PromptFigures => ({
 });
 
 describe('prompt figures over workers and shards', () => {
-  it('counts and times add, maxima stay maxima; none reported (runs before schema 3) is absent, not zero', () => {
+  it('counts and times add, maxima stay maxima; none reported (runs before schema 4) is absent, not zero', () => {
     const sum = addPromptFigures([worker({ late: 2, late_build_ms: { total: 3, max: 2.5 } }), undefined, worker({ held_max: 31, late: 1, late_build_ms: { total: 0.5, max: 0.5 } })]);
     expect(sum).toEqual({ look_ahead_ms: 1000, built: 200, built_before_t0: 40, late: 3, late_build_ms: { total: 3.5, max: 2.5 }, build_ms: 24, held_max: 31 });
     expect(addPromptFigures([undefined, undefined])).toBeNull();
