@@ -1,5 +1,6 @@
 import { loadChatTemplate, type ChatMessage, type ChatTemplate } from '../tokenize/chat-template.js';
 import { findTokenizerFiles } from '../tokenize/hf-tokenizer.js';
+import { LineMemoEncoder } from '../tokenize/line-memo.js';
 import { isBuiltinTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 import { prefixGroup, sharedPrefixes, type PrefixSpec } from './shared-prefix.js';
 import { TokenBlocks } from './traces/token-blocks.js';
@@ -29,11 +30,14 @@ export class PromptCounter {
   readonly tokenizer: Tokenizer | null;
   readonly template: ChatTemplate | null;
   readonly chat: boolean;
+  /** Rendered conversations repeat lines (the template's, the corpus's, earlier turns): encoded by their new lines. */
+  readonly #rendered: LineMemoEncoder | null;
 
   constructor(tokenizer: Tokenizer | null, template: ChatTemplate | null, chat: boolean) {
     this.tokenizer = tokenizer;
     this.template = template;
     this.chat = chat;
+    this.#rendered = tokenizer ? new LineMemoEncoder(tokenizer) : null;
   }
 
   /** A chat template named by --chat-template, loaded beside the tokenizer for 'auto'. */
@@ -49,9 +53,9 @@ export class PromptCounter {
   shape(messages: ChatMessage[], known: number | null = null): ShapedPrompt {
     const prompt = messages.map((m) => m.content).join('\n\n');
     const t = this.tokenizer;
-    if (!this.chat) return { prompt, inputTokens: t ? t.encode(prompt).length : null };
-    if (!t) return { prompt, messages, inputTokens: null };
-    if (this.template) return { prompt, messages, inputTokens: t.encode(this.template.render(messages)).length };
+    if (!this.chat) return { prompt, inputTokens: this.#rendered ? this.#rendered.encode(prompt).length : null };
+    if (!t || !this.#rendered) return { prompt, messages, inputTokens: null };
+    if (this.template) return { prompt, messages, inputTokens: this.#rendered.encode(this.template.render(messages)).length };
     return { prompt, messages, inputTokens: known ?? messages.reduce((n, m) => n + t.encode(m.content).length, 0) };
   }
 }

@@ -6,6 +6,8 @@ import { readCorpus } from '../../src/workload/corpus.js';
 import { PromptBuilder, requestRandom } from '../../src/workload/prompts.js';
 import { RequestPlanner } from '../../src/workload/request-plan.js';
 import { CorpusRing, type TokenCodec } from '../../src/workload/token-ring.js';
+import { PromptCounter } from '../../src/workload/traffic-plan.js';
+import { qwen3Dir } from '../fixtures/tokenizers/qwen3-tiktoken.js';
 
 const NAMES = TOKENIZERS.filter((t) => t !== 'none');
 
@@ -95,6 +97,21 @@ describe('the tokenizer seam: encode/decode only, whatever the tokenizer adds or
     const lengths = sampleLengths(7, 60).map((n) => n + 24);
     expect(mismatches(codec, builder, lengths, 9)).toEqual([]);
     expect(builder.stats.reencoded).toBe(0);
+  });
+
+  it("a Hugging Face tokenizer.json (Qwen3's) and its chat template plug in unchanged: exact prompts, rendered counts by lines exact", async () => {
+    const tok = await loadTokenizer(qwen3Dir());
+    const builder = new PromptBuilder(tok, readCorpus());
+    const lengths = sampleLengths(13, 60).map((n) => n + 24);
+    expect(mismatches(tok, builder, lengths, 6)).toEqual([]);
+    expect(builder.stats.reencoded).toBe(0);
+    const template = (await PromptCounter.template('auto', qwen3Dir()))!;
+    const counter = new PromptCounter(tok, template, true);
+    const bad = lengths.map((n, i) => builder.build(i, n, requestRandom(6, i)).prompt).filter((p) => {
+      const messages = [{ role: 'user', content: p }];
+      return counter.shape(messages).inputTokens !== tok.encode(template.render(messages)).length;
+    });
+    expect(bad).toEqual([]);
   });
 
   const lines = ['so it begins', 'ab', 'cdefg hij', 'klm nopq', 'rst uv', 'ab', 'cd', 'wxyz now', 'and then more'];
