@@ -10,6 +10,7 @@ import { askedNumber } from '../workload/number-questions.js';
 import { tokenText } from './text.js';
 import { PrefixCache } from './prefix-cache.js';
 import { promptReader, type ReadPrompt } from './prompt-reader.js';
+import { answerPieces } from './answer-pieces.js';
 import { chunker, parseChunkSizes, planStream } from './stream-plan.js';
 import { parseFaults, withFaults } from './faults.js';
 
@@ -32,7 +33,7 @@ export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'
   const cache = options.prefixCacheTokens > 0 ? new PrefixCache(options.prefixCacheTokens, options.prefixBlockTokens) : null;
   const faults = parseFaults(options.faults);
   if ('problem' in faults) throw new Error(`simulator faults: ${faults.problem}`);
-  const ctx: ServeContext = { engine, o: options, rand, readPrompt, cache };
+  const ctx: ServeContext = { engine, o: options, rand, readPrompt, cache, pieces: await answerPieces(options.tokenizer) };
   const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(ctx, req, res), faults.plan, options.seed));
   server.headersTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -64,6 +65,8 @@ interface ServeContext {
   /** Prompt tokens as the server reports them in usage (a real tokenizer, so a matched client agrees) and their cache blocks. */
   readPrompt: (r: SimRequest) => ReadPrompt;
   cache: PrefixCache | null;
+  /** An answer text cut into its tokens, one decode step each. */
+  pieces: (text: string) => string[];
 }
 
 function route(ctx: ServeContext, req: IncomingMessage, res: ServerResponse): void {
@@ -111,8 +114,10 @@ function serve(ctx: ServeContext, format: SimFormat, r: SimRequest, res: ServerR
   const ending: SimEnding = { usage: usage(plan.total), finish: plan.finish };
   const kind = (j: number): ChunkKind => (j < plan.reasoning ? 'reasoning' : 'output');
   const answer = correctnessAnswer(r.prompt, o.wrongAnswers, rand);
-  // the first answer token carries the number a correctness prompt asks for
-  const word = (j: number): string => (answer !== null && j === plan.reasoning ? answer : tokenText(j));
+  // the first answer tokens are the number a correctness prompt asks for, one token of it per decode step
+  // (' 1234' is 5 tokens under llama2), so usage counts what a client's tokenizer finds in the text
+  const pieces = answer === null ? [] : ctx.pieces(answer);
+  const word = (j: number): string => pieces[j - plan.reasoning] ?? tokenText(j);
   let cancel: () => void;
   if (r.stream) {
     const frames = format.stream(r, ending);
