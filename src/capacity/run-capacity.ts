@@ -29,9 +29,9 @@ export interface CapacityIo {
   interrupts?: Interrupts;
 }
 
-/** capacity.json (schema_version 1; readers ignore unknown keys). */
+/** capacity.json (schema_version 2: steps' sent_rps and completed_rps; readers ignore unknown keys). */
 export interface CapacityReport {
-  schema_version: 1;
+  schema_version: 2;
   tool: { name: string; version: string };
   started_at: string;
   endpoint: RunSummary['endpoint'] | null;
@@ -55,7 +55,7 @@ export const CHART_FILE = 'capacity.png';
 export async function runCapacity(cfg: CapacityConfig, io: CapacityIo): Promise<CapacityReport> {
   mkdirSync(cfg.folder, { recursive: true });
   const report: CapacityReport = {
-    schema_version: 1, tool: TOOL, started_at: new Date().toISOString(), endpoint: null, slo: cfg.base.slo.map((s) => s.text),
+    schema_version: 2, tool: TOOL, started_at: new Date().toISOString(), endpoint: null, slo: cfg.base.slo.map((s) => s.text),
     plan: { ...cfg.plan, step_duration_s: cfg.stepMs / 1000, max_send_lag_ms: cfg.maxSendLagMs }, early_stop_test: EARLY_STOP,
     steps: [], end: 'running', end_reason: null, knee: { rate: null, first_failing_rate: null }, chart: null,
   };

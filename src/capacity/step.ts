@@ -1,4 +1,5 @@
 import { BOTTLENECK } from '../metrics/build-summary.js';
+import { judgeSendLag, LAG_SHARE, type LagReference } from '../metrics/send-lag.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { EarlyStop } from './early-stop.js';
 import type { Verdict } from './search.js';
@@ -11,7 +12,11 @@ export interface StepResult {
   folder: string;
   verdict: Verdict;
   early_stop: EarlyStop | null;
-  /** Completed requests per second (`throughput.requests_per_s`): what the endpoint actually served. */
+  /** Requests sent per second over the step's sending window: the load actually offered (schema 2). */
+  sent_rps: number | null;
+  /** Requests completed per second over the same window: what the endpoint served while offered it (schema 2). */
+  completed_rps: number | null;
+  /** Schema 1's name: completed / (last end - first send), the drain in its denominator (16 offered read 13.3). */
   achieved_rps: number;
   ttft_p50_s: number | null;
   ttft_p99_s: number | null;
@@ -24,14 +29,24 @@ export interface StepResult {
   client_limits: string[];
 }
 
+/** What a late send is weighed against: the step's TTFT p50 and its ttft/ttfo/e2e SLO thresholds. */
+function lagReferences(s: RunSummary): LagReference[] {
+  const refs: LagReference[] = [];
+  if (s.metrics.ttft_s.p50 !== null) refs.push({ name: 'TTFT p50', ms: s.metrics.ttft_s.p50 * 1000 });
+  const MS: Record<string, number> = { s: 1000, ms: 1, us: 0.001 };
+  for (const r of s.slo?.results ?? []) if (/^(ttft|ttfo|e2e)_/.test(r.metric) && MS[r.unit]) refs.push({ name: r.slo, ms: r.threshold * MS[r.unit] });
+  return refs;
+}
+
 /**
- * The generator limited a step when its self-monitoring says so: send lag p99 over `maxSendLagMs`,
- * a worker thread busy over 90 % of the time, or arrivals dropped at --max-in-flight.
+ * The generator limited a step when its self-monitoring says so: a send lag over `maxSendLagMs` that is
+ * solid (enough sends for its quantile) and large beside what is judged (`judgeSendLag`), a worker thread
+ * busy over 90 % of the time, or arrivals dropped at --max-in-flight.
  */
 export function clientLimits(s: RunSummary, maxSendLagMs: number): string[] {
   const out: string[] = [];
-  const lag = s.client.send_lag_ms?.p99 ?? null;
-  if (lag !== null && lag > maxSendLagMs) out.push(`send lag p99 ${lag.toFixed(2)} ms > ${maxSendLagMs} ms`);
+  const lag = judgeSendLag(s.client.send_lag_ms, lagReferences(s), maxSendLagMs);
+  if (lag?.blamed) out.push(`${lag.text}: above ${maxSendLagMs} ms${lag.reference ? ` and ${LAG_SHARE * 100}% of it` : ''}`);
   const busy = s.client.event_loop_delay_ms.workers.filter((w) => w.utilization > BOTTLENECK.workerUtilization);
   if (busy.length) out.push(`worker(s) ${busy.map((w) => w.worker).join(', ')} busy > ${BOTTLENECK.workerUtilization * 100}%`);
   if (s.requests.dropped > 0) out.push(`${s.requests.dropped} arrivals dropped at --max-in-flight`);
@@ -47,6 +62,8 @@ export function stepResult(step: number, folder: string, s: RunSummary, earlySto
     step, rate: s.run.rate ?? 0, folder,
     verdict: passed ? 'pass' : limits.length ? 'client-limited' : 'fail',
     early_stop: earlyStop,
+    sent_rps: s.throughput.sending_window?.send_rate_per_s ?? null,
+    completed_rps: s.throughput.sending_window?.completion_rate_per_s ?? null,
     achieved_rps: s.throughput.requests_per_s,
     ttft_p50_s: s.metrics.ttft_s.p50,
     ttft_p99_s: s.metrics.ttft_s.p99,

@@ -1,4 +1,3 @@
-import type { Stats } from './distribution.js';
 import { SCALES, type Aggregator } from './aggregator.js';
 import { sumOfRequestTps, type RequestSpan } from './concurrent-tps.js';
 import { STEADY_RULE, steadyState } from './steady-state.js';
@@ -6,6 +5,8 @@ import { promptWarning } from './prompt-figures.js';
 import { DEFINITIONS, METRIC_NAMES, SUMMARY_SCHEMA_VERSION, type RunSummary } from './summary.js';
 import { slidingRate } from './timeline.js';
 import { tokenCheckNotes, tokenCheckWarnings } from './token-checks.js';
+import { judgeSendLag, LAG_SHARE, type LagVerdict } from './send-lag.js';
+import { sendingWindow } from './sending-window.js';
 
 export const WINDOW_MS = 1000;
 export const STEP_MS = 100;
@@ -29,8 +30,11 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
   const metrics = Object.fromEntries(METRIC_NAMES.map((m) => [m, agg.dists.get(m)!.stats()])) as RunSummary['metrics'];
   const closed = meta.run.mode === 'closed';
   const sendLag = closed ? null : agg.dists.get('send_lag_ms')!.stats();
+  const ttftP50 = metrics.ttft_s.p50;
+  const lagCheck = judgeSendLag(sendLag, ttftP50 === null ? [] : [{ name: 'TTFT p50', ms: ttftP50 * 1000 }], BOTTLENECK.sendLagP99Ms);
   const tokenChecks = agg.tokenChecks.summary();
-  const warnings = [...meta.warnings, ...bottleneckWarnings(sendLag, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks)];
+  const warnings = [...meta.warnings, ...bottleneckWarnings(lagCheck, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks)];
+  const warmupS = typeof meta.workload.warmup_s === 'number' ? meta.workload.warmup_s : 0;
   const { usage, chunks } = agg.sources;
   return {
     schema_version: SUMMARY_SCHEMA_VERSION,
@@ -52,6 +56,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
       step_s: STEP_MS / 1000,
       output_tokens_per_s: span ? agg.outputTotal / (span / 1000) : 0,
       requests_per_s: span ? c.completed / (span / 1000) : 0,
+      sending_window: sendingWindow(agg, meta.run, warmupS),
       total_tps_windowed: { peak: window.peak, mean: window.mean, window_s: WINDOW_MS / 1000, step_s: STEP_MS / 1000, peak_at_s: window.peak_at_ms / 1000 },
       total_tps_sum_of_requests: { peak: summed.peak, mean: summed.mean, peak_at_s: summed.peak_at_ms / 1000 },
     },
@@ -75,7 +80,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
       e2eP90S: metrics.e2e_s.p90, scales: SCALES,
     }),
     steady_state_rule: STEADY_RULE,
-    client: { ...meta.client, send_lag_ms: sendLag, ...measurementError(agg), bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
+    client: { ...meta.client, send_lag_ms: sendLag, send_lag_check: lagCheck, ...measurementError(agg), bottleneck: warnings.some((w) => w.startsWith('GENERATOR')) },
     warnings,
     ...(meta.shard && { shard: meta.shard }),
     ...(meta.shards && { shards: meta.shards }),
@@ -106,10 +111,11 @@ function* requestSpans(agg: Aggregator): Generator<RequestSpan> {
   for (const r of agg.log.rows()) if (r.output_tps !== null) yield { sentMs: r.sent_ms!, endMs: r.end_ms!, tps: r.output_tps };
 }
 
-function bottleneckWarnings(sendLag: Stats | null, dropped: number, client: SummaryMeta['client']): string[] {
+function bottleneckWarnings(lag: LagVerdict | null, dropped: number, client: SummaryMeta['client']): string[] {
   const out: string[] = [];
-  if ((sendLag?.p99 ?? 0) > BOTTLENECK.sendLagP99Ms) {
-    out.push(`GENERATOR BEHIND SCHEDULE: send lag p99 ${sendLag!.p99!.toFixed(2)} ms > ${BOTTLENECK.sendLagP99Ms} ms; latency figures include client delay`);
+  if (lag?.blamed) {
+    const bound = `above ${BOTTLENECK.sendLagP99Ms} ms${lag.reference ? ` and ${LAG_SHARE * 100}% of it` : ''}`;
+    out.push(`GENERATOR BEHIND SCHEDULE: ${lag.text}: ${bound}, late enough to change the load measured`);
   }
   const busy = client.event_loop_delay_ms.workers.filter((w) => w.utilization > BOTTLENECK.workerUtilization);
   if (busy.length) {

@@ -1,4 +1,6 @@
 import type { EncodedDistribution, Stats } from './distribution.js';
+import type { LagVerdict } from './send-lag.js';
+import type { SendingWindow } from './sending-window.js';
 import type { SteadyState } from './steady-state.js';
 import type { TokenCheckSummary } from './token-checks.js';
 import type { SessionSummary } from './sessions.js';
@@ -7,7 +9,7 @@ import type { SessionSummary } from './sessions.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 4;
+export const SUMMARY_SCHEMA_VERSION = 5;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -61,7 +63,12 @@ export interface RunSummary {
     step_s: number;
     /** Total output tokens / (last end - first send). */
     output_tokens_per_s: number;
+    /** Completed / (last end - first send): the drain is in its denominator. Kept for readers of schema 1;
+     *  `sending_window` has the rates named for what they are. */
     requests_per_s: number;
+    /** Requests sent and completed per second over the window in which they were being sent (schema 5;
+     *  absent from older runs, null when nothing was sent). */
+    sending_window?: SendingWindow | null;
     /** Output tokens received by all requests in a window / the window, windows sliding by step_s. */
     total_tps_windowed: { peak: number; mean: number; window_s: number; step_s: number; peak_at_s: number };
     /** The seed's literal Total TPS: at each instant, the sum of each in-progress request's own TPS. */
@@ -105,6 +112,8 @@ export interface RunSummary {
   client: {
     /** Null in closed loop: requests have no schedule to lag behind. */
     send_lag_ms: Stats | null;
+    /** Whether that lateness could have changed what was measured (schema 5; null: closed loop or too few sends). */
+    send_lag_check?: LagVerdict | null;
     event_loop_delay_ms: { main: LoopDelay; workers: (LoopDelay & { worker: number; utilization: number })[] };
     cpu: { user_s: number; system_s: number; utilization: number };
     /** Peak resident memory of the client process (all its threads; not the simulator child). */
@@ -271,6 +280,11 @@ export const DEFINITIONS: Record<string, string> = {
   goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
   good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',
   send_lag_ms: 'actual send time - scheduled time (generator lateness)',
+  send_lag_check:
+    'the generator is blamed when its send lag at the highest quantile with enough sends (p99 needs 100, p95 20, p90 10; fewer: not judged) exceeds 1 ms and 5% of the smallest latency judged (TTFT p50; in capacity also the ttft/ttfo/e2e SLO thresholds)',
+  requests_per_s: 'completed requests / (last byte - first send): includes the drain after the last send',
+  send_rate_per_s: 'requests sent in the sending window / its length; open loop: the window runs from the end of --warmup to the end of the schedule, closed loop from first to last send',
+  completion_rate_per_s: 'non-warm-up requests completed within the sending window / its length: what the endpoint served while load was offered',
   measurement_error_ms: 'bench mode: client receive stamp of a chunk - the simulator\'s send stamp in it (CLOCK_MONOTONIC)',
 };
 

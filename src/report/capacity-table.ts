@@ -4,7 +4,7 @@ import type { CapacityReport } from '../capacity/run-capacity.js';
 import type { StepResult } from '../capacity/step.js';
 import { fmt } from './terminal.js';
 
-const HEAD = ['rate (req/s)', 'achieved (req/s)', 'TTFT p50 (s)', 'TTFT p99 (s)', 'TPOT p50 (ms)', 'error rate', 'peak Total TPS', 'goodput (req/s)', 'result'];
+const HEAD = ['offered (req/s)', 'sent (req/s)', 'completed (req/s)', 'TTFT p50 (s)', 'TTFT p99 (s)', 'TPOT p50 (ms)', 'error rate', 'peak Total TPS', 'goodput (req/s)', 'result'];
 
 function verdict(r: StepResult): string {
   if (r.verdict === 'pass') return chalk.green('pass');
@@ -16,9 +16,28 @@ function verdict(r: StepResult): string {
 export function renderCapacity(c: CapacityReport): string {
   const table = new Table({ head: HEAD.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
   for (const r of c.steps) {
-    table.push([String(r.rate), fmt(r.achieved_rps, 2), fmt(r.ttft_p50_s, 3), fmt(r.ttft_p99_s, 3), fmt(r.tpot_p50_ms, 2), `${(r.error_rate * 100).toFixed(2)}%`, fmt(r.peak_total_tps, 0), fmt(r.goodput_rps, 2), verdict(r)]);
+    table.push([String(r.rate), fmt(r.sent_rps ?? null, 2), fmt(r.completed_rps ?? r.achieved_rps, 2), fmt(r.ttft_p50_s, 3), fmt(r.ttft_p99_s, 3), fmt(r.tpot_p50_ms, 2), `${(r.error_rate * 100).toFixed(2)}%`, fmt(r.peak_total_tps, 0), fmt(r.goodput_rps, 2), verdict(r)]);
   }
-  return [chalk.bold(`capacity search against ${c.endpoint?.name ?? '-'} with ${c.slo.join(', ')}`), table.toString(), conclusion(c)].join('\n');
+  const note = 'sent, completed: per second over each step\'s sending window (after it, the drain)';
+  return [chalk.bold(`capacity search against ${c.endpoint?.name ?? '-'} with ${c.slo.join(', ')}`), table.toString(), note, conclusion(c)].join('\n');
+}
+
+/** The knee as both the terminal and the chart state it, so they never disagree ("at least" included). */
+export function kneeText(c: CapacityReport): string {
+  const { rate, first_failing_rate: fail } = c.knee;
+  const between = fail === null ? '' : ` (first failing rate ${fail} req/s)`;
+  switch (c.end) {
+    case 'converged':
+      return `knee ${rate} req/s${between}`;
+    case 'max-steps':
+      return `knee at least ${rate ?? '-'} req/s${between}, --max-steps reached`;
+    case 'no-passing-rate':
+      return `no passing rate from --from ${c.plan.from} req/s`;
+    case 'client-limited':
+      return `inconclusive (load generator limited), knee so far ${rate ?? '-'} req/s`;
+    default:
+      return `search ${c.end}, knee so far ${rate ?? '-'} req/s${between}`;
+  }
 }
 
 function conclusion(c: CapacityReport): string {
@@ -26,9 +45,9 @@ function conclusion(c: CapacityReport): string {
   const between = fail === null ? '' : ` (first failing rate ${fail} req/s)`;
   switch (c.end) {
     case 'converged':
-      return chalk.bold(`knee: ${rate} req/s${between}: the highest rate that met every SLO`);
+      return chalk.bold(`${kneeText(c)}: the highest rate that met every SLO`);
     case 'max-steps':
-      return chalk.bold(`knee: at least ${rate ?? '-'} req/s${between}; --max-steps reached before the search converged`);
+      return chalk.bold(`${kneeText(c)} before the search converged`);
     case 'no-passing-rate':
       return chalk.red(`no rate met the SLOs: even --from ${c.plan.from} req/s failed; start lower`);
     case 'client-limited': {

@@ -59,7 +59,8 @@ export function renderSummary(s: RunSummary): string {
     ...Object.entries(s.errors).map(([k, n]) => `  errors: ${k} ${n}`),
     `throughput  Total TPS windowed peak ${fmt(t.total_tps_windowed.peak, 1)} mean ${fmt(t.total_tps_windowed.mean, 1)} tok/s (${t.window_s} s window, ${t.step_s} s step)` +
       `  sum of request TPS peak ${fmt(t.total_tps_sum_of_requests.peak, 1)} mean ${fmt(t.total_tps_sum_of_requests.mean, 1)} tok/s` +
-      `  output ${fmt(t.output_tokens_per_s, 1)} tok/s  ${fmt(t.requests_per_s, 2)} req/s`,
+      `  output ${fmt(t.output_tokens_per_s, 1)} tok/s`,
+    rateLine(s),
     `tokens  output ${s.tokens.output_total} (reasoning ${s.tokens.reasoning_total}, answer ${s.tokens.answer_total}; all count in TPOT, ITL, TPS)` + cachedText(s),
     ...sessionLines(s),
     steadyLine(s),
@@ -70,6 +71,14 @@ export function renderSummary(s: RunSummary): string {
     ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),
   ];
   return lines.join('\n');
+}
+
+/** Sent and completed per second over the sending window (a run at 5 req/s reads 5.00), then the overall figure with the drain. */
+function rateLine(s: RunSummary): string {
+  const t = s.throughput;
+  const w = t.sending_window;
+  const window = w ? `sent ${fmt(w.send_rate_per_s, 2)} req/s  completed ${fmt(w.completion_rate_per_s, 2)} req/s (sending window ${fmt(w.from_s, 1)}-${fmt(w.to_s, 1)} s)  ` : '';
+  return `rates  ${window}completed ${fmt(t.requests_per_s, 2)} req/s over first send to last byte (drain included)`;
 }
 
 function measurementErrorLines(s: RunSummary): string[] {

@@ -24,7 +24,7 @@ describe('auto-testing capacity against the simulator', () => {
     expect(knee).toBeGreaterThanOrEqual(CAPACITY / (1 + PRECISION));
     expect(knee).toBeLessThanOrEqual(CAPACITY * 1.05);
     expect(fail - knee).toBeLessThanOrEqual(PRECISION * knee);
-    expect(r.stdout).toContain(`knee: ${knee} req/s`);
+    expect(r.stdout).toContain(`knee ${knee} req/s`);
 
     // 30 req/s is 1.5 x capacity: the queue grows from the start and the step is cut short
     const step30 = c.steps.find((s: any) => s.rate === 30);

@@ -1,5 +1,9 @@
+import { capacityChart } from '../../src/report/capacity-chart.js';
+import { renderCapacity } from '../../src/report/capacity-table.js';
+import type { CapacityReport } from '../../src/capacity/run-capacity.js';
+import type { StepResult } from '../../src/capacity/step.js';
 import { describe, expect, it } from 'vitest';
-import { QueueWatch, leastSquares, ttftWindowMs } from '../../src/capacity/early-stop.js';
+import { EARLY_STOP, QueueWatch, leastSquares, ttftWindowMs } from '../../src/capacity/early-stop.js';
 import { nextRate, type CapacityPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
 import { stepResult } from '../../src/capacity/step.js';
 import { Aggregator } from '../../src/metrics/aggregator.js';
@@ -86,10 +90,10 @@ describe('early stop of a capacity step', () => {
 });
 
 describe('a step verdict', () => {
-  /** 20 requests sent `lagMs` late with TTFT 200 ms, judged against `slo`. */
-  function step(lagMs: number, slo: string, earlyStop = false) {
+  /** `n` requests sent `lagMs` late with TTFT `ttftMs`, judged against `slo`. */
+  function step(lagMs: number, slo: string, earlyStop = false, n = 20, ttftMs = 200) {
     const agg = new Aggregator();
-    for (let id = 0; id < 20; id++) agg.add(record({ id, scheduled_ms: 0, sent_ms: lagMs, first_token_ms: lagMs + 200, first_output_ms: lagMs + 200, end_ms: lagMs + 2000 }));
+    for (let id = 0; id < n; id++) agg.add(record({ id, scheduled_ms: 0, sent_ms: lagMs, first_token_ms: lagMs + ttftMs, first_output_ms: lagMs + ttftMs, end_ms: lagMs + ttftMs + 1800 }));
     const summary = buildSummary(agg, META);
     summary.slo = evaluateSlos(summary, (parseSlos(slo) as { slos: Slo[] }).slos);
     return stepResult(1, 'step-01-1rps', summary, earlyStop ? { atMs: 500, reason: 'queue growing' } : null, 1);
@@ -101,10 +105,45 @@ describe('a step verdict', () => {
     expect(step(0.1, 'ttft_p99<=1s', true).verdict).toBe('fail');
   });
 
-  it('a failure while the generator lagged is client-limited, never blamed on the endpoint', () => {
-    const r = step(5, 'ttft_p99<=100ms');
+  it('a failure while the generator lagged by enough beside the SLO is client-limited, never blamed on the endpoint', () => {
+    const r = step(10, 'ttft_p99<=100ms');
     expect(r.verdict).toBe('client-limited');
-    expect(r.client_limits[0]).toMatch(/send lag p99 5\.00 ms > 1 ms/);
-    expect(step(5, 'ttft_p99<=1s').verdict).toBe('pass');
+    expect(r.client_limits[0]).toBe('send lag p95 10.00 ms over 20 sends, 10.0% of ttft_p99<=100ms (100.0 ms): above 1 ms and 5% of it');
+    expect(step(10, 'ttft_p99<=1s').verdict).toBe('pass');
+  });
+
+  it('a lag tiny beside the SLO does not make a failing step inconclusive (issue: 1.63 ms with ttft_p99<=2s)', () => {
+    const r = step(1.63, 'ttft_p99<=2s', false, 150, 2500);
+    expect(r).toMatchObject({ verdict: 'fail', failed_slos: ['ttft_p99<=2s'], client_limits: [] });
+  });
+});
+
+describe('the capacity report: terminal and chart say the same', () => {
+  const row = (rate: number, verdict: 'pass' | 'fail'): StepResult => ({
+    step: 1, rate, folder: `step-${rate}`, verdict, early_stop: null, sent_rps: rate, completed_rps: rate * 0.98, achieved_rps: rate * 0.8,
+    ttft_p50_s: 0.1, ttft_p99_s: 0.2, tpot_p50_ms: 20, error_rate: 0, peak_total_tps: 100, goodput_rps: rate * 0.98, failed_slos: [], client_limits: [],
+  });
+  const report = (end: CapacityReport['end']): CapacityReport => ({
+    schema_version: 2, tool: { name: 't', version: '0' }, started_at: '', endpoint: { name: 'e', url: 'u', api: 'openai-chat', model: 'm', simulated: true },
+    slo: ['ttft_p99<=1s'], plan: { from: 4, factor: 2, precision: { kind: 'relative', value: 0.1 }, maxSteps: 3, step_duration_s: 60, max_send_lag_ms: 1 },
+    early_stop_test: EARLY_STOP, steps: [row(4, 'pass'), row(8, 'pass'), row(16, 'pass')], end, end_reason: null, knee: { rate: 16, first_failing_rate: null }, chart: null,
+  });
+
+  it('a search stopped by --max-steps is "at least" in both; a converged one is the knee in both', () => {
+    for (const [end, phrase] of [['max-steps', 'knee at least 16 req/s'], ['converged', 'knee 16 req/s']] as const) {
+      const c = report(end);
+      expect(renderCapacity(c)).toContain(phrase);
+      expect(capacityChart(c)).toContain(phrase);
+    }
+    expect(capacityChart(report('max-steps'))).not.toMatch(/knee 16 req\/s/);
+  });
+
+  it('rows and chart name the rates for what they are: offered, sent and completed over the sending window; goodput dashed over completed', () => {
+    const c = report('converged');
+    expect(renderCapacity(c)).toMatch(/offered \(req\/s\).*sent \(req\/s\).*completed \(req\/s\)/);
+    const svg = capacityChart(c);
+    for (const label of ['offered', 'sent (sending window)', 'completed (sending window)', 'goodput']) expect(svg).toContain(`>${label}<`);
+    // goodput equal to completed would hide it under a solid line: dashed, both show
+    expect(svg.match(/stroke-dasharray/g)?.length).toBe(4);
   });
 });
