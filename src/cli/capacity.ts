@@ -26,13 +26,15 @@ const NOT_FOR_STEPS = ['rate', 'duration', 'ramp', 'start-rate', 'concurrency', 
 const STEP_OPTIONS = Object.fromEntries(Object.entries(RUN_OPTIONS).filter(([k]) => !NOT_FOR_STEPS.includes(k)));
 
 export const CAPACITY_OPTIONS: Record<string, Options> = {
-  from: { type: 'number', group: SEARCH, demandOption: true, describe: 'First arrival rate tried (req/s); each next step multiplies it by --factor until one fails' },
+  from: { type: 'number', group: SEARCH, default: 1, describe: 'First arrival rate tried (req/s); each next step multiplies it by --factor until one fails' },
   factor: { type: 'number', group: SEARCH, default: 2, describe: 'Growth between steps before the first failure (> 1)' },
   precision: { type: 'string', group: SEARCH, default: '10%', describe: "Stop bisecting when the failing and passing rates are this close: '10%' (of the passing rate) or '2' (req/s)" },
   'step-duration': { type: 'string', group: SEARCH, default: '60s', describe: 'How long each step fires arrivals (a step that clearly fails stops earlier)' },
   'max-steps': { type: 'number', group: SEARCH, default: 12, describe: 'Most steps run in all' },
   'max-send-lag': { type: 'string', group: SEARCH, default: `${BOTTLENECK.sendLagP99Ms}ms`, describe: 'Send lag p99 above which a failing step is blamed on the load generator, not the endpoint' },
   ...STEP_OPTIONS,
+  slo: { ...STEP_OPTIONS.slo, describe: `Required (here or as the --workload file's slo key): the objectives every rate is judged by. ${String(STEP_OPTIONS.slo.describe)}` },
+  json: { type: 'boolean', group: 'Output:', default: false, describe: 'Print capacity.json to stdout instead of the table' },
 };
 
 function precision(v: unknown, problems: string[]): CapacityPlan['precision'] {
@@ -102,7 +104,7 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
     report.chart = CHART_FILE;
     save(folder, report);
   }
-  process.stdout.write(`${renderCapacity(report)}\n`);
+  process.stdout.write(argv.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderCapacity(report)}\n`);
   log(`results: ${folder}${report.chart ? ` (chart: ${report.chart})` : ''}`);
   return capacityExitCode(report);
 }

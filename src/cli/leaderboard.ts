@@ -12,7 +12,7 @@ import { num, text, type CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 
 export const LEADERBOARD_OPTIONS: Record<string, Options> = {
-  results: { type: 'string', default: './results', describe: 'Results folder to read (run folders at any depth below it)' },
+  results: { type: 'string', alias: 'results-dir', default: './results', describe: 'Results folder to read (run folders at any depth below it); --results-dir, as the other commands call it, works too' },
   all: { type: 'boolean', default: false, describe: 'One row per run, every run (default: the latest run per endpoint and workload)' },
   latest: { type: 'boolean', default: true, describe: 'The latest run per endpoint and workload (the default; --all overrides)' },
   template: { type: 'string', describe: 'Markdown template with {{placeholders}} (default: the shipped leaderboard_data/template.md)' },
@@ -21,6 +21,7 @@ export const LEADERBOARD_OPTIONS: Record<string, Options> = {
   charts: { type: 'boolean', default: true, describe: 'Draw the charts and link them (--no-charts: Markdown only, no image links)' },
   'charts-dir': { type: 'string', describe: 'Where the charts are written (default: the folder of --out); links are relative to each Markdown file' },
   'min-requests': { type: 'number', default: MIN_REQUESTS, describe: 'Rows of runs with fewer completed requests are marked [L] (LLMPerf ran 150 per endpoint)' },
+  json: { type: 'boolean', default: false, describe: 'Print what was written (page, charts, the runs ranked) as JSON on stdout' },
 };
 
 /** A link from the folder `fromDir` to `file`, with `/` separators and each segment URL-encoded. */
@@ -75,6 +76,10 @@ export async function leaderboardCommand(argv: CliArgs): Promise<number> {
   if (inject && injected) {
     writeFileSync(inject, injected.text);
     log(`auto-testing leaderboard: injected into ${inject}`);
+  }
+  if (argv.json) {
+    const listed = chosen.map((r) => ({ folder: r.folder, endpoint: r.summary.endpoint.name, model: r.summary.endpoint.model, run_id: r.summary.run.id, started_at: r.summary.run.started_at }));
+    process.stdout.write(`${JSON.stringify({ out, charts: (charts ?? []).map((c) => join(chartsDir, c.file)), injected: inject, runs: listed }, null, 2)}\n`);
   }
   return 0;
 }

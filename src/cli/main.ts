@@ -13,14 +13,40 @@ import { simYargsOptions } from './sim-options.js';
 import type { CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 import { applyColorChoice, surviveClosedOutput } from './output.js';
+import { explainUnknown, relabelHelp } from './suggest.js';
+import { WORKLOAD_KEYS } from '../workload/keys.js';
 import { setFlagsFromString } from 'node:v8';
 
 // V8's memory reducer runs full GCs when an isolate looks idle, which a worker between arrivals at a
 // low rate always does: those pauses (5-10 ms) made send lag p99 ~2 ms at 10 req/s. Process-wide, so it
 // must be set before any worker thread (isolate) starts.
 setFlagsFromString('--no-memory-reducer');
+const args = hideBin(process.argv);
 surviveClosedOutput();
-applyColorChoice(hideBin(process.argv), process.env);
+applyColorChoice(args, process.env);
+
+const SIM_OPTIONS = {
+  port: { type: 'number', default: 8000, describe: 'Port to listen on (0 = any free port)' },
+  host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback unless you say otherwise)' },
+  'ipc-ready': { type: 'boolean', hidden: true, default: false },
+  ...simYargsOptions(''),
+} as const;
+
+const GLOBAL_FLAGS = ['color', 'help', 'version'];
+const SHAPE = {
+  commands: ['run', 'correctness', 'capacity', 'sim', 'merge', 'leaderboard'],
+  flags: Object.fromEntries(
+    Object.entries({ run: { ...RUN_OPTIONS, ...ENDPOINTS_OPTIONS }, correctness: RUN_OPTIONS, capacity: CAPACITY_OPTIONS, sim: SIM_OPTIONS, merge: MERGE_OPTIONS, leaderboard: LEADERBOARD_OPTIONS })
+      .map(([c, o]) => [c, [...Object.keys(o), ...GLOBAL_FLAGS]]),
+  ),
+};
+
+if (args.includes('--help') || args.includes('-h')) {
+  // yargs prints help with console.log: show number and duration flags by the type they are read as
+  const typed = Object.fromEntries(Object.entries(WORKLOAD_KEYS).flatMap(([k, v]) => (v.type === 'number' || v.type === 'duration' ? [[k, v.type]] : [])));
+  const log = console.log;
+  console.log = (...a: unknown[]) => log(...a.map((x) => (typeof x === 'string' ? relabelHelp(x, typed) : x)));
+}
 
 type Handler = (argv: CliArgs) => Promise<number>;
 
@@ -29,7 +55,7 @@ const exitWith = (handler: Handler) => async (argv: CliArgs) => {
   process.exitCode = await handler(argv);
 };
 
-await yargs(hideBin(process.argv))
+await yargs(args)
   .scriptName('auto-testing')
   .usage('$0 [command] [options]\n\nOpen-loop load tests of LLM inference endpoints.')
   .command(['run', '$0'], 'Fire requests at a fixed arrival rate for a fixed duration, measure every one, report', (y) => y.options({ ...RUN_OPTIONS, ...ENDPOINTS_OPTIONS })
@@ -43,12 +69,7 @@ await yargs(hideBin(process.argv))
     .example('$0 correctness --sim-wrong-answers 0.1', 'On the simulator, 10% of answers wrong'), exitWith(correctnessCommand))
   .command('capacity', 'Find the highest arrival rate that still meets the SLOs: geometric steps, then bisection', (y) => y.options(CAPACITY_OPTIONS)
     .example("$0 capacity --from 2 --step-duration 60s --slo 'ttft_p99<=2s,tpot_p50<=50ms,error_rate<=1%' --endpoint http://127.0.0.1:8000/v1 --model m", 'Steps 2, 4, 8, ... req/s until one fails, then bisect to 10%'), exitWith(capacityCommand))
-  .command('sim', 'Serve the simulated endpoint on its own, speaking every HTTP API --api knows (for this tool and others)', (y) => y.options({
-    port: { type: 'number', default: 8000, describe: 'Port to listen on (0 = any free port)' },
-    host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback unless you say otherwise)' },
-    'ipc-ready': { type: 'boolean', hidden: true, default: false },
-    ...simYargsOptions(''),
-  }).example('$0 sim --port 8000 --decode-ms 25', 'Then point any tool at http://127.0.0.1:8000/v1'), exitWith(simCommand))
+  .command('sim', 'Serve the simulated endpoint on its own, speaking every HTTP API --api knows (for this tool and others)', (y) => y.options(SIM_OPTIONS).example('$0 sim --port 8000 --decode-ms 25', 'Then point any tool at http://127.0.0.1:8000/v1'), exitWith(simCommand))
   .command('merge <dirs..>', 'Merge the run folders of shards (--shard/--shards) into one run folder, exactly', (y) => y.options(MERGE_OPTIONS)
     .positional('dirs', { type: 'string', array: true, describe: 'Shard run folders' })
     .example('$0 merge results/20260301T120000Z-vllm-shard-* --out results/20260301T120000Z-vllm', 'Counts summed, histograms added, series aligned on the wall clock'), exitWith(mergeCommand))
@@ -63,6 +84,6 @@ await yargs(hideBin(process.argv))
   .wrap(Math.min(120, process.stdout.columns || 120))
   .fail((msg, err) => {
     if (err) throw err;
-    process.exit(usageError([msg.replace(/\n+/g, ' ')]));
+    process.exit(usageError(explainUnknown(msg, args, SHAPE) ?? [msg.replace(/\n+/g, ' ')]));
   })
   .parseAsync();

@@ -56,7 +56,7 @@ const FOLLOWS_CLIENT = new Set<keyof SimOptions>(['tokenizer', 'chatTemplate']);
 export function simYargsOptions(prefix: string): Record<string, Options> {
   const out: Record<string, Options> = {};
   for (const [key, f] of Object.entries(SIM_FLAGS) as [keyof SimOptions, (typeof SIM_FLAGS)[keyof SimOptions]][]) {
-    out[prefix + f.flag] = { type: f.type, default: FOLLOWS_CLIENT.has(key) ? undefined : SIM_DEFAULTS[key], defaultDescription: String(SIM_DEFAULTS[key]), describe: prefix ? `Built-in simulator: ${f.describe.charAt(0).toLowerCase()}${f.describe.slice(1)}` : f.describe, group: prefix ? 'Built-in simulator (no --endpoint):' : 'Simulator:' };
+    out[prefix + f.flag] = { type: f.type, default: FOLLOWS_CLIENT.has(key) ? undefined : SIM_DEFAULTS[key], defaultDescription: FOLLOWS_CLIENT.has(key) && prefix ? `the run's --${f.flag}` : String(SIM_DEFAULTS[key]), describe: prefix ? `Built-in simulator: ${f.describe.charAt(0).toLowerCase()}${f.describe.slice(1)}` : f.describe, group: prefix ? 'Built-in simulator (no --endpoint):' : 'Simulator:' };
   }
   return out;
 }

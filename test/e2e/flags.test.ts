@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1795000000' } });
+
+describe('flags that forgive', () => {
+  it('a mistyped flag or command gets the nearest one (exit 2, nothing run)', () => {
+    const rat = cli(['--rat', '5']);
+    expect(rat.status).toBe(2);
+    expect(rat.stderr).toContain('auto-testing: --rat: unknown flag; did you mean --rate?');
+    expect(rat.stderr).not.toContain('Unknown argument');
+    const capcity = cli(['capcity', '--from', '2']);
+    expect(capcity.status).toBe(2);
+    expect(capcity.stderr).toContain("auto-testing: 'capcity' is not a command; did you mean 'capacity'?");
+    expect(cli(['capacity', '--form', '2']).stderr).toContain('--form: unknown flag of capacity; did you mean --from?');
+  });
+
+  it('--help shows numbers as numbers and durations as durations, and no false default for --sim-tokenizer', () => {
+    const help = cli(['--help']).stdout;
+    const block = (flag: string) => help.slice(help.indexOf(`--${flag} `), help.indexOf('\n      --', help.indexOf(`--${flag} `) + 1));
+    expect(block('rate')).toContain('[number] [default: 10]');
+    expect(block('max-tokens')).toContain('[number] [default: 150]');
+    expect(block('duration')).toContain('[duration] [default: 120s]');
+    expect(block('endpoint')).toContain('[string]');
+    expect(block('sim-tokenizer')).toContain("[default: the run's --tokenizer]");
+  });
+
+  it('capacity: --from has a default, --slo says it is required, --json is there', () => {
+    const help = cli(['capacity', '--help']).stdout;
+    expect(help).toMatch(/--from .*\n?.*\[number\] \[default: 1\]/);
+    expect(help).toMatch(/--slo\s+Required/);
+    expect(help).toContain('--json');
+  });
+
+  it('leaderboard takes --results-dir as every other command calls it, and --json', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'at-flags-')), 'board.md');
+    const r = cli(['leaderboard', '--results-dir', join(ROOT, 'test', 'fixtures', 'results'), '--no-charts', '--out', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(printed.out).toBe(out);
+    expect(printed.runs.map((x: { endpoint: string }) => x.endpoint)).toContain('fast-sim');
+  });
+
+  it('capacity --json prints capacity.json instead of the table', async () => {
+    const r = await runCli(['capacity', '--from', '4', '--max-steps', '2', '--step-duration', '0.5s', '--slo', 'error_rate<=50%', '--max-tokens', '4', '--workers', '1', '--max-send-lag', '1s', '--json']);
+    const c = JSON.parse(r.stdout);
+    expect(c).toMatchObject({ schema_version: 2, end: 'max-steps', knee: { rate: 8 } });
+    expect(c.steps[0]).toMatchObject({ rate: 4, verdict: 'pass' });
+    expect(c.steps[0].sent_rps).toBeGreaterThan(0);
+  });
+});
