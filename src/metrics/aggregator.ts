@@ -7,6 +7,9 @@ import { TokenChecks } from './token-checks.js';
 import { SessionTally } from './sessions.js';
 
 /** Scale turning each metric into integer HDR units (finer than any figure we print). */
+/** Enough of an error message to see what went wrong (the record keeps it whole). */
+const EXAMPLE_CHARS = 300;
+
 export const SCALES: Record<MetricName | 'send_lag_ms', number> = {
   ttft_s: 1e6, ttfo_s: 1e6, e2e_s: 1e6, tpot_ms: 1e3, itl_ms: 1e3, send_lag_ms: 1e3,
   output_tps: 1e3, output_tokens: 1, input_tokens: 1, reasoning_tokens: 1, inter_chunk_ms: 1e3,
@@ -31,6 +34,8 @@ export class Aggregator {
   readonly dists = new Map<string, Distribution>();
   readonly counts = { scheduled: 0, sent: 0, completed: 0, failed: 0, dropped: 0, incomplete: 0, warmup: 0 };
   readonly errors: Record<string, number> = {};
+  /** The first error message of each class (already redacted by the worker), to show what went wrong. */
+  readonly errorExamples: Record<string, string> = {};
   /** Output tokens per 100 ms bucket (from the workers, as chunks arrived). */
   readonly tokens = new Series();
   readonly sent = new Series();
@@ -97,7 +102,10 @@ export class Aggregator {
       this.finished.addAt(r.end_ms, 1);
       this.lastEndMs = Math.max(this.lastEndMs, r.end_ms);
     }
-    if (r.error_class) this.errors[r.error_class] = (this.errors[r.error_class] ?? 0) + 1;
+    if (r.error_class) {
+      this.errors[r.error_class] = (this.errors[r.error_class] ?? 0) + 1;
+      this.errorExamples[r.error_class] ??= (r.error_message ?? '').slice(0, EXAMPLE_CHARS);
+    }
     const d = derive(r);
     this.dists.get('send_lag_ms')!.record(d.send_lag_ms);
     if (r.warmup) {

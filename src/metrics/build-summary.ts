@@ -48,6 +48,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     requests: { ...c },
     error_rate: c.sent ? c.failed / c.sent : 0,
     errors: { ...agg.errors },
+    error_examples: { ...agg.errorExamples },
     metrics,
     throughput: {
       peak_total_tps: window.peak,

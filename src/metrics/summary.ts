@@ -53,6 +53,8 @@ export interface RunSummary {
   /** failed / sent. */
   error_rate: number;
   errors: Record<string, number>;
+  /** The first error message of each class in `errors` (schema 5; absent from older runs). */
+  error_examples?: Record<string, string>;
   metrics: Record<MetricName, Stats>;
   throughput: {
     /** Same as total_tps_windowed.peak (kept for readers of the first schema). */

@@ -56,7 +56,8 @@ export function renderSummary(s: RunSummary): string {
     ...(lowSample ? [LOW_SAMPLE_NOTE] : []),
     `requests  scheduled ${r.scheduled}  sent ${r.sent}  completed ${r.completed}  failed ${r.failed}  dropped ${r.dropped}  incomplete ${r.incomplete}` +
       `  error rate ${(s.error_rate * 100).toFixed(2)}%`,
-    ...Object.entries(s.errors).map(([k, n]) => `  errors: ${k} ${n}`),
+    // JSON quoting: a server's text reaches the terminal with its control characters escaped
+    ...Object.entries(s.errors).map(([k, n]) => `  errors: ${k} ${n}${s.error_examples?.[k] ? `  first: ${JSON.stringify(s.error_examples[k])}` : ''}`),
     `throughput  Total TPS windowed peak ${fmt(t.total_tps_windowed.peak, 1)} mean ${fmt(t.total_tps_windowed.mean, 1)} tok/s (${t.window_s} s window, ${t.step_s} s step)` +
       `  sum of request TPS peak ${fmt(t.total_tps_sum_of_requests.peak, 1)} mean ${fmt(t.total_tps_sum_of_requests.mean, 1)} tok/s` +
       `  output ${fmt(t.output_tokens_per_s, 1)} tok/s`,

@@ -114,6 +114,7 @@ describe('errors are classified, the run goes on', () => {
     expect(r.summary.requests).toMatchObject({ sent: 5, failed: 5 });
     expect(r.summary.errors).toEqual({ http_status: 5 });
     expect(r.csv[1]).toContain('HTTP 404');
+    expect(r.summary.error_examples.http_status).toMatch(/^HTTP 404/);
   });
 
   it('connection refused is a connect error', async () => {
@@ -121,6 +122,9 @@ describe('errors are classified, the run goes on', () => {
     const r = await cli(['--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'x', '--rate', '5', '--duration', '1s']);
     expect(r.summary.errors).toEqual({ connect: 5 });
     expect(r.summary.error_rate).toBe(1);
+    // what went wrong is shown, not only counted: the first message of each class
+    expect(r.summary.error_examples.connect).toContain('ECONNREFUSED');
+    expect(r.stdout).toMatch(/errors: connect 5 {2}first: ".*ECONNREFUSED 127\.0\.0\.1:\d+"/);
   });
 
   it('the API key is sent but never written to results or output', async () => {
