@@ -8,6 +8,8 @@ import { renderSummary } from '../report/terminal.js';
 import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
+import { FailFast } from '../engine/fail-fast.js';
+import type { RequestRecord } from '../metrics/record.js';
 import { protocolFor } from '../protocols/registry.js';
 import { proxyConfigured, proxyFor } from '../transport/proxy.js';
 
@@ -46,8 +48,17 @@ export async function runCommand(argv: CliArgs): Promise<number> {
   const cfg = resolved.config;
   const unwritable = checkWritable(cfg.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${cfg.resultsDir}' (${unwritable}); choose a writable folder`]);
+  // as --endpoints does: a hopeless endpoint (the first requests all refused, unresolvable, 401/403/404)
+  // stops the run instead of firing the whole schedule into it; exit 1, as a failed run
+  const stop = new AbortController();
+  const failFast = new FailFast();
+  const records = (rs: readonly RequestRecord[]) => {
+    const why = failFast.observe(rs);
+    if (why) stop.abort(why);
+  };
   try {
-    return exitCode((await runAndReport(cfg, Boolean(argv.json))).summary);
+    const { summary } = await runAndReport(cfg, Boolean(argv.json), { stop: stop.signal, records });
+    return stop.signal.aborted ? 1 : exitCode(summary);
   } catch (e) {
     if (!(e instanceof ResultsWriteError)) throw e;
     process.stderr.write(`auto-testing: ${e.message} (--results-dir '${cfg.resultsDir}'); nothing was measured\n`);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,5 +54,18 @@ describe('flags that forgive', () => {
     expect(c).toMatchObject({ schema_version: 2, end: 'max-steps', knee: { rate: 8 } });
     expect(c.steps[0]).toMatchObject({ rate: 4, verdict: 'pass' });
     expect(c.steps[0].sent_rps).toBeGreaterThan(0);
+  });
+});
+
+describe('a hopeless endpoint', () => {
+  it('a single run stops after its first 10 requests all fail to connect, as --endpoints does: exit 1, the schedule not fired', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    const r = await runCli(['--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--rate', '20', '--duration', '30s', '--workers', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).toContain('stopped early: the first 10 requests all failed (connect x10)');
+    expect(r.stdout).toMatch(/errors: connect \d+ {2}first: ".*ECONNREFUSED/);
   });
 });
