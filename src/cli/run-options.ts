@@ -127,7 +127,7 @@ export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<Workloa
   const endpoint = endpointUrl(argv.endpoint, problems);
   const api = apiFlag(argv.api, problems);
   const protocol = api === null ? undefined : protocolFor(api);
-  if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves)');
+  if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves; an OpenAI-compatible endpoint listing exactly one at /models needs none)');
   const region = text(argv, 'region') || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || null;
   if (!endpoint && protocol?.defaultEndpoint) {
     if (!region) problems.push(`--region: required with --api ${api} (or set AWS_REGION), e.g. --region us-east-1`);

@@ -9,6 +9,7 @@ import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 import { FailFast } from '../engine/fail-fast.js';
+import { discoverModel } from './discover-model.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { protocolFor } from '../protocols/registry.js';
 import { proxyConfigured, proxyFor } from '../transport/proxy.js';
@@ -43,7 +44,10 @@ export function exitCode(s: RunSummary): number {
 }
 
 export async function runCommand(argv: CliArgs): Promise<number> {
-  const resolved = resolveRunConfig(argv);
+  const found = await discoverModel(argv);
+  if (found && 'problem' in found) return usageError([found.problem]);
+  if (found) process.stderr.write(`auto-testing: --model not given: using ${JSON.stringify(found.model)}, the one model the endpoint lists at /models\n`);
+  const resolved = resolveRunConfig(found ? { ...argv, model: found.model } : argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const cfg = resolved.config;
   const unwritable = checkWritable(cfg.resultsDir);

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { createServer as createHttp } from 'node:http';
+import { runCli, startSimCli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -67,5 +68,27 @@ describe('a hopeless endpoint', () => {
     expect(r.code).toBe(1);
     expect(r.stderr + r.stdout).toContain('stopped early: the first 10 requests all failed (connect x10)');
     expect(r.stdout).toMatch(/errors: connect \d+ {2}first: ".*ECONNREFUSED/);
+  });
+});
+
+describe('--model may be left out', () => {
+  it('when the endpoint lists exactly one model at /models; several are named back (exit 2)', async () => {
+    const sim = await startSimCli(['--model', 'only-one']);
+    const two = createHttp((_req, res) => res.end(JSON.stringify({ object: 'list', data: [{ id: 'a' }, { id: 'b' }] })));
+    await new Promise<void>((r) => two.listen(0, '127.0.0.1', r));
+    try {
+      const [one, several] = await Promise.all([
+        runCli(['--endpoint', sim.url, '--rate', '4', '--duration', '0.5s', '--max-tokens', '4', '--workers', '1']),
+        runCli(['--endpoint', `http://127.0.0.1:${(two.address() as AddressInfo).port}/v1`, '--rate', '4', '--duration', '0.5s']),
+      ]);
+      expect(one.code, one.stderr).toBe(0);
+      expect(one.stderr).toContain('--model not given: using "only-one"');
+      expect(several.code).toBe(2);
+      expect(several.stderr).toContain('--model: required: http://127.0.0.1:');
+      expect(several.stderr).toContain('serves 2 models ("a", "b"); name one');
+    } finally {
+      sim.stop();
+      two.close();
+    }
   });
 });
