@@ -22,7 +22,7 @@ const SEARCH = 'Capacity search:';
  * The run flags minus what the search sets for each step (an open-loop rate and duration), the other
  * arrival modes, and what has no meaning for a sequence of steps (sharding, a fixed start instant, --json).
  */
-const NOT_FOR_STEPS = ['rate', 'duration', 'ramp', 'start-rate', 'concurrency', 'max-requests', 'timeout', 'json', 'shard', 'shards', 'start-at'];
+const NOT_FOR_STEPS = ['rate', 'duration', 'ramp', 'start-rate', 'concurrency', 'max-requests', 'timeout', 'json', 'dry-run', 'shard', 'shards', 'start-at'];
 const STEP_OPTIONS = Object.fromEntries(Object.entries(RUN_OPTIONS).filter(([k]) => !NOT_FOR_STEPS.includes(k)));
 
 export const CAPACITY_OPTIONS: Record<string, Options> = {

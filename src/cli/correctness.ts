@@ -8,6 +8,7 @@ import { exitCode, runAndReport } from './run.js';
 import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
+import { dryRun } from './dry-run.js';
 
 /** LLMPerf's correctness load, used when neither flags nor a workload file say how to load. */
 export const CORRECTNESS_LOAD = { concurrency: 4, 'max-requests': 50 };
@@ -27,6 +28,10 @@ export async function correctnessCommand(argv: CliArgs): Promise<number> {
   if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
   const questions = Array.from({ length: questionCount(base) }, (_, i) => question(base.seed, i));
   const cfg: RunConfig = { ...base, prompts: { ...base.prompts, input: null, datasetFile: null, dataset: questions.map((q) => ({ prompt: q.prompt, outputTokens: null })) } };
+  if (argv['dry-run']) {
+    process.stdout.write(`${await dryRun(cfg)}\n`);
+    return 0;
+  }
   const checker = new CorrectnessChecker((id) => questions[id % questions.length]);
   const { summary, folder } = await runAndReport(cfg, Boolean(argv.json), { records: (rs, texts) => checker.add(rs, texts) });
   const report = checker.report();

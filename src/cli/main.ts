@@ -63,7 +63,11 @@ await yargs(args)
     .example('$0 --rate 10 --duration 20s', 'No endpoint: the built-in simulated endpoint')
     .example('OPENAI_API_KEY=... $0 --endpoint https://api.example.com/v1 --model m --max-in-flight 64', 'A hosted API, key from the environment')
     .example('$0 --endpoints leaderboard_data/endpoints.yaml --only vllm,sglang --duration 60s', 'The same workload against each endpoint of a file, in turn'),
-  exitWith((argv) => (argv.endpoints === undefined ? runCommand(argv) : endpointsCommand(argv))))
+  exitWith(async (argv) => {
+    if (argv.endpoints === undefined) return runCommand(argv);
+    if (argv['dry-run']) return usageError(['--dry-run: one endpoint at a time; give it --endpoint URL --model M instead of --endpoints']);
+    return endpointsCommand(argv);
+  }))
   .command('correctness', 'LLMPerf\'s correctness test: ask for numbers written in words as digits, check every answer, report the mismatch rate beside the latencies', (y) => y.options(RUN_OPTIONS)
     .example('$0 correctness --endpoint http://127.0.0.1:8000/v1 --model m', '4 in flight, 50 questions (the default), answers checked')
     .example('$0 correctness --sim-wrong-answers 0.1', 'On the simulator, 10% of answers wrong'), exitWith(correctnessCommand))

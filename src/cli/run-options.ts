@@ -42,6 +42,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   progress: { type: 'string', group: OUT, default: RUN_DEFAULTS.progress, choices: PROGRESS_SETTINGS, describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
   'measure-error': { type: 'boolean', group: OUT, default: false, describe: 'Bench mode: record per-token receive time - the chunk\'s send stamp (an endpoint run as `sim --stamp`; implied for the built-in simulator) in client.measurement_error' },
   json: { type: 'boolean', group: OUT, default: false, describe: 'Print summary.json to stdout instead of the table' },
+  'dry-run': { type: 'boolean', group: OUT, default: false, describe: 'Print the schedule, prompt statistics and request 0 as it would be sent, then stop: nothing is sent' },
   ...SHARD_OPTIONS,
   ...simYargsOptions('sim-'),
 };

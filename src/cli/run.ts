@@ -10,6 +10,7 @@ import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 import { FailFast } from '../engine/fail-fast.js';
 import { discoverModel } from './discover-model.js';
+import { dryRun } from './dry-run.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { protocolFor } from '../protocols/registry.js';
 import { proxyConfigured, proxyFor } from '../transport/proxy.js';
@@ -44,12 +45,17 @@ export function exitCode(s: RunSummary): number {
 }
 
 export async function runCommand(argv: CliArgs): Promise<number> {
-  const found = await discoverModel(argv);
+  // a dry run sends nothing, not even the GET that finds the model
+  const found = argv['dry-run'] ? null : await discoverModel(argv);
   if (found && 'problem' in found) return usageError([found.problem]);
   if (found) process.stderr.write(`auto-testing: --model not given: using ${JSON.stringify(found.model)}, the one model the endpoint lists at /models\n`);
   const resolved = resolveRunConfig(found ? { ...argv, model: found.model } : argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const cfg = resolved.config;
+  if (argv['dry-run']) {
+    process.stdout.write(`${await dryRun(cfg)}\n`);
+    return 0;
+  }
   const unwritable = checkWritable(cfg.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${cfg.resultsDir}' (${unwritable}); choose a writable folder`]);
   // as --endpoints does: a hopeless endpoint (the first requests all refused, unresolvable, 401/403/404)

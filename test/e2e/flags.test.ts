@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,20 @@ describe('--model may be left out', () => {
       sim.stop();
       two.close();
     }
+  });
+});
+
+describe('--dry-run', () => {
+  it('prints the schedule, the prompts\' statistics and request 0 (key hidden), sends nothing and writes nothing', async () => {
+    // nothing listens on the endpoint: a dry run never finds out
+    const r = await runCli(['--dry-run', '--rate', '4', '--duration', '2s', '--mean-input-tokens', '64', '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm'], { OPENAI_API_KEY: 'sk-dry-secret-123' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('open loop (constant): 8 arrivals over 2 s, 4.00 req/s on average');
+    expect(r.stdout).toContain('input tokens (llama2): min 64  mean 64.0  max 64');
+    expect(r.stdout).toContain('request 0: POST http://127.0.0.1:9/v1/chat/completions');
+    expect(r.stdout).toContain('authorization: Bearer [REDACTED]');
+    expect(r.stdout).toContain('"max_tokens": 150');
+    expect(r.stdout + r.stderr).not.toContain('sk-dry-secret-123');
+    expect(readdirSync(r.dir)).toEqual([]);
   });
 });
