@@ -20,7 +20,7 @@ export async function simCommand(argv: CliArgs): Promise<number> {
     const origin = new URL(sim.url).origin;
     process.stderr.write(
       `auto-testing sim: simulated endpoint at ${sim.url} (POST /chat/completions, /completions, /responses, /messages); ` +
-        `also ${origin}/v1beta/models/{model}:streamGenerateContent, ${origin}/generate_stream, ${origin}/api/chat${options.faults ? `; injecting faults ${options.faults} (seed ${options.seed})` : ''}\n`,
+        `also ${origin}/v1beta/models/{model}:streamGenerateContent, ${origin}/generate_stream, ${origin}/api/chat; GET ${origin}/metrics (vLLM's names)${options.faults ? `; injecting faults ${options.faults} (seed ${options.seed})` : ''}\n`,
     );
   }
   await new Promise<void>((resolve) => {

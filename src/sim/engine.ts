@@ -19,6 +19,9 @@ interface Active {
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
+/** KV capacity the simulator reports its use against: this many tokens per slot (prompt + generated). */
+export const KV_TOKENS_PER_SLOT = 4096;
+
 /**
  * A serving engine in miniature: `slots` sequences decode concurrently, the rest wait FIFO.
  * TTFT = queue wait + prefill (base + per input token not found in the prefix cache); then one token per decode interval, the
@@ -31,6 +34,9 @@ export class SimEngine {
   readonly #queue: Active[] = [];
   readonly #due = new DueHeap();
   #busy = 0;
+  /** Prompt + generated tokens of the admitted sequences: what a real engine holds in its KV cache. */
+  #kvTokens = 0;
+  #peakQueued = 0;
   #timer: NodeJS.Timeout | null = null;
   #timerAt = Infinity;
 
@@ -46,11 +52,22 @@ export class SimEngine {
     return this.#queue.length;
   }
 
+  /** The longest the waiting queue has been since the engine started (the simulator's own count). */
+  get peakQueued(): number {
+    return this.#peakQueued;
+  }
+
+  /** Fraction of the KV capacity (slots x KV_TOKENS_PER_SLOT tokens) the admitted sequences hold. */
+  get kvUsage(): number {
+    return Math.min(1, this.#kvTokens / (this.#o.slots * KV_TOKENS_PER_SLOT));
+  }
+
   /** Queues a job; returns a cancel function (client went away: free its slot). */
   submit(job: SimJob): () => void {
     const a: Active = { job, next: 0, dueMs: 0, cancelled: false };
     this.#queue.push(a);
     this.#admit();
+    this.#peakQueued = Math.max(this.#peakQueued, this.#queue.length);
     return () => {
       if (a.cancelled) return;
       a.cancelled = true;
@@ -58,6 +75,7 @@ export class SimEngine {
       if (q !== -1) return void this.#queue.splice(q, 1);
       // still in the heap: skipped when it comes due; its slot is free now
       this.#busy--;
+      this.#kvTokens -= a.job.inputTokens + a.next;
       this.#admit();
     };
   }
@@ -67,6 +85,7 @@ export class SimEngine {
     this.#timer = null;
     this.#due.clear();
     this.#busy = 0;
+    this.#kvTokens = 0;
     this.#queue.length = 0;
   }
 
@@ -80,6 +99,7 @@ export class SimEngine {
       const a = this.#queue.shift()!;
       a.dueMs = t + this.#o.prefillMs + this.#o.prefillPerTokenMs * (a.job.inputTokens - (a.job.cachedTokens ?? 0));
       this.#busy++;
+      this.#kvTokens += a.job.inputTokens;
       this.#due.push(a);
     }
     this.#arm();
@@ -107,9 +127,11 @@ export class SimEngine {
       if (a.cancelled) continue;
       const j = a.next++;
       const last = a.next >= a.job.outputTokens;
+      this.#kvTokens++;
       if (last) {
         a.cancelled = true;
         this.#busy--;
+        this.#kvTokens -= a.job.inputTokens + a.next;
       } else {
         a.dueMs += this.#interval();
         next.push(a);

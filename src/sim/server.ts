@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { SimOptions } from './options.js';
 import { SimEngine } from './engine.js';
+import { requestTimer, SimMetrics } from './metrics.js';
 import { seededRandom } from '../schedule/random.js';
 import { formatFor } from './formats/index.js';
 import { openAiError } from './formats/openai.js';
@@ -19,6 +20,8 @@ export interface SimServer {
   url: string;
   port: number;
   engine: SimEngine;
+  /** What GET /metrics serves (vLLM's names). */
+  metrics: SimMetrics;
   close(): Promise<void>;
 }
 
@@ -27,13 +30,14 @@ const MAX_BODY = 16 * 1024 * 1024;
 /** Starts the simulated endpoint on loopback (or `host`); port 0 picks a free one. */
 export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'): Promise<SimServer> {
   const engine = new SimEngine(options);
-  // one stream of draws for the whole process: a run's chunk sizes follow from --seed and the arrival order
+    // one stream of draws for the whole process: a run's chunk sizes follow from --seed and the arrival order
   const rand = seededRandom(options.seed);
   const readPrompt = await promptReader(options.tokenizer, options.chatTemplate, options.prefixBlockTokens);
   const cache = options.prefixCacheTokens > 0 ? new PrefixCache(options.prefixCacheTokens, options.prefixBlockTokens) : null;
+  const metrics = new SimMetrics(engine, { model: options.model, prefixCache: cache !== null });
   const faults = parseFaults(options.faults);
   if ('problem' in faults) throw new Error(`simulator faults: ${faults.problem}`);
-  const ctx: ServeContext = { engine, o: options, rand, readPrompt, cache, pieces: await answerPieces(options.tokenizer) };
+  const ctx: ServeContext = { engine, metrics, o: options, rand, readPrompt, cache, pieces: await answerPieces(options.tokenizer) };
   const server = createServer({ keepAliveTimeout: 30_000 }, withFaults((req, res) => route(ctx, req, res), faults.plan, options.seed));
   server.headersTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -46,6 +50,7 @@ export async function startSim(options: SimOptions, port = 0, host = '127.0.0.1'
     url: `http://${hostPart}:${addr.port}/v1`,
     port: addr.port,
     engine,
+    metrics,
     close: () => closeServer(server, engine),
   };
 }
@@ -59,6 +64,8 @@ function closeServer(server: Server, engine: SimEngine): Promise<void> {
 /** What serving a request needs, the same for every request of the server. */
 interface ServeContext {
   engine: SimEngine;
+  /** What GET /metrics serves. */
+  metrics: SimMetrics;
   o: SimOptions;
   /** One stream of draws for the whole process. */
   rand: () => number;
@@ -73,6 +80,7 @@ function route(ctx: ServeContext, req: IncomingMessage, res: ServerResponse): vo
   const o = ctx.o;
   const url = new URL(req.url ?? '/', 'http://sim');
   const path = url.pathname;
+  if (req.method === 'GET' && path === '/metrics') return send(res, 200, ctx.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
   if (req.method === 'GET' && (path === '/health' || path.endsWith('/models'))) {
     return json(res, 200, path === '/health' ? { status: 'ok' } : { object: 'list', data: [{ id: o.model, object: 'model' }] });
   }
@@ -99,14 +107,16 @@ function route(ctx: ServeContext, req: IncomingMessage, res: ServerResponse): vo
  * time and the cached count its usage reports) and fed once its prefill is done (the first token).
  */
 function serve(ctx: ServeContext, format: SimFormat, r: SimRequest, res: ServerResponse): void {
-  const { engine, o, rand, cache } = ctx;
+  const { engine, metrics, o, rand, cache } = ctx;
   const prompt = ctx.readPrompt(r);
   const input = prompt.tokens;
   const cached = cache ? cache.match(prompt.blocks, input) : 0;
+  if (cache) metrics.prefixCacheLookup(input, cached);
   const prefilled = (j: number) => {
     if (j === 0) cache?.insert(prompt.blocks);
   };
   const plan = planStream(r.maxTokens, o, format.reasoning);
+  const timed = requestTimer(metrics, input, () => plan.finish);
   const usage = (n: number): SimUsage => {
     const output = plan.reported(n);
     return { input, output, reasoning: Math.min(output, plan.reasoning), cached };
@@ -132,6 +142,7 @@ function serve(ctx: ServeContext, format: SimFormat, r: SimRequest, res: ServerR
       outputTokens: plan.total,
       onToken(j, last) {
         prefilled(j);
+        timed(j, last);
         text += word(j);
         if (!chunks.add(j)) return;
         const extras: ChunkExtras | undefined = o.stamp || r.perChunkUsage ? { stampNs: o.stamp ? process.hrtime.bigint() : undefined, usage: r.perChunkUsage ? usage(j + 1) : undefined } : undefined;
@@ -149,6 +160,7 @@ function serve(ctx: ServeContext, format: SimFormat, r: SimRequest, res: ServerR
       outputTokens: plan.total,
       onToken(j, last) {
         prefilled(j);
+        timed(j, last);
         text[kind(j)] += word(j);
         if (last) send(res, 200, format.whole(r, text, ending));
       },
@@ -168,8 +180,8 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, JSON.stringify(value));
 }
 
-function send(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+function send(res: ServerResponse, status: number, text: string, type = 'application/json; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -1,0 +1,171 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Scraper } from '../../src/server-metrics/scraper.js';
+import { startServerMetrics } from '../../src/server-metrics/session.js';
+import { startSim } from '../../src/sim/server.js';
+import { SimMetrics } from '../../src/sim/metrics.js';
+import { parsePromText } from '../../src/server-metrics/prom-text.js';
+import { knownSnapshot } from '../../src/server-metrics/snapshot.js';
+import { summariseServerMetrics } from '../../src/server-metrics/summarise.js';
+import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+
+type Handler = (res: ServerResponse) => void;
+
+const servers: Server[] = [];
+afterAll(async () => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+async function serve(handler: Handler): Promise<string> {
+  const s = createServer((req, res) => handler(res));
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}/metrics`;
+}
+
+const clock = () => performance.now();
+
+function scraper(url: string, limits = { timeoutMs: 300, maxBytes: 1024 * 1024 }) {
+  return new Scraper({ url, intervalMs: 1000, limits, clockMs: clock });
+}
+
+describe('scraper: every scrape bounded, every failure counted, nothing thrown', () => {
+  it('a page of metrics is one successful scrape with its known series', async () => {
+    const url = await serve((res) => res.end('vllm:num_requests_waiting{engine="0"} 3\n'));
+    const s = scraper(url);
+    expect(await s.scrapeOnce()).toBe(true);
+    const out = await s.stop(false);
+    expect(out.counts).toMatchObject({ attempted: 1, ok: 1, failed: 0 });
+    expect(out.snapshots[0].gauges.queue).toBe(3);
+  });
+
+  it('a server that never answers: a timeout within the bound', async () => {
+    const url = await serve(() => undefined);
+    const s = scraper(url);
+    const t = performance.now();
+    expect(await s.scrapeOnce()).toBe(false);
+    expect(performance.now() - t).toBeLessThan(2000);
+    expect((await s.stop(false)).counts).toMatchObject({ failed: 1, errors: { timeout: 1 } });
+  });
+
+  it('headers then a body trickling forever: a timeout too (the bound is the whole scrape)', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200);
+      const t = setInterval(() => res.write('a'), 20);
+      res.on('close', () => clearInterval(t));
+    });
+    const s = scraper(url);
+    expect(await s.scrapeOnce()).toBe(false);
+    expect((await s.stop(false)).counts.errors).toEqual({ timeout: 1 });
+  });
+
+  it('megabytes without a newline: too_large once past the byte bound', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200);
+      res.end(Buffer.alloc(4 * 1024 * 1024, 'x'));
+    });
+    const s = scraper(url);
+    expect(await s.scrapeOnce()).toBe(false);
+    expect((await s.stop(false)).counts.errors).toEqual({ too_large: 1 });
+  });
+
+  it('an HTML error page with 200, a 500, and a refused connection: parse, http_status, connect', async () => {
+    const html = await serve((res) => res.end('<html><body>\x1b[31mred</body></html>'));
+    const status = await serve((res) => {
+      res.statusCode = 500;
+      res.end('boom');
+    });
+    const closed = await serve(() => undefined);
+    const port = new URL(closed).port;
+    const last = servers.pop()!;
+    await new Promise((r) => last.close(r));
+    for (const [url, cls] of [[html, 'parse'], [status, 'http_status'], [`http://127.0.0.1:${port}/metrics`, 'connect']] as const) {
+      const s = scraper(url);
+      expect(await s.scrapeOnce()).toBe(false);
+      const c = (await s.stop(false)).counts;
+      expect(c.errors, url).toEqual({ [cls]: 1 });
+      expect(c.first_error).not.toMatch(/[\x00-\x1f]/);
+    }
+  });
+
+  it('garbage lines among good ones: the good samples kept, the bad counted', async () => {
+    const url = await serve((res) => res.end('ok 1\nnot a sample at all\nvllm:num_requests_running 2\n'));
+    const s = scraper(url);
+    expect(await s.scrapeOnce()).toBe(true);
+    expect((await s.stop(false)).counts).toMatchObject({ ok: 1, invalid_lines: 1 });
+  });
+
+  it('a tick that finds the previous scrape in flight is skipped, never overlapped', async () => {
+    const url = await serve((res) => setTimeout(() => res.end('a 1\n'), 150));
+    const s = new Scraper({ url, intervalMs: 40, limits: { timeoutMs: 1000, maxBytes: 1024 }, clockMs: clock });
+    s.start();
+    await new Promise((r) => setTimeout(r, 400));
+    const c = (await s.stop(false)).counts;
+    expect(c.skipped).toBeGreaterThan(0);
+    expect(c.ok).toBe(c.attempted);
+  });
+});
+
+describe('the simulator\'s /metrics, scraped while it serves', () => {
+  it('publishes vLLM names; waiting matches the engine\'s own queue; server_metrics.csv holds every sample', async () => {
+    const sim = await startSim({ ...SIM_DEFAULTS, slots: 2, decodeMs: 20, tokenizer: 'none' });
+    const folder = mkdtempSync(join(tmpdir(), 'at-scrape-'));
+    try {
+      const endpoint = sim.url;
+      const t0 = performance.now();
+      const run = await startServerMetrics({ spec: 'auto', intervalMs: 100, endpoint, headers: {}, insecure: false }, folder, () => performance.now() - t0, () => undefined);
+      const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 20, stream: true });
+      const requests = Array.from({ length: 8 }, () => request(`${endpoint}/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then((r) => r.body.text()));
+      await Promise.all(requests);
+      const end = performance.now() - t0;
+      const s = await run.finish(end, { ttft_s: null, itl_ms: null });
+      expect(s.engine).toBe('vllm');
+      expect(s.scrapes.failed).toBe(0);
+      // 8 at once on 2 slots: 6 wait until the first two finish (20 tokens x 20 ms), a plateau the scrapes see
+      expect(sim.engine.peakQueued).toBe(6);
+      expect(s.queue_depth!.max).toBe(sim.engine.peakQueued);
+      expect(s.running!.max).toBe(2);
+      expect(s.kv_cache_usage!.max).toBeGreaterThan(0);
+      expect(s.ttft_s!.server.count).toBe(8);
+      expect(s.itl_ms!.server.count).toBe(8 * 19);
+      // decode 20 ms per token: the server's ITL lies in vLLM's (10, 25] ms bucket
+      expect(s.itl_ms!.server.p50).toBeGreaterThan(10);
+      expect(s.itl_ms!.server.p50).toBeLessThanOrEqual(25);
+      expect(s.cache_hit_rate).toBeNull();
+      const rows = parse(readFileSync(join(folder, 'server_metrics.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(Object.keys(rows[0])).toEqual(['t_ms', 'metric', 'labels', 'value']);
+      const waiting = rows.filter((r) => r.metric === 'vllm:num_requests_waiting');
+      expect(waiting.length).toBe(s.scrapes.ok);
+      expect(Math.max(...waiting.map((r) => Number(r.value)))).toBe(6);
+      expect(waiting[0].labels).toBe('{engine="0",model_name="auto-testing-sim"}');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('publishes the prefix-cache counters only when the simulator has a cache, read back as a hit rate', async () => {
+    const sim = await startSim({ ...SIM_DEFAULTS, tokenizer: 'none' });
+    try {
+      const page = await (await request(`${new URL(sim.url).origin}/metrics`)).body.text();
+      expect(page).not.toContain('prefix_cache');
+      expect(page).toContain('# TYPE vllm:time_to_first_token_seconds histogram');
+      const cached = new SimMetrics(sim.engine, { model: 'm', prefixCache: true });
+      const before = knownSnapshot(-1, parsePromText(cached.render()).samples);
+      cached.prefixCacheLookup(1000, 400);
+      const after = knownSnapshot(10, parsePromText(cached.render()).samples);
+      const s = summariseServerMetrics({ url: 'u', source: 'auto', intervalMs: 1000, scrapes: scraper('http://x').counts(), snapshots: [before, after], endMs: 5, client: { ttft_s: null, itl_ms: null } });
+      expect(s.cache_hit_rate).toBe(0.4);
+    } finally {
+      await sim.close();
+    }
+  });
+});
