@@ -6,6 +6,7 @@ import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
 import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
 import { mergeCommand, MERGE_OPTIONS } from './merge.js';
 import { correctnessCommand } from './correctness.js';
+import { REPORT_OPTIONS, reportCommand } from './report.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
@@ -80,6 +81,9 @@ await yargs(args)
   .command('leaderboard', 'Render saved results into the Markdown leaderboard (tables, charts); no requests sent', (y) => y.options(LEADERBOARD_OPTIONS)
     .example('$0 leaderboard', 'The latest run per endpoint in ./results -> leaderboard_data/README.md')
     .example('$0 leaderboard --inject README.md', 'Also refresh the README between its leaderboard markers'), exitWith(leaderboardCommand))
+  .command('report <dirs..>', 'Write report.html (summary, charts, warnings, configuration: one file that opens offline) from saved run folders', (y) => y.options(REPORT_OPTIONS)
+    .positional('dirs', { type: 'string', array: true, describe: 'Run folders, or folders holding runs at any depth' })
+    .example('$0 report results/20260301T120000Z-vllm', 'Writes results/20260301T120000Z-vllm/report.html'), exitWith(reportCommand))
   .option('color', { type: 'boolean', describe: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset; --no-color: never)' })
   .strict()
   .help()

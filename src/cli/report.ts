@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArgumentsCamelCase, Options } from 'yargs';
+import { readReportInputs } from '../report/html/read-report-inputs.js';
+import { renderReport } from '../report/html/render-report.js';
+import { findRunFolders } from '../results/read-runs.js';
+import { FILES, writeAtomic } from '../results/run-folder.js';
+import { usageError } from './usage-error.js';
+
+export const REPORT_FILE = 'report.html';
+
+export const REPORT_OPTIONS: Record<string, Options> = {
+  out: { type: 'string', describe: `Where to write: with one run, the file; with several, a folder (one <run id>.html each). Default: ${REPORT_FILE} inside each run folder` },
+};
+
+/** Writes report.html for one run folder; the path written. */
+export function writeReport(folder: string, out = join(folder, REPORT_FILE)): string {
+  writeAtomic(out, renderReport(readReportInputs(folder)));
+  return out;
+}
+
+/** `auto-testing report DIR...`: report.html from saved results (a run folder, or a folder of runs at any depth). */
+export async function reportCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
+  const dirs = (argv.dirs as string[] | undefined) ?? [];
+  const problems: string[] = [];
+  const folders: string[] = [];
+  for (const d of dirs) {
+    if (!existsSync(d) || !statSync(d).isDirectory()) problems.push(`${d}: not a folder; give run folders (with a ${FILES.summary}) or a results folder`);
+    else if (existsSync(join(d, FILES.summary))) folders.push(d);
+    else {
+      const found = findRunFolders(d);
+      if (found.length) folders.push(...found);
+      else problems.push(`${d}: no run folder (with a ${FILES.summary}) in it`);
+    }
+  }
+  if (problems.length) return usageError(problems);
+  const out = argv.out as string | undefined;
+  if (out && folders.length > 1) mkdirSync(out, { recursive: true });
+  let failed = 0;
+  for (const f of folders) {
+    try {
+      const target = out === undefined ? undefined : folders.length > 1 ? join(out, `${f.split(/[\\/]/).filter(Boolean).pop()}.html`) : out;
+      process.stderr.write(`report: ${writeReport(f, target)}\n`);
+    } catch (e) {
+      failed++;
+      process.stderr.write(`auto-testing report: ${f}: ${(e as Error).message.split('\n')[0]}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
