@@ -7,6 +7,7 @@ import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
 import { mergeCommand, MERGE_OPTIONS } from './merge.js';
 import { correctnessCommand } from './correctness.js';
 import { REPORT_OPTIONS, reportCommand } from './report.js';
+import { COMPARE_OPTIONS, compareCommand } from './compare.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { runCommand } from './run.js';
 import { simCommand } from './sim.js';
@@ -84,6 +85,9 @@ await yargs(args)
   .command('report <dirs..>', 'Write report.html (summary, charts, warnings, configuration: one file that opens offline) from saved run folders', (y) => y.options(REPORT_OPTIONS)
     .positional('dirs', { type: 'string', array: true, describe: 'Run folders, or folders holding runs at any depth' })
     .example('$0 report results/20260301T120000Z-vllm', 'Writes results/20260301T120000Z-vllm/report.html'), exitWith(reportCommand))
+  .command('compare <runs..>', 'Compare runs of the same workload against the first: medians and p99 with bootstrap 95 % intervals of the difference, compare.json and compare.html', (y) => y.options(COMPARE_OPTIONS)
+    .positional('runs', { type: 'string', array: true, describe: 'Run folders; the first is the baseline' })
+    .example("$0 compare results/before results/after --fail-on-regression 'ttft_p99>10%,itl_p50>10%'", 'Exit 3 when TTFT p99 or ITL p50 got significantly worse by more than 10 %'), exitWith(compareCommand))
   .option('color', { type: 'boolean', describe: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset; --no-color: never)' })
   .strict()
   .help()
