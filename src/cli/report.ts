@@ -1,23 +1,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Options } from 'yargs';
-import { readReportInputs } from '../report/html/read-report-inputs.js';
-import { renderReport } from '../report/html/render-report.js';
+import { REPORT_FILE, writeReport } from '../report/html/write-report.js';
 import { findRunFolders } from '../results/read-runs.js';
-import { FILES, writeAtomic } from '../results/run-folder.js';
+import { FILES } from '../results/run-folder.js';
 import { usageError } from './usage-error.js';
-
-export const REPORT_FILE = 'report.html';
 
 export const REPORT_OPTIONS: Record<string, Options> = {
   out: { type: 'string', describe: `Where to write: with one run, the file; with several, a folder (one <run id>.html each). Default: ${REPORT_FILE} inside each run folder` },
 };
-
-/** Writes report.html for one run folder; the path written. */
-export function writeReport(folder: string, out = join(folder, REPORT_FILE)): string {
-  writeAtomic(out, renderReport(readReportInputs(folder)));
-  return out;
-}
 
 /** `auto-testing report DIR...`: report.html from saved results (a run folder, or a folder of runs at any depth). */
 export async function reportCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {

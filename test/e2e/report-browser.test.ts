@@ -11,6 +11,7 @@ import { runCli } from './run-cli.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const OLD_RUN = join(ROOT, 'test', 'fixtures', 'results', 'slow-sim', 'cli', '20261123T121000Z-slow-sim');
+const FAST_RUN = join(ROOT, 'test', 'fixtures', 'results', 'fast-sim', 'cli', '20261123T121000Z-fast-sim');
 
 function cli(args: string[]): { code: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -58,6 +59,22 @@ describe('report.html in a real browser (headless Chromium)', () => {
     const { page, problems } = await openFile(browser, out);
     expect(problems).toEqual({ console: [], network: [] });
     for (const c of await chartInk(page)) expect(c.points, c.id).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('compare.html: the distributions of both runs overlaid, no console error, no network request', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'at-compare-html-'));
+    expect(cli(['compare', FAST_RUN, OLD_RUN, '--out', out]).code).toBe(0);
+    const { page, problems } = await openFile(browser, join(out, 'compare.html'));
+    expect(problems).toEqual({ console: [], network: [] });
+    const charts = await chartInk(page);
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['chart-cmp-ttft-s', 'chart-cmp-itl-ms']));
+    for (const c of charts) {
+      expect(c.points, c.id).toBeGreaterThan(0);
+      expect(c.ink, c.id).toBeGreaterThan(20);
+    }
+    const legends = await page.$$eval('#chart-cmp-itl-ms .u-series .u-label', (els) => els.map((e) => e.textContent));
+    expect(legends).toEqual(['ms', 'A', 'B']);
     await page.close();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveStatus } from '../../src/engine/run-load.js';
-import { progressPrinter } from '../../src/report/progress.js';
+import type { LiveStatus } from '../../src/metrics/progress.js';
+import { progressBar, progressPrinter } from '../../src/report/progress.js';
 
 const status = (elapsedMs: number, sent: number, done: number): LiveStatus => ({ elapsedMs, totalMs: 5000, sent, done, failed: 0, dropped: 0, inFlight: sent - done, totalTps: 0 });
 
@@ -46,5 +46,29 @@ describe('progress without a terminal', () => {
     p.update(status(0, 1, 0));
     p.end();
     expect(lines).toEqual([]);
+  });
+});
+
+const live = (o: Partial<LiveStatus>): LiveStatus => ({ sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0, elapsedMs: 0, totalMs: 120_000, totalTps: 0, ...o });
+
+describe('progress on a terminal', () => {
+  it('the bar: percent of the duration, ETA, achieved vs offered rate, in flight, errors', () => {
+    const bar = progressBar(live({ elapsedMs: 30_000, sent: 300, done: 290, failed: 2, inFlight: 10, totalTps: 812 }), 9.8, 10);
+    expect(bar).toBe('[#####...............]  25%  30s/120s  ETA 90s  9.8/10.0 req/s  in flight 10  done 290  errors 2  dropped 0  TPS 812');
+  });
+
+  it('past the duration it says it is draining; it never wraps a narrow terminal', () => {
+    expect(progressBar(live({ elapsedMs: 121_000, inFlight: 4 }), 0, 10)).toContain('100%  121s/120s  draining 4');
+    expect(progressBar(live({}), null, null, 40)).toHaveLength(39);
+  });
+
+  it('redraws one line with the rate measured from the updates', () => {
+    const lines: string[] = [];
+    const p = progressPrinter('tty', { columns: 200, write: (s: string) => lines.push(s) > 0 }, 10);
+    p.update(live({ elapsedMs: 1000, sent: 10 }));
+    p.update(live({ elapsedMs: 1500, sent: 15 }));
+    p.end();
+    expect(lines[1]).toMatch(/^\r\x1b\[2K\[.*10\.0\/10\.0 req\/s/);
+    expect(lines.at(-1)).toBe('\n');
   });
 });
