@@ -1,6 +1,7 @@
 import type { Stats } from '../metrics/distribution.js';
 import { publicUrl } from '../engine/target.js';
 import { ServerMetricsCsv } from '../results/server-metrics-csv.js';
+import type { PromSample } from './prom-text.js';
 import { Scraper } from './scraper.js';
 import { summariseServerMetrics, type ServerMetricsSummary } from './summarise.js';
 
@@ -28,24 +29,32 @@ export function metricsUrl(spec: string, endpoint: string): { url: string; sourc
 }
 
 export interface ServerMetricsRun {
+  /** The run's schedule origin t0 (monotonic ns), once known: times are saved as ms from it. */
+  setOrigin(t0Ns: bigint): void;
   /** The last scrape, then the summary (client figures set beside the server's). */
   finish(endMs: number, client: { ttft_s: Stats | null; itl_ms: Stats | null }): Promise<ServerMetricsSummary>;
 }
 
+const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
 /**
- * Scraping for one run, on the main thread: a first scrape before t0 (the baseline the histograms are
- * differenced from), then one every interval, and a last one in `finish`. With 'auto' a failed first
- * scrape ends it (reported in the summary, the run goes on); with a URL every failure is counted and
- * scraping goes on. Rows go to server_metrics.csv in `folder` as they arrive.
+ * Scraping for one run, on the main thread: a first scrape (the baseline the histograms are differenced
+ * from) before t0 is even chosen, so the schedule never waits on it, then one every interval, and a last
+ * one in `finish`. With 'auto' a failed first scrape ends it (reported in the summary, the run goes on);
+ * with a URL every failure is counted and scraping goes on. Rows go to server_metrics.csv in `folder` as
+ * they arrive (those before `setOrigin`, held until then).
  */
-export async function startServerMetrics(s: ServerMetricsSettings, folder: string, clockMs: () => number, log: (line: string) => void): Promise<ServerMetricsRun> {
+export async function startServerMetrics(s: ServerMetricsSettings, folder: string, log: (line: string) => void): Promise<ServerMetricsRun> {
   const { url, source } = metricsUrl(s.spec, s.endpoint);
   const shown = publicUrl(url);
   const sameOrigin = new URL(url).origin === new URL(s.endpoint).origin;
   const csv = new ServerMetricsCsv(folder);
+  let originMs: number | null = null;
+  const held: [number, readonly PromSample[]][] = [];
   const scraper = new Scraper({
-    url, intervalMs: s.intervalMs, limits: scrapeLimits(s.intervalMs), headers: sameOrigin ? s.headers : {}, insecure: s.insecure,
-    clockMs, onSamples: (t, samples) => csv.append(t, samples), redact: s.redact,
+    url, intervalMs: s.intervalMs, limits: scrapeLimits(s.intervalMs), headers: sameOrigin ? s.headers : {}, insecure: s.insecure, clockMs: monoMs, redact: s.redact,
+    onSamples: (t, samples) => (originMs === null ? held.push([t, samples]) : csv.append(round(t - originMs), samples)),
   });
   const first = await scraper.scrapeOnce();
   const going = first || source === 'flag';
@@ -54,11 +63,18 @@ export async function startServerMetrics(s: ServerMetricsSettings, folder: strin
   if (first) log(`Server metrics: scraping ${shown} every ${s.intervalMs / 1000} s.`);
   else log(`Server metrics: ${shown} did not answer with metrics (${counts.first_error}); ${going ? 'still scraping, failures counted' : 'not scraping (--server-metrics auto)'}.`);
   return {
+    setOrigin(t0Ns) {
+      originMs = Number(t0Ns) / 1e6;
+      for (const [t, samples] of held.splice(0)) csv.append(round(t - originMs), samples);
+    },
     async finish(endMs, client) {
       const outcome = await scraper.stop(going);
+      const origin = originMs ?? monoMs();
+      for (const [t, samples] of held.splice(0)) csv.append(round(t - origin), samples);
       csv.close();
       if (csv.problem) log(`Server metrics: ${csv.problem}; later scrapes are not in the file`);
-      return summariseServerMetrics({ url: shown, source, intervalMs: s.intervalMs, scrapes: outcome.counts, snapshots: outcome.snapshots, endMs, client });
+      const snapshots = outcome.snapshots.map((snap) => ({ ...snap, tMs: round(snap.tMs - origin) }));
+      return summariseServerMetrics({ url: shown, source, intervalMs: s.intervalMs, scrapes: outcome.counts, snapshots, endMs, client });
     },
   };
 }
