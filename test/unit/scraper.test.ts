@@ -170,3 +170,45 @@ describe('the simulator\'s /metrics, scraped while it serves', () => {
     }
   });
 });
+
+describe('the session', () => {
+  it("'auto' with no metrics at the origin: tried once, reported, no more scrapes; a URL goes on counting failures", async () => {
+    const url = await serve((res) => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+    const endpoint = url.replace('/metrics', '/v1');
+    const logs: string[] = [];
+    const folder = mkdtempSync(join(tmpdir(), 'at-scrape-'));
+    const auto = await startServerMetrics({ spec: 'auto', intervalMs: 100, endpoint, headers: {}, insecure: false }, folder, (l) => logs.push(l));
+    auto.setOrigin(process.hrtime.bigint());
+    await new Promise((r) => setTimeout(r, 350));
+    const a = await auto.finish(350, { ttft_s: null, itl_ms: null });
+    expect(a.scrapes).toMatchObject({ attempted: 1, failed: 1, errors: { http_status: 1 } });
+    expect(logs[0]).toContain('did not answer with metrics (http_status: HTTP 404); not scraping (--server-metrics auto)');
+    const flag = await startServerMetrics({ spec: url, intervalMs: 100, endpoint, headers: {}, insecure: false }, folder, () => undefined);
+    flag.setOrigin(process.hrtime.bigint());
+    await new Promise((r) => setTimeout(r, 350));
+    const f = await flag.finish(350, { ttft_s: null, itl_ms: null });
+    expect(f.scrapes.failed).toBeGreaterThanOrEqual(4);
+    expect(f.source).toBe('flag');
+  });
+
+  it('sends the run\'s headers only to the endpoint\'s own origin', async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await serve((res) => res.end('a 1\n'));
+    const s = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('a 1\n');
+    });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const same = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const folder = mkdtempSync(join(tmpdir(), 'at-scrape-'));
+    for (const spec of ['auto', url]) {
+      const run = await startServerMetrics({ spec, intervalMs: 1000, endpoint: `${same}/v1`, headers: { authorization: 'Bearer sk-secret' }, insecure: false }, folder, () => undefined);
+      await run.finish(0, { ttft_s: null, itl_ms: null });
+    }
+    expect(seen).toEqual(['Bearer sk-secret', 'Bearer sk-secret']);
+  });
+});
