@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { runCli, startSimCli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const FIXTURE_RUN = join(ROOT, 'test', 'fixtures', 'results', 'fast-sim', 'cli', '20261123T120000Z-fast-sim');
 
 function compare(args: string[]): { code: number | null; stdout: string; stderr: string; out: string } {
   const out = mkdtempSync(join(tmpdir(), 'at-compare-'));
@@ -55,15 +56,22 @@ describe('auto-testing compare on simulator runs', () => {
     expect(readFileSync(join(slower.out, 'compare.html'), 'utf8')).toContain('data-metric="itl_p50" data-verdict="worse"');
   });
 
-  it('runs of different workloads are refused in words (exit 2) unless --force', async () => {
-    const [a, b] = await Promise.all([runCli(['--rate', '4', '--duration', '1s', '--run-id', 'a']), runCli(['--rate', '6', '--duration', '1s', '--run-id', 'b'])]);
-    const refused = compare([join(a.dir, 'a'), join(b.dir, 'b')]);
+  it('runs of different workloads are refused in words (exit 2) unless --force', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'at-compare-runs-'));
+    const [a, b] = [join(dir, 'a'), join(dir, 'b')];
+    cpSync(FIXTURE_RUN, a, { recursive: true });
+    cpSync(FIXTURE_RUN, b, { recursive: true });
+    const summary = JSON.parse(readFileSync(join(b, 'summary.json'), 'utf8'));
+    summary.workload.rate = 6;
+    writeFileSync(join(b, 'summary.json'), JSON.stringify(summary));
+    const rate = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')).workload.rate;
+    const refused = compare([a, b]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('workloads differ: rate: 4 in A, 6 in B');
+    expect(refused.stderr).toContain(`workloads differ: rate: ${rate} in A, 6 in B`);
     expect(refused.stderr).toContain('--force');
-    const forced = compare([join(a.dir, 'a'), join(b.dir, 'b'), '--force']);
+    const forced = compare([a, b, '--force']);
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain('WARNING: workloads differ: rate: 4 in A, 6 in B');
+    expect(forced.stdout).toContain(`WARNING: workloads differ: rate: ${rate} in A, 6 in B`);
   });
 
   it('bad input: one line per problem, exit 2', () => {
