@@ -33,9 +33,11 @@ export interface PromParse {
 export interface PromLimits {
   maxSamples: number;
   maxLineChars: number;
+  /** Reading stops after this many bad lines: a page that far from the format is not worth the main thread's time. */
+  maxInvalidLines: number;
 }
 
-export const PROM_LIMITS: PromLimits = { maxSamples: 100_000, maxLineChars: 64 * 1024 };
+export const PROM_LIMITS: PromLimits = { maxSamples: 100_000, maxLineChars: 64 * 1024, maxInvalidLines: 1000 };
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -48,7 +50,7 @@ export function parsePromText(text: string, limits: PromLimits = PROM_LIMITS): P
     out.firstProblem ??= `line ${lineNo}: ${why}`;
   };
   let lineNo = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length && out.invalidLines < limits.maxInvalidLines; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     lineNo++;

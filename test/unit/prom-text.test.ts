@@ -63,11 +63,17 @@ describe('Prometheus text parser', () => {
 
   it('bounds what it keeps: a line longer than the limit is skipped, samples beyond the cap are dropped and counted', () => {
     const long = `a{x="${'y'.repeat(1000)}"} 1`;
-    const p = parsePromText(`${long}\nb 1\nc 2\nd 3\n`, { maxLineChars: 500, maxSamples: 2 });
+    const p = parsePromText(`${long}\nb 1\nc 2\nd 3\n`, { maxLineChars: 500, maxSamples: 2, maxInvalidLines: 10 });
     expect(p.samples.map((s) => s.name)).toEqual(['b', 'c']);
     expect(p.invalidLines).toBe(1);
     expect(p.firstProblem).toBe('line 1: longer than 500 characters');
     expect(p.droppedSamples).toBe(1);
+  });
+
+  it('stops reading after too many bad lines (megabytes of short garbage lines cost little)', () => {
+    const p = parsePromText('<p>x</p>\n'.repeat(1_000_000));
+    expect(p.samples).toEqual([]);
+    expect(p.invalidLines).toBe(1000);
   });
 
   it('megabytes without a newline are one skipped line, read in linear time', () => {
