@@ -1,5 +1,5 @@
 import type { Stats } from '../metrics/distribution.js';
-import { publicUrl } from '../engine/target.js';
+import { publicUrl } from '../transport/endpoint.js';
 import { ServerMetricsCsv } from '../results/server-metrics-csv.js';
 import type { PromSample } from './prom-text.js';
 import { Scraper } from './scraper.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import { startSim } from '../../src/sim/server.js';
 import { parsePromText } from '../../src/server-metrics/prom-text.js';
 import { runCli } from './run-cli.js';

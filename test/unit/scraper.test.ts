@@ -13,7 +13,7 @@ import { SimMetrics } from '../../src/sim/metrics.js';
 import { parsePromText } from '../../src/server-metrics/prom-text.js';
 import { knownSnapshot } from '../../src/server-metrics/snapshot.js';
 import { summariseServerMetrics } from '../../src/server-metrics/summarise.js';
-import { SIM_DEFAULTS } from '../../src/config/run-config.js';
+import { SIM_DEFAULTS } from '../../src/sim/options.js';
 
 type Handler = (res: ServerResponse) => void;
 
