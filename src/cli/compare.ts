@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { Options } from 'yargs';
+import { num, text, texts, type CliArgs } from './args.js';
 import { compareRuns, runSamples, type RunSamples } from '../compare/compare-runs.js';
 import { breaches, parseRegressionRules, type RegressionRule } from '../compare/regression.js';
 import { BOOTSTRAP_METHOD, contextRow, renderCompareHtml, renderCompareTerminal, type CompareReport } from '../compare/render-compare.js';
@@ -32,17 +33,20 @@ function readRun(folder: string, label: string): RunSamples {
  * `auto-testing compare A B [C...]`: exit 0 (compared), 2 (bad input, or workloads differ without
  * --force), 3 (--fail-on-regression broken).
  */
-export async function compareCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
-  const dirs = (argv.runs as string[] | undefined) ?? [];
+export async function compareCommand(argv: CliArgs): Promise<number> {
+  const dirs = texts(argv, 'runs');
   const problems: string[] = [];
   if (dirs.length < 2) problems.push('compare: give at least two run folders (the first is the baseline)');
   if (dirs.length > LABELS.length) problems.push(`compare: at most ${LABELS.length} runs`);
   for (const d of dirs) if (!existsSync(join(d, FILES.summary))) problems.push(`compare: '${d}' is not a run folder (no ${FILES.summary} in it)`);
-  const resamples = Number(argv.resamples);
+  const resamples = num(argv, 'resamples') ?? NaN;
   if (!Number.isInteger(resamples) || resamples < 100 || resamples > 100_000) problems.push(`--resamples: must be an integer 100..100000, got '${String(argv.resamples)}'`);
+  const seed = num(argv, 'seed') ?? NaN;
+  if (!Number.isInteger(seed)) problems.push(`--seed: must be an integer, got '${String(argv.seed)}'`);
   let rules: RegressionRule[] | null = null;
-  if (argv.failOnRegression !== undefined) {
-    const parsed = parseRegressionRules(String(argv.failOnRegression));
+  const gate = text(argv, 'fail-on-regression');
+  if (gate !== undefined) {
+    const parsed = parseRegressionRules(gate);
     if ('problems' in parsed) problems.push(...parsed.problems);
     else rules = parsed.rules;
   }
@@ -50,10 +54,10 @@ export async function compareCommand(argv: ArgumentsCamelCase<Record<string, unk
 
   const runs = dirs.map((d, i) => readRun(d, LABELS[i]));
   const diff = workloadDiff(runs);
-  if (diff.differences.length && !argv.force) {
+  if (diff.differences.length && argv.force !== true) {
     return usageError([...diff.differences.map((d) => `compare: workloads differ: ${d}`), 'compare: the runs did not get the same load; pass --force to compare them anyway']);
   }
-  const boot = { resamples, confidence: BOOTSTRAP_DEFAULTS.confidence, seed: Number(argv.seed) };
+  const boot = { resamples, confidence: BOOTSTRAP_DEFAULTS.confidence, seed };
   const comparisons = compareRuns(runs, boot);
   const broken = rules ? breaches(rules, comparisons) : [];
   const report: CompareReport = {
@@ -67,7 +71,7 @@ export async function compareCommand(argv: ArgumentsCamelCase<Record<string, unk
     context: runs.map(contextRow),
     regression: rules ? { rules: rules.map((r) => r.text), breaches: broken, failed: broken.length > 0 } : null,
   };
-  const out = String(argv.out);
+  const out = text(argv, 'out') ?? 'compare';
   mkdirSync(out, { recursive: true });
   writeAtomic(join(out, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeAtomic(join(out, 'compare.html'), renderCompareHtml(report, runs));

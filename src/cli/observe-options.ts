@@ -1,6 +1,7 @@
 import type { Options } from 'yargs';
 import { parseDuration } from '../config/duration.js';
 import { OBSERVE_DEFAULTS, type ObserveSettings } from '../config/observe.js';
+import type { CliArgs } from './args.js';
 
 const GROUP = 'Observe:';
 
@@ -16,7 +17,7 @@ const MIN_INTERVAL_MS = 100;
 const MAX_INTERVAL_MS = 3_600_000;
 
 /** The observe flags as settings, every problem one line naming the flag. */
-export function readObserveOptions(argv: Record<string, unknown>, problems: string[]): ObserveSettings {
+export function readObserveOptions(argv: CliArgs, problems: string[]): ObserveSettings {
   const out: ObserveSettings = { ...OBSERVE_DEFAULTS };
   const spec = argv['server-metrics'];
   if (spec !== undefined && spec !== '') {

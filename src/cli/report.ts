@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArgumentsCamelCase, Options } from 'yargs';
+import type { Options } from 'yargs';
+import { text, texts, type CliArgs } from './args.js';
 import { REPORT_FILE, writeReport } from '../report/html/write-report.js';
 import { findRunFolders } from '../results/read-runs.js';
 import { FILES } from '../results/run-folder.js';
@@ -11,8 +12,8 @@ export const REPORT_OPTIONS: Record<string, Options> = {
 };
 
 /** `auto-testing report DIR...`: report.html from saved results (a run folder, or a folder of runs at any depth). */
-export async function reportCommand(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<number> {
-  const dirs = (argv.dirs as string[] | undefined) ?? [];
+export async function reportCommand(argv: CliArgs): Promise<number> {
+  const dirs = texts(argv, 'dirs');
   const problems: string[] = [];
   const folders: string[] = [];
   for (const d of dirs) {
@@ -25,7 +26,7 @@ export async function reportCommand(argv: ArgumentsCamelCase<Record<string, unkn
     }
   }
   if (problems.length) return usageError(problems);
-  const out = argv.out as string | undefined;
+  const out = text(argv, 'out');
   if (out && folders.length > 1) mkdirSync(out, { recursive: true });
   let failed = 0;
   for (const f of folders) {

@@ -8,6 +8,7 @@ import { isApiName, protocolFor } from '../protocols/registry.js';
 import { API_NAMES, type ApiName } from '../protocols/types.js';
 import { parseSlos, type Slo } from '../slo/parse.js';
 import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
+import { OBSERVE_OPTIONS, readObserveOptions } from './observe-options.js';
 import { ARRIVALS } from '../schedule/pacers.js';
 import { LOAD_GROUP, workloadYargsOptions, type WorkloadKeyName } from '../workload/keys.js';
 import { readDataset } from '../workload/dataset.js';
@@ -43,6 +44,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   'measure-error': { type: 'boolean', group: OUT, default: false, describe: 'Bench mode: record per-token receive time - the chunk\'s send stamp (an endpoint run as `sim --stamp`; implied for the built-in simulator) in client.measurement_error' },
   json: { type: 'boolean', group: OUT, default: false, describe: 'Print summary.json to stdout instead of the table' },
   'dry-run': { type: 'boolean', group: OUT, default: false, describe: 'Print the schedule, prompt statistics and request 0 as it would be sent, then stop: nothing is sent' },
+  ...OBSERVE_OPTIONS,
   ...SHARD_OPTIONS,
   ...simYargsOptions('sim-'),
 };
@@ -181,12 +183,13 @@ export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<Workloa
     insecure: argv.insecure === true,
     httpClient: oneOf(argv['http-client'] ?? RUN_DEFAULTS.httpClient, HTTP_CLIENTS, '--http-client', problems),
     warmupMs: c.duration('warmup'),
-    progress: oneOf(argv.progress ?? RUN_DEFAULTS.progress, PROGRESS_SETTINGS, '--progress', problems),
+    progress: argv.quiet === true ? 'none' : oneOf(argv.progress ?? RUN_DEFAULTS.progress, PROGRESS_SETTINGS, '--progress', problems),
     runId: text(argv, 'run-id') ?? null,
     measureError,
     workloadFile: wl.file,
     sim,
     slo: objectives(wl, problems),
+    observe: readObserveOptions(argv, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),
   };
   if (config.shard && config.closedLoop) problems.push('--shard: a closed loop (--concurrency) has no schedule to split; shard an open-loop run (--rate or --ramp), or run each machine with its own share of --concurrency');

@@ -1,5 +1,9 @@
 import type { RunConfig } from '../config/run-config.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ObserveStartError } from '../engine/observers.js';
 import { runLoad, type RunIo, type RunResult } from '../engine/run-load.js';
+import { REPORT_FILE } from '../report/html/write-report.js';
 import type { RunSummary } from '../metrics/summary.js';
 import { checkWritable, ResultsWriteError } from '../results/run-folder.js';
 import { renderObjectives } from '../report/objectives.js';
@@ -70,6 +74,7 @@ export async function runCommand(argv: CliArgs): Promise<number> {
     const { summary } = await runAndReport(cfg, Boolean(argv.json), { stop: stop.signal, records });
     return stop.signal.aborted ? 1 : exitCode(summary);
   } catch (e) {
+    if (e instanceof ObserveStartError) return usageError([e.message]);
     if (!(e instanceof ResultsWriteError)) throw e;
     process.stderr.write(`auto-testing: ${e.message} (--results-dir '${cfg.resultsDir}'); nothing was measured\n`);
     return 1;
@@ -78,7 +83,9 @@ export async function runCommand(argv: CliArgs): Promise<number> {
 
 /** One run with live progress, then its report on stdout (table or summary.json) and its folder on stderr. */
 export async function runAndReport(cfg: RunConfig, json: boolean, hooks: Pick<RunIo, 'records' | 'stop'> = {}): Promise<RunResult> {
-  const printer = progressPrinter(resolveProgressMode(cfg.progress, Boolean(process.stderr.isTTY)));
+  // a ramp's offered rate changes as it goes: only a steady rate is shown beside the achieved one
+  const offered = cfg.mode === 'open' && !cfg.ramp ? cfg.rate : null;
+  const printer = progressPrinter(resolveProgressMode(cfg.progress, Boolean(process.stderr.isTTY)), process.stderr, offered);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`auto-testing: ${describeLoad(cfg)}, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}${cfg.workloadFile ? `, workload ${cfg.workloadFile}` : ''}`);
   if (cfg.insecure) log('auto-testing: WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read and alter this traffic');
@@ -89,5 +96,6 @@ export async function runAndReport(cfg: RunConfig, json: boolean, hooks: Pick<Ru
   if (json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
   else process.stdout.write(`${renderSummary(result.summary)}\n${renderObjectives(result.summary)}\n`);
   log(`results: ${result.folder}`);
+  if (existsSync(join(result.folder, REPORT_FILE))) log(`report: ${join(result.folder, REPORT_FILE)}`);
   return result;
 }

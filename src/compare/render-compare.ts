@@ -1,6 +1,5 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import type { RunSummary } from '../metrics/summary.js';
 import { drawCharts, type ChartSpec } from '../report/html/charts-script.js';
 import { esc, htmlDocument } from '../report/html/document.js';
 import { cdfChart } from '../report/html/run-series.js';
@@ -25,7 +24,7 @@ export const BOOTSTRAP_METHOD =
   'percentile bootstrap of the difference of nearest-rank quantiles (candidate - baseline), each run resampled independently; significant = the interval of the difference excludes 0';
 
 export function contextRow(r: RunSamples): Record<string, number | null> {
-  const s = r.summary as RunSummary & { server_metrics?: { queue_depth?: { max: number } | null } | null };
+  const s = r.summary;
   return {
     error_rate: s.error_rate, requests_per_s: s.throughput.requests_per_s, output_tokens_per_s: s.throughput.output_tokens_per_s,
     peak_total_tps: s.throughput.peak_total_tps, send_lag_p99_ms: s.client.send_lag_ms?.p99 ?? null, server_queue_max: s.server_metrics?.queue_depth?.max ?? null,

@@ -1,5 +1,6 @@
 import type { HttpClientName } from '../transport/types.js';
 import type { SimOptions } from '../sim/options.js';
+import type { ObserveSettings } from './observe.js';
 import type { TokenizerName } from '../tokenize/tokenizers.js';
 import type { ArrivalName } from '../schedule/pacers.js';
 import type { ShardSpec } from '../schedule/pacer.js';
@@ -75,6 +76,8 @@ export interface RunConfig {
   shard: ShardSpec | null;
   /** Wall-clock epoch ms of t0 given by --start-at; null = as soon as the workers are ready. */
   startAtMs: number | null;
+  /** The server's metrics scraped during the run, and the run's own live export. */
+  observe: ObserveSettings;
 }
 
 /** Flags that are not workload keys (those have their defaults in `workload/keys.ts`). */

@@ -34,6 +34,8 @@ export interface RunObservers {
   started(t0Ns: bigint): void;
   /** The last scrape, the server summary (null when not scraping), the live export closed. */
   finish(endMs: number, client: { ttft_s: Stats | null; itl_ms: Stats | null }): Promise<ServerMetricsSummary | null>;
+  /** The run ended by an error: everything stopped, no last scrape. */
+  abort(): Promise<void>;
 }
 
 export async function startObservers(o: ObserveSettings, ctx: ObserveContext): Promise<RunObservers> {
@@ -60,6 +62,10 @@ export async function startObservers(o: ObserveSettings, ctx: ObserveContext): P
       const summary = scraping ? await scraping.finish(endMs, client) : null;
       await live?.close();
       return summary;
+    },
+    async abort() {
+      await scraping?.abort();
+      await live?.close();
     },
   };
 }

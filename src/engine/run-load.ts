@@ -18,6 +18,9 @@ import type { BatchMessage, WorkerFinal, WorkerSettings } from '../workers/messa
 import { startWorkers, type PoolRun, type WorkerFailureOr } from '../workers/pool.js';
 import { onUncaught } from '../workers/uncaught.js';
 import { Interrupts } from './interrupts.js';
+import { startObservers, type RunObservers } from './observers.js';
+import { writeReport } from '../report/html/write-report.js';
+import { SERVER_METRICS_DEFINITIONS } from '../server-metrics/summarise.js';
 import { Outcome } from './outcome.js';
 import { sampleProcess } from './process-sampler.js';
 import { arrivalName, clientFigures, defaultRunId, noClientFiguresYet, shardInfo, trafficNotes, workloadSummary } from './run-meta.js';
@@ -95,6 +98,7 @@ class LoadRun {
   #promptMs: number | null = null;
   #tokenizer: Tokenizer | null = null;
   #pool: PoolRun | null = null;
+  #observers: RunObservers | null = null;
 
   constructor(cfg: RunConfig, url: string, simulated: boolean, io: RunIo) {
     this.#cfg = cfg;
@@ -114,6 +118,11 @@ class LoadRun {
   /** `endpointReady`: the built-in simulator starting (beside the workers); a failure to start fails the run. */
   async run(start: StartWorkers, endpointReady: Promise<unknown> | null = null): Promise<RunResult> {
     const cfg = this.#cfg;
+    // the live export first: a port in use stops the run before anything starts
+    const observers = await startObservers(cfg.observe, {
+      endpoint: this.#url, headers: cfg.headers, insecure: cfg.insecure, folder: this.#folder.path, runId: this.#runId, name: this.#name, log: this.#io.log,
+    });
+    this.#observers = observers;
     // the client tokenizer (for output counts, needed from the first batch) loads while the workers start
     const tokenizer = cfg.prompts.tokenizer === 'none' ? null : loadTokenizer(cfg.prompts.tokenizer).catch((e: Error) => (this.#fail(`tokenizer ${cfg.prompts.tokenizer} failed to load: ${e.message}`), null));
     this.#folder.writeSummary(buildSummary(this.#agg, { ...this.#meta(), status: 'running' }));
@@ -127,22 +136,35 @@ class LoadRun {
       const unready = await endpoint;
       if (unready) this.#fail(unready);
       results = await this.#fire(pool);
+    } catch (e) {
+      await observers.abort();
+      throw e;
     } finally {
       unwatch();
     }
-    this.#io.progress(this.#live());
+    this.#showProgress();
     return this.#finish(results);
+  }
+
+  /** The live status to the command's progress and to the live export. */
+  #showProgress(): void {
+    const s = this.#live();
+    this.#io.progress(s);
+    this.#observers?.progress(s);
   }
 
   /** From "every worker ready" to "every worker done": t0, the schedule started, samples and progress meanwhile. */
   async #fire(pool: PoolRun): Promise<WorkerFailureOr<WorkerFinal>[]> {
     // CPU from here on is the run's own: thread and connection-pool start-up stay out of it
+    // the server's baseline scrape comes first, so the schedule never waits on it
+    await this.#observers?.beforeStart();
     this.#cpu0 = process.cpuUsage();
     const t0Ns = this.#setT0();
+    this.#observers?.started(t0Ns);
     // an interrupt while the threads were starting: they have stopped already, nothing is fired
     if (this.#outcome.status === 'completed') pool.start(t0Ns);
     const stopSampler = sampleProcess(this.#agg, t0Ns, this.#cpu0);
-    const ticker = setInterval(() => this.#io.progress(this.#live()), PROGRESS_MS);
+    const ticker = setInterval(() => this.#showProgress(), PROGRESS_MS);
     try {
       return await pool.done;
     } finally {
@@ -201,6 +223,7 @@ class LoadRun {
     this.#agg.addTokens(b.tokens);
     this.#progress.set(b.worker, b.progress);
     this.#io.records?.(records, b.texts);
+    this.#observers?.records(records);
     try {
       this.#folder.appendRecords(records);
     } catch (e) {
@@ -209,7 +232,7 @@ class LoadRun {
   }
 
   /** The workers' reports folded in, the time series and the summary written; a failed write is said in the summary. */
-  #finish(results: readonly WorkerFailureOr<WorkerFinal>[]): RunResult {
+  async #finish(results: readonly WorkerFailureOr<WorkerFinal>[]): Promise<RunResult> {
     for (const r of results) if (!r.ok) this.#outcome.alsoFailed(`worker ${r.worker}: ${r.error}`);
     this.#promptMs = Math.max(0, ...results.map((r) => (r.ok ? r.value.promptMs : 0)));
     const client = clientFigures(results, this.#cpu0, this.#t0Wall, this.#mainLoopDelay);
@@ -221,11 +244,26 @@ class LoadRun {
       this.#folder.writeCsv(FILES.buckets, BUCKET_HEADER, bucketRows(this.#agg, this.#t0Wall));
     });
     const summary = buildSummary(this.#agg, m);
+    const server = await this.#observers?.finish(Date.now() - this.#t0Wall, { ttft_s: summary.metrics.ttft_s, itl_ms: summary.metrics.itl_ms });
+    if (server) {
+      summary.server_metrics = server;
+      summary.definitions = { ...summary.definitions, ...SERVER_METRICS_DEFINITIONS };
+    }
     if (this.#cfg.slo.length) summary.slo = evaluateSlos(summary, this.#cfg.slo);
     const unwritten = this.#write(summary, () => this.#folder.writeSummary(summary));
     if (unwritten) this.#io.log(`auto-testing: ${unwritten}`);
     this.#folder.close();
+    this.#report();
     return { summary, folder: this.#folder.path };
+  }
+
+  /** report.html beside the results; the results stand without it, so a failure is only said. */
+  #report(): void {
+    try {
+      writeReport(this.#folder.path);
+    } catch (e) {
+      this.#io.log(`auto-testing: report.html not written: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
 
   /** A write at the end; when it fails the run is failed, `into` (meta or summary) says why, and the why is returned. */

@@ -1,4 +1,4 @@
-import type { ServerMetricsSummary } from '../server-metrics/summarise.js';
+import type { ServerMetricsSummary } from '../server-metrics/summary-types.js';
 
 const f = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);

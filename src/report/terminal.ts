@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { Stats } from '../metrics/distribution.js';
 import type { MetricName, RunSummary } from '../metrics/summary.js';
+import { serverMetricsLines } from './server-lines.js';
 
 const ROWS: { key: MetricName; label: string; digits: number }[] = [
   { key: 'ttft_s', label: 'TTFT (s)', digits: 3 },
@@ -68,6 +69,7 @@ export function renderSummary(s: RunSummary): string {
     `client  ${lag ? `send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms` : 'send lag n/a (closed loop)'}  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
     ...measurementErrorLines(s),
+    ...serverMetricsLines(s.server_metrics),
     ...(s.notes ?? []).map((n) => chalk.cyan(`NOTE: ${n}`)),
     ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),
   ];

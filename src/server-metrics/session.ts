@@ -33,6 +33,8 @@ export interface ServerMetricsRun {
   setOrigin(t0Ns: bigint): void;
   /** The last scrape, then the summary (client figures set beside the server's). */
   finish(endMs: number, client: { ttft_s: Stats | null; itl_ms: Stats | null }): Promise<ServerMetricsSummary>;
+  /** Stops without a last scrape (the run ended by an error). */
+  abort(): Promise<void>;
 }
 
 const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -75,6 +77,10 @@ export async function startServerMetrics(s: ServerMetricsSettings, folder: strin
       if (csv.problem) log(`Server metrics: ${csv.problem}; later scrapes are not in the file`);
       const snapshots = outcome.snapshots.map((snap) => ({ ...snap, tMs: round(snap.tMs - origin) }));
       return summariseServerMetrics({ url: shown, source, intervalMs: s.intervalMs, scrapes: outcome.counts, snapshots, endMs, client });
+    },
+    async abort() {
+      await scraper.stop(false);
+      csv.close();
     },
   };
 }

@@ -8,6 +8,11 @@ import { Distribution } from '../../src/metrics/distribution.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import type { RunSummary } from '../../src/metrics/summary.js';
 import { SIM_DEFAULTS } from '../../src/sim/options.js';
+import { OBSERVE_DEFAULTS } from '../../src/config/observe.js';
+import { ObserveStartError } from '../../src/engine/observers.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import type { BatchMessage, WorkerFinal, WorkerSettings } from '../../src/workers/messages.js';
 import type { PoolRun, WorkerFailureOr } from '../../src/workers/pool.js';
 import { unsentRecord } from '../../src/workers/unsent.js';
@@ -24,7 +29,7 @@ const config = (over: Partial<RunConfig> = {}): RunConfig => ({
   prompts: { input: null, output: null, dataset: null, tokenizer: 'none', exactOutput: false, datasetFile: null },
   resultsDir: DIR, connectTimeoutMs: 1000, requestTimeoutMs: 1000, ttftTimeoutMs: 1000, stallTimeoutMs: 1000, maxResponseBytes: 0,
   insecure: false, httpClient: 'http1', warmupMs: 0, progress: 'none', runId: `run-${runs++}`, measureError: false, sim: SIM_DEFAULTS,
-  slo: [], shard: null, startAtMs: null,
+  slo: [], shard: null, startAtMs: null, observe: OBSERVE_DEFAULTS,
   ...over,
 });
 
@@ -130,5 +135,38 @@ describe('runLoad with its workers faked, in process', () => {
     const w = fakeWorkers(new Error('pool broke'));
     await expect(runLoad(config(), io(), w.start)).rejects.toThrow('pool broke');
     expect(listeners()).toEqual(before);
+  });
+
+  it('scrapes the server from before t0 to after the last record, and writes report.html beside the results', async () => {
+    let waiting = 0;
+    const server = createServer((_req, res) => res.end(`vllm:num_requests_waiting{engine="0"} ${waiting++}\n`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+      const w = fakeWorkers([{ ok: true, value: final(0) }, { ok: true, value: final(1) }]);
+      const { summary, folder } = await runLoad(config({ observe: { ...OBSERVE_DEFAULTS, serverMetrics: url, serverMetricsIntervalMs: 100 } }), io(), w.start);
+      // the baseline (before t0, left out of the gauges) and the last scrape (after the end) at least
+      expect(summary.server_metrics!.scrapes.ok).toBeGreaterThanOrEqual(2);
+      expect(summary.server_metrics!.queue_depth === null || summary.server_metrics!.queue_depth.max >= 1).toBe(true);
+      expect(saved(folder).server_metrics!.url).toBe(url);
+      expect(saved(folder).schema_version).toBe(2);
+      expect(readFileSync(join(folder, 'server_metrics.csv'), 'utf8')).toMatch(/^t_ms,metric,labels,value\n-[\d.]+,vllm:num_requests_waiting,"\{engine=""0""\}",0\n/);
+      expect(existsSync(join(folder, 'report.html'))).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a --prometheus-port in use stops the run before the workers start', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const w = fakeWorkers([]);
+      await expect(runLoad(config({ observe: { ...OBSERVE_DEFAULTS, prometheusPort: port } }), io(), w.start)).rejects.toThrow(ObserveStartError);
+      expect(w.seen.settings).toBeNull();
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import type { RequestRecord } from '../../metrics/record.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import type { KnownSnapshot } from '../../server-metrics/snapshot.js';
-import type { ServerMetricsSummary } from '../../server-metrics/summarise.js';
 import { cell, type CellUnit } from './cells.js';
 import { drawCharts, type ChartSpec } from './charts-script.js';
 import { esc, htmlDocument } from './document.js';
@@ -9,7 +8,7 @@ import { cdfChart, clientCpuChart, errorsChart, fromSecondsChart, latencyChart, 
 
 /** Everything report.html is made of, read from a run folder (see read-report-inputs.ts). */
 export interface ReportInputs {
-  summary: RunSummary & { server_metrics?: ServerMetricsSummary | null };
+  summary: RunSummary;
   records: RequestRecord[];
   seconds: SecondRow[];
   /** Known series of each scrape in server_metrics.csv (empty when not scraped). */
