@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options } from 'yargs';
 import { text, texts, type CliArgs } from './args.js';
-import { REPORT_FILE, writeReport } from '../report/html/write-report.js';
+import { REPORT_FILE, writeReport } from '../html/write-report.js';
 import { findRunFolders } from '../results/read-runs.js';
 import { FILES } from '../results/run-folder.js';
 import { usageError } from './usage-error.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ObserveStartError } from '../engine/observers.js';
 import { runLoad, type RunIo, type RunResult } from '../engine/run-load.js';
-import { REPORT_FILE } from '../report/html/write-report.js';
+import { REPORT_FILE } from '../html/write-report.js';
 import type { RunSummary } from '../metrics/summary.js';
 import { checkWritable, ResultsWriteError } from '../results/run-folder.js';
 import { renderObjectives } from '../report/objectives.js';

@@ -1,8 +1,8 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { drawCharts, type ChartSpec } from '../report/html/charts-script.js';
-import { esc, htmlDocument } from '../report/html/document.js';
-import { cdfChart } from '../report/html/run-series.js';
+import { drawCharts, type ChartSpec } from '../html/charts-script.js';
+import { esc, htmlDocument } from '../html/document.js';
+import { cdfChart } from '../html/run-series.js';
 import { JUDGED_BEYOND, samplesToJudge, type MetricChange, type RunComparison, type RunSamples } from './compare-runs.js';
 import type { RuleBreach } from './regression.js';
 import type { WorkloadDiff } from './workload-diff.js';

@@ -19,7 +19,7 @@ import { startWorkers, type PoolRun, type WorkerFailureOr } from '../workers/poo
 import { onUncaught } from '../workers/uncaught.js';
 import { Interrupts } from './interrupts.js';
 import { startObservers, type RunObservers } from './observers.js';
-import { writeReport } from '../report/html/write-report.js';
+import { writeReport } from '../html/write-report.js';
 import { SERVER_METRICS_DEFINITIONS } from '../server-metrics/summarise.js';
 import { Outcome } from './outcome.js';
 import { sampleProcess } from './process-sampler.js';

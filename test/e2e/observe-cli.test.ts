@@ -64,7 +64,7 @@ describe('--server-metrics', () => {
     const garbage = await serve((_req, res) => res.end(Buffer.alloc(2 * 1024 * 1024, '<html>{"not": metrics} ')));
     const sim = await startSim({ ...SIM_DEFAULTS, decodeMs: 10, tokenizer: 'none' });
     try {
-      const load = ['--endpoint', sim.url, '--model', 'm', '--rate', '20', '--duration', '3s', '--max-tokens', '20', '--tokenizer', 'none', '--arrival', 'poisson'];
+      const load = ['--endpoint', sim.url, '--model', 'm', '--rate', '20', '--duration', '3s', '--max-tokens', '20', '--tokenizer', 'none', '--arrival', 'poisson', '--workers', '1'];
       const [plain, hung, junk] = await Promise.all([
         runCli([...load, '--seed', '1', '--run-id', 'plain']),
         runCli([...load, '--seed', '2', '--run-id', 'hung', '--server-metrics', hanging, '--server-metrics-interval', '200ms']),
@@ -72,12 +72,15 @@ describe('--server-metrics', () => {
       ]);
       for (const r of [plain, hung, junk]) expect(r.code, r.stderr).toBe(0);
       const [a, b, c] = [summaryOf(plain.dir, 'plain'), summaryOf(hung.dir, 'hung'), summaryOf(junk.dir, 'junk')];
+      const lags = `send lag p50/p99 ms: plain ${a.client.send_lag_ms.p50}/${a.client.send_lag_ms.p99}, hanging ${b.client.send_lag_ms.p50}/${b.client.send_lag_ms.p99}, garbage ${c.client.send_lag_ms.p50}/${c.client.send_lag_ms.p99}`;
       for (const s of [b, c]) {
         expect(s.requests.completed).toBe(s.requests.scheduled);
         expect(s.requests.failed + s.requests.dropped).toBe(0);
-        expect(s.client.send_lag_ms.p50).toBeLessThan(a.client.send_lag_ms.p50 + 1);
-        expect(s.client.send_lag_ms.p99).toBeLessThan(Math.max(2 * a.client.send_lag_ms.p99, a.client.send_lag_ms.p99 + 5));
-        expect(Math.abs(s.metrics.ttft_s.p50 - a.metrics.ttft_s.p50)).toBeLessThan(0.01);
+        // Three runs share two cores (and whatever else the machine runs): the margins are that noise.
+        // A schedule that waited on a scrape would lag by the scrape's bound, 1000 ms.
+        expect(s.client.send_lag_ms.p50, lags).toBeLessThan(a.client.send_lag_ms.p50 + 1);
+        expect(s.client.send_lag_ms.p99, lags).toBeLessThan(a.client.send_lag_ms.p99 + 100);
+        expect(Math.abs(s.metrics.ttft_s.p50 - a.metrics.ttft_s.p50)).toBeLessThan(0.02);
         expect(Math.abs(s.metrics.itl_ms.p50 - a.metrics.itl_ms.p50)).toBeLessThan(1);
         expect(s.server_metrics.scrapes.ok).toBe(0);
         expect(s.server_metrics.queue_depth).toBeNull();

@@ -19,7 +19,7 @@ describe('terminal output', () => {
     const code = await new Promise<number | null>((done) => p.on('close', done));
     expect(code).toBe(0);
     const [run] = readdirSync(dir);
-    expect(readdirSync(join(dir, run)).sort()).toEqual(['buckets.csv', 'requests.csv', 'summary.json', 'timeseries.csv']);
+    expect(readdirSync(join(dir, run)).sort()).toEqual(['buckets.csv', 'report.html', 'requests.csv', 'summary.json', 'timeseries.csv']);
     const summary = JSON.parse(readFileSync(join(dir, run, 'summary.json'), 'utf8'));
     expect(summary.status).toBe('completed');
     expect(summary.requests.completed).toBe(2);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCell, valueAt, type CellUnit } from '../../src/report/html/cells.js';
+import { formatCell, valueAt, type CellUnit } from '../../src/html/cells.js';
 import { chartInk, launchBrowser, openFile } from './browser.js';
 import { runCli } from './run-cli.js';
 

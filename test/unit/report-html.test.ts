@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readReportInputs } from '../../src/report/html/read-report-inputs.js';
-import { renderReport } from '../../src/report/html/render-report.js';
-import { errorsChart, latencyChart, sendRateChart } from '../../src/report/html/run-series.js';
-import { formatCell } from '../../src/report/html/cells.js';
-import { scriptJson } from '../../src/report/html/document.js';
+import { readReportInputs } from '../../src/html/read-report-inputs.js';
+import { renderReport } from '../../src/html/render-report.js';
+import { errorsChart, latencyChart, sendRateChart } from '../../src/html/run-series.js';
+import { formatCell } from '../../src/html/cells.js';
+import { scriptJson } from '../../src/html/document.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 
 const OLD_RUN = join(import.meta.dirname, '..', 'fixtures', 'results', 'fast-sim', 'cli', '20261123T120000Z-fast-sim');

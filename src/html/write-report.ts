@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeAtomic } from '../../results/run-folder.js';
+import { writeAtomic } from '../results/run-folder.js';
 import { readReportInputs } from './read-report-inputs.js';
 import { renderReport } from './render-report.js';
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { readRecords } from '../../results/read-records.js';
-import { FILES } from '../../results/run-folder.js';
-import { SERVER_METRICS_FILE } from '../../results/server-metrics-csv.js';
-import { knownSampleNames } from '../../server-metrics/known-series.js';
-import { parseSampleLine, type PromSample } from '../../server-metrics/prom-text.js';
-import { knownSnapshot, type KnownSnapshot } from '../../server-metrics/snapshot.js';
+import { readRecords } from '../results/read-records.js';
+import { FILES } from '../results/run-folder.js';
+import { SERVER_METRICS_FILE } from '../results/server-metrics-csv.js';
+import { knownSampleNames } from '../server-metrics/known-series.js';
+import { parseSampleLine, type PromSample } from '../server-metrics/prom-text.js';
+import { knownSnapshot, type KnownSnapshot } from '../server-metrics/snapshot.js';
 import type { ReportInputs } from './render-report.js';
 import type { SecondRow } from './run-series.js';
 

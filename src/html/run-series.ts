@@ -1,6 +1,6 @@
-import { derive, type RequestRecord } from '../../metrics/record.js';
-import { Distribution, type EncodedDistribution } from '../../metrics/distribution.js';
-import type { KnownSnapshot } from '../../server-metrics/snapshot.js';
+import { derive, type RequestRecord } from '../metrics/record.js';
+import { Distribution, type EncodedDistribution } from '../metrics/distribution.js';
+import type { KnownSnapshot } from '../server-metrics/snapshot.js';
 import type { ChartSpec } from './charts-script.js';
 
 /**

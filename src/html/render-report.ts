@@ -1,6 +1,6 @@
-import type { RequestRecord } from '../../metrics/record.js';
-import type { RunSummary } from '../../metrics/summary.js';
-import type { KnownSnapshot } from '../../server-metrics/snapshot.js';
+import type { RequestRecord } from '../metrics/record.js';
+import type { RunSummary } from '../metrics/summary.js';
+import type { KnownSnapshot } from '../server-metrics/snapshot.js';
 import { cell, type CellUnit } from './cells.js';
 import { drawCharts, type ChartSpec } from './charts-script.js';
 import { esc, htmlDocument } from './document.js';
