@@ -3,6 +3,14 @@ import type { ServerMetricsSummary } from '../server-metrics/summary-types.js';
 const f = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
 
+/** ' (within its bucket 80-100 ms)': a server quantile is only known to lie in its histogram bucket. */
+function bucket(v: number | null, bounds: readonly number[], unit: string): string {
+  if (v === null) return '';
+  const i = bounds.findIndex((b) => v <= b);
+  if (i === -1) return ` (above ${bounds.at(-1)} ${unit})`;
+  return ` (interpolated in its bucket ${i === 0 ? 0 : bounds[i - 1]}-${bounds[i]} ${unit})`;
+}
+
 /** The terminal's lines for the server's side of the run (nothing when it was not scraped). */
 export function serverMetricsLines(m: ServerMetricsSummary | null | undefined): string[] {
   if (!m) return [];
@@ -18,7 +26,7 @@ export function serverMetricsLines(m: ServerMetricsSummary | null | undefined): 
   ].filter(Boolean);
   const lines = [head];
   if (parts.length) lines.push(`server  ${parts.join('  ')}`);
-  if (m.ttft_s) lines.push(`server  TTFT p50 ${f(m.ttft_s.server.p50, 3)} s (ours ${f(m.ttft_s.client.p50, 3)} s); ours - server's, mean ${f(m.ttft_s.client_minus_server.mean, 3)} s: network + HTTP + client`);
-  if (m.itl_ms) lines.push(`server  ITL p50 ${f(m.itl_ms.server.p50, 2)} ms (ours ${f(m.itl_ms.client.p50, 2)} ms)`);
+  if (m.ttft_s) lines.push(`server  TTFT p50 ${f(m.ttft_s.server.p50, 3)} s${bucket(m.ttft_s.server.p50, m.ttft_s.server_bucket_bounds, 's')} (ours ${f(m.ttft_s.client.p50, 3)} s); ours - server's, mean ${f(m.ttft_s.client_minus_server.mean, 3)} s: network + HTTP + client`);
+  if (m.itl_ms) lines.push(`server  ITL p50 ${f(m.itl_ms.server.p50, 2)} ms${bucket(m.itl_ms.server.p50, m.itl_ms.server_bucket_bounds, 'ms')} (ours ${f(m.itl_ms.client.p50, 2)} ms)`);
   return lines;
 }
