@@ -76,10 +76,11 @@ describe('--server-metrics', () => {
       for (const s of [b, c]) {
         expect(s.requests.completed).toBe(s.requests.scheduled);
         expect(s.requests.failed + s.requests.dropped).toBe(0);
-        // Three runs share two cores (and whatever else the machine runs): the margins are that noise.
-        // A schedule that waited on a scrape would lag by the scrape's bound, 1000 ms.
-        expect(s.client.send_lag_ms.p50, lags).toBeLessThan(a.client.send_lag_ms.p50 + 5);
-        expect(s.client.send_lag_ms.p99, lags).toBeLessThan(a.client.send_lag_ms.p99 + 200);
+        // Three runs share two cores with whatever else the machine runs (send lag p50 of 6 ms and p99
+        // of 170 ms seen without scraping at a load average of 15): the margins are that noise, well
+        // under what a schedule waiting on a scrape would show, the scrape's 1000 ms bound.
+        expect(s.client.send_lag_ms.p50, lags).toBeLessThan(a.client.send_lag_ms.p50 + 20);
+        expect(s.client.send_lag_ms.p99, lags).toBeLessThan(a.client.send_lag_ms.p99 + 500);
         expect(Math.abs(s.metrics.ttft_s.p50 - a.metrics.ttft_s.p50)).toBeLessThan(0.02);
         expect(Math.abs(s.metrics.itl_ms.p50 - a.metrics.itl_ms.p50)).toBeLessThan(1);
         expect(s.server_metrics.scrapes.ok).toBe(0);
