@@ -1,5 +1,5 @@
 import type { RunSummary } from '../metrics/summary.js';
-import { sharedWorkload } from '../results/read-runs.js';
+import { effectiveLoad } from '../results/read-runs.js';
 
 /** Keys that change the draws but not the load: runs differing only here compare fairly (noted, not refused). */
 const NOT_REFUSED = ['seed'];
@@ -22,7 +22,7 @@ export function workloadDiff(runs: readonly { label: string; summary: RunSummary
   const [a, ...rest] = runs;
   const flat = (s: RunSummary) => {
     const m = new Map<string, string>();
-    flatten(sharedWorkload(s), '', m);
+    flatten(effectiveLoad(s), '', m);
     return m;
   };
   const fa = flat(a.summary);
