@@ -9,7 +9,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Scraper } from '../../src/server-metrics/scraper.js';
 import { startServerMetrics } from '../../src/server-metrics/session.js';
 import { startSim } from '../../src/sim/server.js';
-import { SimMetrics } from '../../src/sim/metrics.js';
 import { parsePromText } from '../../src/server-metrics/prom-text.js';
 import { knownSnapshot } from '../../src/server-metrics/snapshot.js';
 import { summariseServerMetrics } from '../../src/server-metrics/summarise.js';
@@ -141,7 +140,8 @@ describe('the simulator\'s /metrics, scraped while it serves', () => {
       // decode 20 ms per token: the server's ITL lies in vLLM's (10, 25] ms bucket
       expect(s.itl_ms!.server.p50).toBeGreaterThan(10);
       expect(s.itl_ms!.server.p50).toBeLessThanOrEqual(25);
-      expect(s.cache_hit_rate).toBeNull();
+      // the prefix cache is on by default; 'hi' fills no whole block, so nothing is ever found in it
+      expect(s.cache_hit_rate).toBe(0);
       const rows = parse(readFileSync(join(folder, 'server_metrics.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
       expect(Object.keys(rows[0])).toEqual(['t_ms', 'metric', 'labels', 'value']);
       const waiting = rows.filter((r) => r.metric === 'vllm:num_requests_waiting');
@@ -153,18 +153,28 @@ describe('the simulator\'s /metrics, scraped while it serves', () => {
     }
   });
 
-  it('publishes the prefix-cache counters only when the simulator has a cache, read back as a hit rate', async () => {
-    const sim = await startSim({ ...SIM_DEFAULTS, tokenizer: 'none' });
+  it('publishes the prefix-cache counters only when the simulator has a cache; a repeated prompt shows as hits', async () => {
+    const off = await startSim({ ...SIM_DEFAULTS, tokenizer: 'none', prefixCacheTokens: 0 });
     try {
-      const page = await (await request(`${new URL(sim.url).origin}/metrics`)).body.text();
+      const page = await (await request(`${new URL(off.url).origin}/metrics`)).body.text();
       expect(page).not.toContain('prefix_cache');
       expect(page).toContain('# TYPE vllm:time_to_first_token_seconds histogram');
-      const cached = new SimMetrics(sim.engine, { model: 'm', prefixCache: true });
-      const before = knownSnapshot(-1, parsePromText(cached.render()).samples);
-      cached.prefixCacheLookup(1000, 400);
-      const after = knownSnapshot(10, parsePromText(cached.render()).samples);
+    } finally {
+      await off.close();
+    }
+    const sim = await startSim({ ...SIM_DEFAULTS, tokenizer: 'none', decodeMs: 1 });
+    try {
+      const origin = new URL(sim.url).origin;
+      const scrape = async (t: number) => knownSnapshot(t, parsePromText(await (await request(`${origin}/metrics`)).body.text()).samples);
+      const before = await scrape(-1);
+      const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'a long shared prompt '.repeat(40) }], max_tokens: 2, stream: true });
+      for (let i = 0; i < 2; i++) await (await request(`${sim.url}/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).body.text();
+      const after = await scrape(10);
       const s = summariseServerMetrics({ url: 'u', source: 'auto', intervalMs: 1000, scrapes: scraper('http://x').counts(), snapshots: [before, after], endMs: 5, client: { ttft_s: null, itl_ms: null } });
-      expect(s.cache_hit_rate).toBe(0.4);
+      expect(after.sources).toMatchObject({ cache_hits: 'vllm:prefix_cache_hits_total', cache_queries: 'vllm:prefix_cache_queries_total' });
+      // the second request finds the first one's blocks: close to half of all prompt tokens queried were hits
+      expect(s.cache_hit_rate).toBeGreaterThan(0.3);
+      expect(s.cache_hit_rate).toBeLessThanOrEqual(0.5);
     } finally {
       await sim.close();
     }
