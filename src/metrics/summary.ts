@@ -138,7 +138,7 @@ export interface RunSummary {
   /** How to read the figures of this run (not problems), e.g. that TTFT = E2E without streaming.
    *  Absent from summaries written before it existed. */
   notes?: string[];
-  /** With --server-metrics (schema 4): the server's own figures over the run; absent otherwise and in older runs. */
+  /** With --server-metrics (schema 5): the server's own figures over the run; absent otherwise and in older runs. */
   server_metrics?: ServerMetricsSummary;
   /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
   histograms: Record<string, EncodedDistribution>;
