@@ -10,7 +10,7 @@ import type { SessionSummary } from './sessions.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 5;
+export const SUMMARY_SCHEMA_VERSION = 6;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -138,7 +138,7 @@ export interface RunSummary {
   /** How to read the figures of this run (not problems), e.g. that TTFT = E2E without streaming.
    *  Absent from summaries written before it existed. */
   notes?: string[];
-  /** With --server-metrics (schema 5): the server's own figures over the run; absent otherwise and in older runs. */
+  /** With --server-metrics (schema 6): the server's own figures over the run; absent otherwise and in older runs. */
   server_metrics?: ServerMetricsSummary;
   /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
   histograms: Record<string, EncodedDistribution>;
