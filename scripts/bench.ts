@@ -55,7 +55,7 @@ interface Mode {
 
 const MODES: Record<Mode['name'], Mode> = {
   quick: {
-    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3, promptRound: 200, promptRounds: 3, exactSample: 40, startupDurationsS: [2, 6], longRequests: 4000, longRate: 800,
+    name: 'quick', arrivalS: 2, streamTokens: 50, streamS: 2, truthAt: [100, 1000], singleWorkerProbes: 1, budgetS: 30, drainS: 3, promptRound: 200, promptRounds: 3, exactSample: 40, startupDurationsS: [2, 4], longRequests: 2400, longRate: 800,
     arrival: { start: 2000, factor: 1.5, maxProbes: 2, step: 250, min: 250, max: 20000 },
     streams: { start: 1000, factor: 2, maxProbes: 2, step: 250, min: 250, max: 8000 },
   },
