@@ -76,7 +76,7 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const stepMs = ms(argv, 'step-duration', problems);
   const maxSendLagMs = ms(argv, 'max-send-lag', problems);
   // a rate on the command line sets aside a workload file's ramp or closed-loop keys
-  const resolved = resolveRunConfig({ ...argv, rate: 1, duration: '1s' });
+  const resolved = await resolveRunConfig({ ...argv, rate: 1, duration: '1s' });
   if ('problems' in resolved) problems.push(...resolved.problems);
   else if (!resolved.config.slo.length) problems.push("--slo: required (or an slo key in the --workload file): the objectives a rate must meet, e.g. 'ttft_p99<=2s,error_rate<=1%'");
   if (problems.length || 'problems' in resolved) return usageError(problems);

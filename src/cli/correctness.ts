@@ -21,13 +21,13 @@ export const CORRECTNESS_DEFAULTS = { 'max-tokens': 20 } as const;
  * reported beside the usual latency figures. Exit code 4 when any answer is wrong.
  */
 export async function correctnessCommand(argv: CliArgs): Promise<number> {
-  const resolved = resolveCorrectnessConfig(argv);
+  const resolved = await resolveCorrectnessConfig(argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const base = resolved.config;
   const unwritable = checkWritable(base.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
   const questions = Array.from({ length: questionCount(base) }, (_, i) => question(base.seed, i));
-  const cfg: RunConfig = { ...base, prompts: { ...base.prompts, input: null, datasetFile: null, dataset: questions.map((q) => ({ prompt: q.prompt, outputTokens: null })) } };
+  const cfg: RunConfig = { ...base, prompts: { ...base.prompts, input: null, datasetFile: null, datasetInfo: null, datasetDraw: 'in-turn', dataset: questions.map((q) => ({ prompt: q.prompt, outputTokens: null })) } };
   if (argv['dry-run']) {
     process.stdout.write(`${await dryRun(cfg)}\n`);
     return 0;
@@ -42,9 +42,9 @@ export async function correctnessCommand(argv: CliArgs): Promise<number> {
 }
 
 /** The run's config under correctness's defaults, or every problem (one line each). */
-export function resolveCorrectnessConfig(argv: CliArgs): ReturnType<typeof resolveRunConfig> {
+export async function resolveCorrectnessConfig(argv: CliArgs): ReturnType<typeof resolveRunConfig> {
   const loadGiven = ['rate', 'ramp', 'concurrency', 'workload'].some((k) => argv[k] !== undefined);
-  const resolved = resolveRunConfig(loadGiven ? argv : { ...CORRECTNESS_LOAD, ...argv }, CORRECTNESS_DEFAULTS);
+  const resolved = await resolveRunConfig(loadGiven ? argv : { ...CORRECTNESS_LOAD, ...argv }, CORRECTNESS_DEFAULTS);
   if ('config' in resolved && resolved.config.prompts.tokenizer === 'none') {
     return { problems: ["--tokenizer none: correctness checks each answer's text, which a run keeps only with a tokenizer; leave --tokenizer out (llama2) or choose llama3, cl100k or o200k"] };
   }

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/run-config.js';
+import { datasetNotes } from '../engine/run-meta.js';
 import { workerSettings } from '../engine/worker-settings.js';
 import { protocolFor } from '../protocols/registry.js';
 import { pacerFrom } from '../schedule/pacers.js';
@@ -69,6 +70,7 @@ export async function dryRun(cfg: RunConfig): Promise<string> {
     `auto-testing --dry-run: nothing is sent`,
     `endpoint  ${url}  api ${cfg.api}  model ${cfg.model}`,
     ...lines,
+    ...datasetNotes(cfg),
     `prompts (${plans.length} of ${count} examined)  input tokens${planner.tokenizer ? ` (${planner.tokenizer.name})` : ''}: ${stats(inputs)}  characters: ${stats(plans.map((p) => p.prompt.length))}  max_tokens: ${stats(plans.map((p) => p.maxTokens))}`,
     `request 0: POST ${url.split(' ')[0]}${req.path}`,
     ...Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`),

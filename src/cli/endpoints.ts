@@ -38,7 +38,7 @@ export async function endpointsCommand(argv: CliArgs): Promise<number> {
   if ('problems' in file) problems.push(...file.problems);
   const selected = 'endpoints' in file ? pick(file.endpoints, argv.only, problems) : [];
   if (selected.length > 1 && argv['start-at'] !== undefined) problems.push(`--start-at: one instant cannot start ${selected.length} endpoints that run in turn; choose one with --only NAME (one sharded run per endpoint)`);
-  const base = resolveRunConfig({ ...argv, endpoint: undefined });
+  const base = await resolveRunConfig({ ...argv, endpoint: undefined });
   if ('problems' in base) problems.push(...base.problems);
   if (problems.length) return usageError(problems);
 
@@ -69,7 +69,7 @@ function pick(all: EndpointSpec[], only: unknown, problems: string[]): EndpointS
 
 async function runEndpoint(ep: EndpointSpec, argv: CliArgs, dir: string): Promise<Outcome> {
   const failed = (detail: string): Outcome => ({ name: ep.name, verdict: 'failed', detail, summary: null });
-  const resolved = resolveRunConfig({ ...argv, endpoint: ep.url, model: ep.model, api: ep.api, name: ep.name, 'api-key-env': ep.apiKeyEnv ?? argv['api-key-env'] });
+  const resolved = await resolveRunConfig({ ...argv, endpoint: ep.url, model: ep.model, api: ep.api, name: ep.name, 'api-key-env': ep.apiKeyEnv ?? argv['api-key-env'] });
   if ('problems' in resolved) return failed(resolved.problems.join('; '));
   const cfg = { ...resolved.config, resultsDir: dir, headers: { ...resolved.config.headers, ...ep.headers }, params: { ...resolved.config.params, ...ep.params } };
   const unwritable = checkWritable(dir);

@@ -11,7 +11,8 @@ import { readShardOptions, SHARD_OPTIONS } from './shard-options.js';
 import { OBSERVE_OPTIONS, readObserveOptions } from './observe-options.js';
 import { ARRIVALS } from '../schedule/pacers.js';
 import { LOAD_GROUP, workloadYargsOptions, type WorkloadKeyName } from '../workload/keys.js';
-import { readDataset } from '../workload/dataset.js';
+import { DATASET_DRAWS, readDataset, type Dataset, type DatasetOptions } from '../workload/dataset.js';
+import { ARENA_SAMPLE } from '../workload/arena-sample.js';
 import { VLLM_LENGTH_FILTER } from '../workload/datasets/sample.js';
 import { isChatApi } from '../workload/traffic-plan.js';
 import { resolveTraffic, type Traffic, type TraceRun } from '../workload/traffic.js';
@@ -122,8 +123,9 @@ function objectives(w: ResolvedWorkload, problems: string[]): Slo[] {
 }
 
 /** Turns parsed flags (and the --workload file) into a RunConfig, or every problem found (one line each);
- *  `defaults`: a command's own defaults of workload keys, below the file and the flags. */
-export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<WorkloadKeyName, unknown>> = {}): { config: RunConfig } | { problems: string[] } {
+ *  `defaults`: a command's own defaults of workload keys, below the file and the flags. Async: a Parquet
+ *  dataset is read through hyparquet's asynchronous reader. */
+export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<WorkloadKeyName, unknown>> = {}): Promise<{ config: RunConfig } | { problems: string[] }> {
   const problems: string[] = [];
   const wl = resolveWorkload(argv, problems, defaults);
   const c = new Checks(wl, problems);
@@ -172,7 +174,7 @@ export function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<Workloa
     stream: v.stream !== false,
     params: isRecord(v['sampling-params']) ? v['sampling-params'] : {},
     prompt: String(v.prompt),
-    prompts: promptSource(c, traffic, api, loop),
+    prompts: await promptSource(c, traffic, api, loop),
     trace: traffic.trace,
     resultsDir: String(argv['results-dir']),
     connectTimeoutMs: c.duration('connect-timeout', 1),
@@ -240,26 +242,45 @@ function plannedRequests(loop: Pick<RunConfig, 'rate' | 'durationMs' | 'closedLo
 }
 
 /** Synthesized prompts (--mean-input-tokens), a --dataset, a trace, or the fixed --prompt; drawn output lengths; shared prefixes, sessions. */
-function promptSource(c: Checks, traffic: Traffic, api: ApiName | null, loop: Pick<RunConfig, 'rate' | 'durationMs' | 'closedLoop'>): RunConfig['prompts'] {
+async function promptSource(c: Checks, traffic: Traffic, api: ApiName | null, loop: Pick<RunConfig, 'rate' | 'durationMs' | 'closedLoop'>): Promise<RunConfig['prompts']> {
   const v = c.w.values;
   const tokenizerNeeded = traffic.trace ? '--trace' : traffic.chatTemplate !== null ? '--chat-template' : null;
   if (tokenizerNeeded && v.tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: ${tokenizerNeeded} needs a tokenizer to count prompts; choose llama2, llama3, cl100k, o200k or a tokenizer.json`);
   const length = (mean: WorkloadKeyName, sd: WorkloadKeyName) => (v[mean] === undefined ? null : { mean: c.positive(mean), stddev: c.positive(sd, { allowZero: true }) });
   const input = length('mean-input-tokens', 'stddev-input-tokens');
-  const datasetFile = v.dataset === undefined ? null : String(v.dataset);
-  if (input && datasetFile) c.problems.push(`${c.w.label('mean-input-tokens')} and ${c.w.label('dataset')}: choose one source of prompts`);
+  const source = datasetSource(c.w, Boolean(traffic.trace));
+  if (input && source) c.problems.push(`${c.w.label('mean-input-tokens')} and ${source.label}: choose one source of prompts`);
   // a built-in name or a tokenizer.json, already checked by the key's own check
   const tokenizer = typeof v.tokenizer === 'string' ? v.tokenizer : 'llama2';
   if (input && tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: synthesized prompts (--mean-input-tokens) need a tokenizer; choose llama2, llama3, cl100k or o200k`);
-  const shuffle = v['dataset-shuffle'] === undefined ? null : v['dataset-shuffle'] === true;
-  const datasetOptions = { format: String(v['dataset-format']), shuffle, seed: typeof v.seed === 'number' ? v.seed : 0, limit: 4 * plannedRequests(loop) + 64 };
+  const draw = c.choice('dataset-draw', DATASET_DRAWS);
+  const options: DatasetOptions = {
+    format: String(v['dataset-format']), shuffle: v['dataset-shuffle'] === undefined ? null : v['dataset-shuffle'] === true,
+    seed: typeof v.seed === 'number' ? v.seed : 0, limit: 4 * plannedRequests(loop) + 64, draw, sessions: traffic.sessions !== null,
+  };
   const outputTokens = v['dataset-output-tokens'] === undefined ? null : c.positive('dataset-output-tokens', { integer: true });
+  const dataset = source && (await readDataset(source.file, source.label, c.problems, options));
   return {
     tokenizer, input, output: length('mean-output-tokens', 'stddev-output-tokens'), exactOutput: v['ignore-eos'] !== false,
-    datasetFile, dataset: datasetFile === null ? null : readDataset(datasetFile, c.w.label('dataset'), c.problems, datasetOptions),
-    datasetFilter: v['dataset-filter'] === false ? null : VLLM_LENGTH_FILTER, datasetOutputTokens: outputTokens,
+    datasetFile: source && !source.sample ? source.file : null, dataset: dataset ? dataset.items : null, datasetDraw: draw,
+    datasetInfo: dataset && { format: dataset.format, sample: source!.sample, conversations: dataset.conversations, prompts: dataset.prompts, distinct: dataset.distinct },
+    datasetFilter: lengthFilter(c.w, dataset), datasetOutputTokens: outputTokens,
     chat: api === null || isChatApi(api), chatTemplate: traffic.chatTemplate, prefix: traffic.prefix, trace: traffic.trace?.items ?? null, sessions: traffic.sessions,
   };
+}
+
+/** The dataset file to read: --dataset, or with --dataset-format arena and no file the shipped sample. */
+function datasetSource(w: ResolvedWorkload, trace: boolean): { file: string; label: string; sample: boolean } | null {
+  const v = w.values;
+  if (v.dataset !== undefined) return { file: String(v.dataset), label: w.label('dataset'), sample: false };
+  return v['dataset-format'] === 'arena' && !trace ? { file: ARENA_SAMPLE, label: w.label('dataset-format'), sample: true } : null;
+}
+
+/** vLLM's length rules: as --dataset-filter says, else as the format's own rule (off for the seed's arena prompts). */
+function lengthFilter(w: ResolvedWorkload, dataset: Dataset | null): RunConfig['prompts']['datasetFilter'] {
+  const given = w.source['dataset-filter'] === 'cli' || w.source['dataset-filter'] === 'file';
+  const on = given ? w.values['dataset-filter'] !== false : (dataset?.lengthRules ?? true);
+  return on ? VLLM_LENGTH_FILTER : null;
 }
 
 function positiveFlag(argv: CliArgs, flag: string, problems: string[]): number {

@@ -13,6 +13,7 @@ import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 import { FailFast } from '../engine/fail-fast.js';
+import { datasetNotes } from '../engine/run-meta.js';
 import { discoverModel } from './discover-model.js';
 import { dryRun } from './dry-run.js';
 import type { RequestRecord } from '../metrics/record.js';
@@ -53,7 +54,7 @@ export async function runCommand(argv: CliArgs): Promise<number> {
   const found = argv['dry-run'] ? null : await discoverModel(argv);
   if (found && 'problem' in found) return usageError([found.problem]);
   if (found) process.stderr.write(`auto-testing: --model not given: using ${JSON.stringify(found.model)}, the one model the endpoint lists at /models\n`);
-  const resolved = resolveRunConfig(found ? { ...argv, model: found.model } : argv);
+  const resolved = await resolveRunConfig(found ? { ...argv, model: found.model } : argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const cfg = resolved.config;
   if (argv['dry-run']) {
@@ -88,6 +89,7 @@ export async function runAndReport(cfg: RunConfig, json: boolean, hooks: Pick<Ru
   const printer = progressPrinter(resolveProgressMode(cfg.progress, Boolean(process.stderr.isTTY)), process.stderr, offered);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`auto-testing: ${describeLoad(cfg)}, ${cfg.workers} worker thread(s), api ${cfg.api}, max_tokens ${cfg.maxTokens}${cfg.workloadFile ? `, workload ${cfg.workloadFile}` : ''}`);
+  for (const note of datasetNotes(cfg)) log(`auto-testing: ${note}`);
   if (cfg.insecure) log('auto-testing: WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read and alter this traffic');
   const proxy = describeProxy(cfg);
   if (proxy) log(proxy);

@@ -10,6 +10,17 @@ import type { RampStage } from '../workload/ramp-stages.js';
 import type { PromptSpec } from '../workload/request-plan.js';
 import type { TraceRun } from '../workload/traffic.js';
 
+/** What a reader of a dataset run should know of its prompts (the summary and the log say it). */
+export interface DatasetInfo {
+  format: string;
+  /** The shipped sample (workloads/arena-sample.jsonl), used when --dataset-format arena names no file. */
+  sample: boolean;
+  conversations: number;
+  /** Prompts under the format's rule, and how many distinct texts they hold. */
+  prompts: number;
+  distinct: number;
+}
+
 /** --progress: a live line on a terminal or plain lines (auto: by whether stderr is one), or none. */
 export const PROGRESS_SETTINGS = ['auto', 'tty', 'plain', 'none'] as const;
 export type ProgressSetting = (typeof PROGRESS_SETTINGS)[number];
@@ -46,7 +57,7 @@ export interface RunConfig {
   params: Record<string, unknown>;
   prompt: string;
   /** Where prompts and output lengths come from (beside the fixed `prompt`). */
-  prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null };
+  prompts: Omit<PromptSpec, 'text' | 'seed'> & { datasetFile: string | null; datasetInfo: DatasetInfo | null };
   /** --trace: the replayed requests and their schedule (the prompts read `prompts.trace`, the pacer `dueMs`). */
   trace: TraceRun | null;
   resultsDir: string;

@@ -1,4 +1,9 @@
+import { basename } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
+import { pacerFrom } from '../schedule/pacers.js';
+import { ARENA_SAMPLE } from '../workload/arena-sample.js';
+import { datasetPick } from '../workload/dataset.js';
+import { pacerSpec } from './worker-settings.js';
 import type { SummaryMeta } from '../metrics/build-summary.js';
 import { addHandles } from '../metrics/handles.js';
 import { addPromptFigures, promptsEntry } from '../metrics/prompt-figures.js';
@@ -22,6 +27,7 @@ export function workloadSummary(cfg: RunConfig): WorkloadSummary {
       mean_input_tokens: p.input?.mean ?? null, stddev_input_tokens: p.input?.stddev ?? null,
       mean_output_tokens: p.output?.mean ?? null, stddev_output_tokens: p.output?.stddev ?? null, exact_output: p.exactOutput,
       chat_template: p.chatTemplate,
+      ...(p.datasetInfo && { dataset_format: p.datasetInfo.format, dataset_draw: p.datasetDraw, dataset_sample: p.datasetInfo.sample }),
     },
     trace: cfg.trace && { file: cfg.trace.file, format: cfg.trace.format, requests_in_file: cfg.trace.inFile, requests: cfg.trace.items.length, speed: cfg.trace.speed, window: cfg.trace.window, span_s: cfg.trace.spanMs / 1000 },
     prefix: p.prefix && { tokens: p.prefix.tokens, groups: p.prefix.groups, choice: p.prefix.choice },
@@ -39,9 +45,46 @@ export function trafficNotes(cfg: RunConfig): string[] {
   const t = cfg.trace;
   const s = cfg.prompts.sessions;
   return [
+    ...datasetNotes(cfg),
     ...(t ? [`Replayed ${t.items.length} of the ${t.inFile} requests of ${t.file} (${t.format}) at their own offsets${t.speed !== 1 ? `, ${t.speed}x speed` : ''}${t.window ? `, window ${t.window}` : ''}.`, ...t.notes] : []),
     ...(s ? [`Multi-turn sessions: --rate counts sessions per second; each sends about ${s.turns.mean} turns, ${s.thinkTimeMs / 1000} s after each answer, with the whole conversation so far.`] : []),
   ];
+}
+
+/** Repeats are counted over schedules up to this long (a pass over the draws, twice per run). */
+const MAX_COUNTED_DRAWS = 1_000_000;
+
+/** The dataset's side of the run: the shipped sample said as such, and how often draws with replacement repeat a prompt. */
+export function datasetNotes(cfg: RunConfig): string[] {
+  const info = cfg.prompts.datasetInfo;
+  if (!info) return [];
+  const sample = info.sample
+    ? [`Prompts: the shipped sample workloads/${basename(ARENA_SAMPLE)} (${count(info.conversations)} conversations, ${count(info.prompts)} user messages written for this project in the Chatbot Arena schema), not the LMSYS dataset; give the real one with --dataset FILE (README: "The seed's workload").`]
+    : [];
+  const repeats = drawRepeats(cfg);
+  const drawn = repeats === null ? [] : [`Prompts drawn with replacement (seed ${cfg.seed}): ${count(repeats.requests)} requests from ${count(info.prompts)} user messages (${count(info.distinct)} distinct); ${count(repeats.repeated)} send a prompt an earlier request sent, which a server's prefix cache may answer faster. A larger dataset repeats less.`];
+  return [...sample, ...drawn];
+}
+
+/** Requests of an open-loop schedule of single-turn draws, and how many repeat an earlier prompt; null when that is not known up front. */
+function drawRepeats(cfg: RunConfig): { requests: number; repeated: number } | null {
+  const p = cfg.prompts;
+  // the workers' length rules (with their tokenizer) may drop prompts: the draws are then not these
+  if (p.datasetDraw !== 'with-replacement' || !p.dataset || p.datasetFilter || p.sessions || cfg.mode !== 'open') return null;
+  const requests = pacerFrom(pacerSpec(cfg)).total;
+  if (requests === null || requests > MAX_COUNTED_DRAWS) return null;
+  const seen = new Set<string>();
+  let repeated = 0;
+  for (let i = 0; i < requests; i++) {
+    const text = p.dataset[datasetPick(p.datasetDraw, cfg.seed, i, p.dataset.length)].prompt;
+    if (seen.has(text)) repeated++;
+    else seen.add(text);
+  }
+  return { requests, repeated };
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** Shards of one run share the prefix (the start instant when given) and differ by their suffix. */

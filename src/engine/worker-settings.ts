@@ -18,11 +18,12 @@ export function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
 }
 
 function promptSpec(cfg: RunConfig): PromptSpec {
-  const { datasetFile: _file, ...p } = cfg.prompts;
+  const { datasetFile: _file, datasetInfo: _info, ...p } = cfg.prompts;
   return { ...p, text: cfg.prompt, seed: cfg.seed };
 }
 
-function pacerSpec(cfg: RunConfig): PacerSpec {
+/** The run's arrival model as plain data (what each worker builds its pacer from). */
+export function pacerSpec(cfg: RunConfig): PacerSpec {
   if (cfg.trace) return { kind: 'trace', dueMs: cfg.trace.dueMs };
   if (cfg.ramp) return { kind: 'ramp', ...cfg.ramp };
   const base = { rate: cfg.rate ?? 0, durationMs: cfg.durationMs };

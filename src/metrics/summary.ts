@@ -10,7 +10,7 @@ import type { SessionSummary } from './sessions.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 6;
+export const SUMMARY_SCHEMA_VERSION = 7;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -200,6 +200,10 @@ export interface WorkloadSummary {
     exact_output: boolean;
     /** --chat-template (schema 3), null without. */
     chat_template?: string | null;
+    /** With a dataset (schema 7): its format, how requests took its prompts, whether it was the shipped sample. */
+    dataset_format?: string;
+    dataset_draw?: string;
+    dataset_sample?: boolean;
   };
   /** --trace: what was replayed (schema 3; null or absent otherwise). */
   trace?: { file: string; format: string; requests_in_file: number; requests: number; speed: number; window: string | null; span_s: number } | null;

@@ -60,7 +60,7 @@ export function gammaPacer(ratePerS: number, durationMs: number, burstiness: num
   };
 }
 
-/** The seed script's shape: `rate` requests together at the start of every whole second. */
+/** `rate` requests together at the start of every whole second (10 at t = 0, 10 at t = 1, ...). */
 export function burstPacer(ratePerS: number, durationMs: number): Pacer {
   const perSecond = Math.max(1, Math.round(ratePerS));
   const total = perSecond * Math.ceil(durationMs / 1000 - 1e-9);
@@ -68,5 +68,22 @@ export function burstPacer(ratePerS: number, durationMs: number): Pacer {
     name: 'burst',
     total,
     dueMs: (i) => (i < total ? Math.floor(i / perSecond) * 1000 : null),
+  };
+}
+
+/**
+ * The seed script's own arrivals (its `synthesizer` dataset): by whole second t < duration, int(rate * t + 1)
+ * requests have been sent in all (`lambda t: int(t / 0.1 + 1) if t < 120 else None` at 10 req/s), so 1 at
+ * t = 0 and then `rate` more at each whole second: 1,191 in 120 s. Request i is due at the first whole
+ * second where the count exceeds i.
+ */
+export function synthesizerPacer(ratePerS: number, durationMs: number): Pacer {
+  const lastSecond = Math.ceil(durationMs / 1000 - 1e-9) - 1;
+  const total = Math.floor(ratePerS * lastSecond + 1 + 1e-9);
+  return {
+    name: 'synthesizer',
+    total,
+    // the tolerance absorbs i / rate landing a hair above a whole second (3 / 0.3)
+    dueMs: (i) => (i < total ? Math.max(0, Math.ceil(i / ratePerS - 1e-6)) * 1000 : null),
   };
 }

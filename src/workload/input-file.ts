@@ -23,6 +23,8 @@ export class FileProblems {
   readonly #label: string;
   count = 0;
   #lastLine = 0;
+  /** What a position counts: text lines (an editor goes there), or the records of a binary (Parquet) file. */
+  unit: 'line' | 'record' = 'line';
 
   /** `label`: the flag or key that named the file (`--dataset`), for problems with the whole file. */
   constructor(label: string, path: string, out: string[]) {
@@ -38,7 +40,7 @@ export class FileProblems {
   at(line: number, message: string): void {
     this.count++;
     this.#lastLine = line;
-    if (this.count <= MAX_PROBLEMS) this.#out.push(`${this.#path}:${line}: ${message}`);
+    if (this.count <= MAX_PROBLEMS) this.#out.push(this.unit === 'line' ? `${this.#path}:${line}: ${message}` : `${this.#path}: record ${line}: ${message}`);
   }
 
   /** A problem with the whole file (unreadable, binary, empty). */
@@ -49,7 +51,7 @@ export class FileProblems {
 
   /** Called when reading stopped at the cap: says so, with the line reached. */
   stopped(): void {
-    this.#out.push(`${this.#path}: stopped at line ${this.#lastLine} after ${MAX_PROBLEMS} bad records; fix these and run again`);
+    this.#out.push(`${this.#path}: stopped at ${this.unit} ${this.#lastLine} after ${MAX_PROBLEMS} bad records; fix these and run again`);
   }
 }
 

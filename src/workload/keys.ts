@@ -1,6 +1,7 @@
 import type { Options } from 'yargs';
 import { ARRIVALS } from '../schedule/pacers.js';
 import { TOKENIZERS, tokenizerProblem } from '../tokenize/tokenizers.js';
+import { DATASET_DRAWS } from './dataset.js';
 import { DATASET_FORMAT_NAMES } from './datasets/registry.js';
 import { TRACE_FORMAT_NAMES } from './traces/read.js';
 
@@ -29,7 +30,7 @@ export const LOAD_GROUP = 'Load (each also a key of a --workload file):';
  */
 export const WORKLOAD_KEYS = {
   rate: { type: 'number', default: 10, describe: 'Arrival rate, requests per second (open loop: independent of completions)' },
-  arrival: { type: 'string', default: 'constant', choices: ARRIVALS, describe: 'constant: evenly spaced; poisson: random gaps (see --burstiness); burst: rate requests together at each whole second (the seed script)' },
+  arrival: { type: 'string', default: 'constant', choices: ARRIVALS, describe: 'constant: evenly spaced; poisson: random gaps (see --burstiness); burst: rate requests together at each whole second; synthesizer: the seed script\'s, 1 request at t = 0 then rate at each whole second (int(rate x t + 1) sent by second t: 1,191 in 120 s at 10 req/s)' },
   burstiness: { type: 'number', default: 1, describe: 'With --arrival poisson: gamma shape of the gaps (1 = Poisson, < 1 burstier, > 1 more regular), as vLLM bench' },
   ramp: { type: 'string', describe: "Ramping arrival rate, k6 style: 'rate:duration,...' e.g. 1:30s,10:60s,20:30s; linear from the previous target (first: --start-rate); the run lasts the sum of the stages" },
   'start-rate': { type: 'number', default: 0, describe: 'With --ramp: the rate the first stage starts from (requests per second)' },
@@ -53,10 +54,11 @@ export const WORKLOAD_KEYS = {
   'mean-output-tokens': { type: 'number', describe: 'Per-request max_tokens drawn from normal(mean, --stddev-output-tokens), clipped at >= 1 (instead of --max-tokens)' },
   'stddev-output-tokens': { type: 'number', default: 0, describe: 'Spread of the requested output lengths' },
   'ignore-eos': { type: 'boolean', default: true, describe: 'With --mean-output-tokens or a dataset\'s output_tokens, also send min_tokens and ignore_eos (vLLM, SGLang, llama.cpp) so lengths are reached; --no-ignore-eos for APIs that reject unknown fields' },
-  dataset: { type: 'string', describe: 'Prompts from a file, used in turn (instead of --prompt): {"prompt": "...", "output_tokens"?: n} lines, ShareGPT JSON, or OpenAI {"messages": [...]} lines, recognised from the fields' },
-  'dataset-format': { type: 'string', default: 'auto', choices: DATASET_FORMAT_NAMES, describe: 'The --dataset format, when the fields do not say (auto: from the first record)' },
+  dataset: { type: 'string', describe: 'Prompts from a local file (instead of --prompt): {"prompt": "...", "output_tokens"?: n} lines, ShareGPT JSON, OpenAI {"messages": [...]} lines, or Chatbot Arena conversations (JSON, JSON lines or Parquet), recognised from the fields' },
+  'dataset-format': { type: 'string', default: 'auto', choices: DATASET_FORMAT_NAMES, describe: "The --dataset format, when the fields do not say (auto: from the first record); arena without --dataset: the shipped sample of Chatbot Arena-style conversations (written for this project)" },
+  'dataset-draw': { type: 'string', default: 'in-turn', choices: DATASET_DRAWS, describe: "How requests take the dataset's prompts: in-turn (after --dataset-shuffle, as vLLM's bench) or with-replacement (each request draws one at random from all of them with --seed, as the seed script)" },
   'dataset-shuffle': { type: 'boolean', describe: "Shuffle the dataset with --seed before taking records in turn, as vLLM's bench (default: on for sharegpt and messages, off for prompt lines)" },
-  'dataset-filter': { type: 'boolean', default: true, describe: "vLLM bench's length rules for sharegpt and messages datasets: skip a prompt or answer under 4 tokens, a prompt over 1,024, both over 2,048 (--no-dataset-filter keeps all)" },
+  'dataset-filter': { type: 'boolean', default: true, describe: "vLLM bench's length rules: skip a prompt or answer under 4 tokens, a prompt over 1,024, both over 2,048 (--no-dataset-filter keeps all; off by default for arena, whose prompts the seed sent unfiltered)" },
   'dataset-output-tokens': { type: 'number', describe: "max_tokens for every dataset request (vLLM's --sharegpt-output-len); default: the record's output_tokens, else the recorded answer's length, else --max-tokens" },
   trace: { type: 'string', describe: 'Replay a trace: each request at its own offset (an absolute schedule, instead of --rate/--arrival/--duration): Mooncake JSON lines (hash_ids as 512-token blocks), the Azure LLM inference CSV, or this tool\'s own JSON lines (see workloads/traces/README.md)' },
   'trace-format': { type: 'string', default: 'auto', choices: TRACE_FORMAT_NAMES, describe: 'The --trace format (auto: from the first line)' },

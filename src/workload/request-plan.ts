@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../tokenize/chat-template.js';
 import { loadTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 import { readCorpus } from './corpus.js';
-import type { DatasetItem } from './dataset.js';
+import { datasetPick, type DatasetDraw, type DatasetItem } from './dataset.js';
 import { indexedTextCounter } from './indexed-text.js';
 import { PromptBuilder, requestRandom, sampleLength, type LengthSpec } from './prompts.js';
 import { Conversation, sessionTurns, type SessionSpec } from './sessions.js';
@@ -18,8 +18,10 @@ export interface PromptSpec {
   input: LengthSpec | null;
   /** Per-request max_tokens drawn from this (else `maxTokens`, or the dataset's output_tokens). */
   output: LengthSpec | null;
-  /** Prompts used in turn (overrides `text` and `input`). */
+  /** Prompts used in turn or drawn (overrides `text` and `input`). */
   dataset: DatasetItem[] | null;
+  /** How request i (or session i) takes its dataset item: in turn, or drawn with replacement from the seed. */
+  datasetDraw: DatasetDraw;
   /** vLLM bench's length rules applied to the dataset's candidates before use; null keeps all. */
   datasetFilter: LengthFilter | null;
   /** max_tokens of every dataset request (else the record's output_tokens, else its answer's length). */
@@ -94,11 +96,12 @@ export class RequestPlanner {
     const s = this.#spec;
     if (s.trace) return this.#tracePlan(index, s.trace[index]);
     const rand = requestRandom(s.seed, index);
-    const item = this.#dataset ? this.#dataset[index % this.#dataset.length] : null;
+    const at = this.#pick(index);
+    const item = at === null ? null : this.#dataset![at];
     const drawn = s.output ? sampleLength(rand, s.output) : null;
     const maxTokens = item?.outputTokens ?? drawn ?? this.#maxTokens;
     const exact = s.exactOutput && (item?.outputTokens ?? drawn) !== null;
-    const own = this.#ownPrompt(index, rand, item);
+    const own = this.#ownPrompt(index, rand, at);
     if (this.#traffic && s.prefix) return { ...this.#traffic.withPrefix(index, s.seed, own.prompt, own.inputTokens), maxTokens, exact };
     if (this.#counter.template) return { ...this.#counter.shape([{ role: 'user', content: own.prompt }]), maxTokens, exact, group: null };
     return { ...own, maxTokens, exact, group: null };
@@ -107,7 +110,7 @@ export class RequestPlanner {
   /** Turns session `session` sends (drawn from the seed; a dataset conversation has at most its own). */
   sessionTurns(session: number): number {
     const drawn = sessionTurns(this.#spec.seed, session, this.#spec.sessions!);
-    const item = this.#dataset ? this.#dataset[session % this.#dataset.length] : null;
+    const item = this.#sessionItem(session);
     return item?.turns ? Math.min(drawn, item.turns.length) : drawn;
   }
 
@@ -118,7 +121,7 @@ export class RequestPlanner {
       const first = this.#traffic.withPrefix(session, s.seed, '', 0);
       return { conversation: new Conversation(first.messages?.[0].content ?? null, s.prefix.tokens), group: first.group };
     }
-    const system = this.#dataset?.[session % this.#dataset.length].system ?? null;
+    const system = this.#sessionItem(session)?.system ?? null;
     return { conversation: new Conversation(system, system === null || !this.tokenizer ? 0 : this.tokenizer.encode(system).length), group: null };
   }
 
@@ -126,7 +129,7 @@ export class RequestPlanner {
   planTurn(session: number, turn: number, id: number, conversation: Conversation, group: number | null): RequestPlan {
     const s = this.#spec;
     const rand = requestRandom(s.seed, id);
-    const item = this.#dataset ? this.#dataset[session % this.#dataset.length] : null;
+    const item = this.#sessionItem(session);
     const drawn = s.output ? sampleLength(rand, s.output) : null;
     const maxTokens = (turn === 0 ? item?.outputTokens : null) ?? drawn ?? this.#maxTokens;
     const exact = s.exactOutput && drawn !== null;
@@ -140,11 +143,21 @@ export class RequestPlanner {
     conversation.answer(text, this.tokenizer ? this.tokenizer.encode(text).length : null);
   }
 
-  #ownPrompt(index: number, rand: () => number, item: DatasetItem | null): { prompt: string; inputTokens: number | null } {
+  /** Which dataset item request or session `index` uses (null without a dataset). */
+  #pick(index: number): number | null {
+    return this.#dataset ? datasetPick(this.#spec.datasetDraw, this.#spec.seed, index, this.#dataset.length) : null;
+  }
+
+  #sessionItem(session: number): DatasetItem | null {
+    const at = this.#pick(session);
+    return at === null ? null : this.#dataset![at];
+  }
+
+  /** `at`: the dataset item's place, where its count is remembered. */
+  #ownPrompt(index: number, rand: () => number, at: number | null): { prompt: string; inputTokens: number | null } {
     const s = this.#spec;
     if (this.#synth && s.input) return this.#synth.build(index, sampleLength(rand, s.input), rand);
-    // the item is the dataset's (index mod size)th: its count is remembered there
-    if (item) return { prompt: item.prompt, inputTokens: this.#datasetCount(index % this.#dataset!.length) };
+    if (at !== null) return { prompt: this.#dataset![at].prompt, inputTokens: this.#datasetCount(at) };
     return { prompt: `${index} ${s.text}`, inputTokens: this.#textCount?.(index) ?? null };
   }
 

@@ -40,9 +40,21 @@ describe('arrival models', () => {
     expect(allTimes(pacerFrom({ ...spec, seed: 12 }))).not.toEqual(whole);
   });
 
-  it('burst: exactly `rate` arrivals at the start of each whole second (the seed script)', () => {
+  it('burst: exactly `rate` arrivals at the start of each whole second', () => {
     const t = allTimes(pacerFrom({ kind: 'burst', rate: 10, durationMs: 120_000 }));
     expect(t.length).toBe(1200);
     for (let s = 0; s < 120; s++) expect(t.filter((x) => x === s * 1000).length).toBe(10);
+  });
+
+  it("synthesizer: the seed script's int(rate * t + 1) sent by each whole second t < duration (1,191 in 120 s at 10 req/s)", () => {
+    const t = allTimes(pacerFrom({ kind: 'synthesizer', rate: 10, durationMs: 120_000 }));
+    expect(t.length).toBe(1191);
+    expect(t.filter((x) => x === 0).length).toBe(1);
+    for (let s = 1; s < 120; s++) expect(t.filter((x) => x === s * 1000).length).toBe(10);
+    for (const [rate, seconds] of [[2.5, 7], [0.3, 40], [7, 3]]) {
+      const due = allTimes(pacerFrom({ kind: 'synthesizer', rate, durationMs: seconds * 1000 }));
+      for (let s = 0; s < seconds; s++) expect(due.filter((x) => x <= s * 1000).length).toBe(Math.floor(rate * s + 1 + 1e-9));
+      expect(due.length).toBe(Math.floor(rate * (seconds - 1) + 1 + 1e-9));
+    }
   });
 });

@@ -41,27 +41,27 @@ describe('correctness questions', () => {
 describe('correctness options', () => {
   const dir = mkdtempSync(join(tmpdir(), 'at-correctness-'));
   const resolve = (flags: Record<string, unknown>) => resolveCorrectnessConfig({ api: 'openai-chat', 'results-dir': dir, 'http-client': 'http1', progress: 'none', ...flags });
-  const config = (flags: Record<string, unknown>) => {
-    const r = resolve(flags);
+  const config = async (flags: Record<string, unknown>) => {
+    const r = await resolve(flags);
     if ('problems' in r) throw new Error(r.problems.join('; '));
     return r.config;
   };
 
-  it('asks for 20 tokens whatever the load, unless a flag or the workload file says otherwise', () => {
-    expect(config({}).maxTokens).toBe(20);
-    expect(config({}).closedLoop).toMatchObject({ concurrency: 4, maxRequests: 50 });
-    expect(config({ concurrency: '2' }).maxTokens).toBe(20);
-    expect(config({ rate: '3', duration: '2s' }).maxTokens).toBe(20);
-    expect(config({ concurrency: '2', 'max-tokens': '30' }).maxTokens).toBe(30);
+  it('asks for 20 tokens whatever the load, unless a flag or the workload file says otherwise', async () => {
+    expect((await config({})).maxTokens).toBe(20);
+    expect((await config({})).closedLoop).toMatchObject({ concurrency: 4, maxRequests: 50 });
+    expect((await config({ concurrency: '2' })).maxTokens).toBe(20);
+    expect((await config({ rate: '3', duration: '2s' })).maxTokens).toBe(20);
+    expect((await config({ concurrency: '2', 'max-tokens': '30' })).maxTokens).toBe(30);
     const file = join(dir, 'w.yaml');
     writeFileSync(file, 'concurrency: 3\nmax-tokens: 64\n');
-    expect(config({ workload: file }).maxTokens).toBe(64);
+    expect((await config({ workload: file })).maxTokens).toBe(64);
     writeFileSync(file, 'concurrency: 3\n');
-    expect(config({ workload: file }).maxTokens).toBe(20);
+    expect((await config({ workload: file })).maxTokens).toBe(20);
   });
 
-  it('--tokenizer none is refused with what to use instead', () => {
-    const r = resolve({ tokenizer: 'none' });
+  it('--tokenizer none is refused with what to use instead', async () => {
+    const r = await resolve({ tokenizer: 'none' });
     expect(r).toEqual({ problems: [expect.stringMatching(/^--tokenizer none: .*leave --tokenizer out \(llama2\) or choose llama3, cl100k or o200k$/)] });
   });
 });

@@ -137,7 +137,7 @@ describe('the tokenizer seam: encode/decode only, whatever the tokenizer adds or
 describe('prompts are distinct, reproducible and keep the seeded lengths of earlier versions', () => {
   const spec = (over: Partial<PromptSpec> = {}): PromptSpec => ({
     text: 'hello', input: { mean: 300, stddev: 120 }, output: { mean: 30, stddev: 5 }, dataset: null, tokenizer: 'llama2', seed: 11, exactOutput: true,
-    datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null, ...over,
+    datasetFilter: null, datasetOutputTokens: null, datasetDraw: 'in-turn', chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null, ...over,
   });
 
   it('input and output lengths of --seed 11 are those the re-encoding synthesizer gave (main at 18d5e1b)', async () => {

@@ -12,7 +12,7 @@ import { RequestPlanner } from '../../src/workload/request-plan.js';
 
 const spec = (over: Partial<PromptSpec> = {}): PromptSpec => ({
   text: 'hello', input: { mean: 40, stddev: 10 }, output: { mean: 30, stddev: 5 }, dataset: null, tokenizer: 'cl100k', seed: 7, exactOutput: true,
-  datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null, ...over,
+  datasetFilter: null, datasetOutputTokens: null, datasetDraw: 'in-turn', chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null, ...over,
 });
 
 describe('synthesized prompts (exact counts: prompt-builder.test.ts)', () => {
@@ -72,17 +72,17 @@ describe('--dataset', () => {
   it('reads one prompt per line, used in turn, output_tokens as max_tokens', async () => {
     const f = join(dir, 'ok.jsonl');
     writeFileSync(f, '{"prompt":"a b c","output_tokens":5}\n\n{"prompt":"d"}\n');
-    const items = readDataset(f, '--dataset', []);
+    const items = (await readDataset(f, '--dataset', []))!.items;
     expect(items).toMatchObject([{ prompt: 'a b c', outputTokens: 5 }, { prompt: 'd', outputTokens: null }]);
     const p = await RequestPlanner.create(spec({ input: null, output: null, dataset: items }), 77);
     expect([0, 1, 2].map((i) => [p.plan(i).prompt, p.plan(i).maxTokens, p.plan(i).exact])).toEqual([['a b c', 5, true], ['d', 77, false], ['a b c', 5, true]]);
   });
 
-  it('names the file and line of each bad line', () => {
+  it('names the file and line of each bad line', async () => {
     const f = join(dir, 'bad.jsonl');
     writeFileSync(f, '{"prompt":"ok"}\nnot json\n{"prompt":""}\n{"prompt":"x","output_tokens":-3}\n[1]\n');
     const problems: string[] = [];
-    readDataset(f, '--dataset', problems);
+    await readDataset(f, '--dataset', problems);
     expect(problems).toEqual([
       `${f}:2: not valid JSON: not json`,
       `${f}:3: "prompt" must be a non-empty string; write {"prompt": "...", "output_tokens": 128} per line (output_tokens optional)`,
@@ -91,11 +91,11 @@ describe('--dataset', () => {
     ]);
   });
 
-  it('an unreadable or empty file is one problem', () => {
+  it('an unreadable or empty file is one problem', async () => {
     const problems: string[] = [];
-    readDataset(join(dir, 'missing.jsonl'), '--dataset', problems);
+    await readDataset(join(dir, 'missing.jsonl'), '--dataset', problems);
     writeFileSync(join(dir, 'empty.jsonl'), '\n');
-    readDataset(join(dir, 'empty.jsonl'), '--dataset', problems);
+    await readDataset(join(dir, 'empty.jsonl'), '--dataset', problems);
     expect(problems).toEqual([expect.stringMatching(/^--dataset: '.*missing\.jsonl' cannot be read \(ENOENT\)/), expect.stringMatching(/^--dataset: '.*empty\.jsonl' holds no records/)]);
   });
 });

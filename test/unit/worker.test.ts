@@ -45,7 +45,7 @@ const SETTINGS: WorkerSettings = {
   connectTimeoutMs: 1000, insecure: false, httpClient: 'http1',
   prompt: {
     text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false,
-    datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null,
+    datasetFilter: null, datasetOutputTokens: null, datasetDraw: 'in-turn', chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null,
   },
   warmupMs: 0, measureError: false,
 };

@@ -16,13 +16,13 @@ const value = fc.oneof(fc.string({ maxLength: 16 }), fc.double(), fc.integer(), 
 const text = fc.oneof(fc.dictionary(key, value, { maxKeys: 8 }).map((o) => stringify(o)), fc.string({ maxLength: 80 }));
 
 describe('property: the workload validator', () => {
-  it('any file text resolves to a config or to problems, one line each, and never throws', () => {
+  it('any file text resolves to a config or to problems, one line each, and never throws', async () => {
     let n = 0;
-    fc.assert(
-      fc.property(text, (t) => {
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => {
         const p = join(dir, `w${n++}.yaml`);
         writeFileSync(p, t);
-        const r = resolveRunConfig({ api: 'openai-chat', 'results-dir': dir, workload: p });
+        const r = await resolveRunConfig({ api: 'openai-chat', 'results-dir': dir, workload: p });
         if ('problems' in r) for (const line of r.problems) expect(line).not.toContain('\n');
         else expect(r.config.rate === null || r.config.rate > 0).toBe(true);
       }),

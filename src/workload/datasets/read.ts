@@ -1,4 +1,5 @@
-import { FileProblems, jsonRecords, openInput } from '../input-file.js';
+import { FileProblems, jsonRecords, openInput, type Located } from '../input-file.js';
+import { isParquet, parquetRecords } from './parquet.js';
 import { DATASET_FORMATS, datasetFormat } from './registry.js';
 import type { Conversation, DatasetFormat } from './types.js';
 
@@ -10,19 +11,29 @@ export interface ReadDataset {
 }
 
 /**
- * Every conversation in a dataset file. The format is `formatName`, or with 'auto' the first in the
- * registry whose `detect` accepts the first record. Problems (one line each, naming file and line, at
+ * Every conversation in a dataset file: JSON lines, one JSON array, or Parquet (by its magic bytes).
+ * The format is `formatName`, or with 'auto' the first in the registry whose `detect` accepts the first
+ * record. Problems (one line each, naming the file and the line, or a Parquet file's record number; at
  * most MAX_PROBLEMS) go to `problems`; the result is then null.
  */
-export function readDatasetFile(path: string, label: string, formatName: string, problems: string[]): ReadDataset | null {
+export async function readDatasetFile(path: string, label: string, formatName: string, problems: string[]): Promise<ReadDataset | null> {
   const p = new FileProblems(label, path, problems);
+  const format = formatName === 'auto' ? null : (datasetFormat(formatName) ?? null);
+  const records = isParquet(path) ? await parquetRecords(path, format ? [format] : DATASET_FORMATS, p) : textRecords(path, p);
+  return records && conversationsOf(records, format, p);
+}
+
+function textRecords(path: string, p: FileProblems): Iterable<Located<unknown>> | null {
   const input = openInput(path, p);
-  if (!input) return null;
-  let format = formatName === 'auto' ? null : (datasetFormat(formatName) ?? null);
+  return input && jsonRecords(input, p);
+}
+
+function conversationsOf(records: Iterable<Located<unknown>>, named: DatasetFormat | null, p: FileProblems): ReadDataset | null {
+  let format = named;
   const conversations: Conversation[] = [];
   let skipped = 0;
   let last = 0;
-  for (const { line, value } of jsonRecords(input, p)) {
+  for (const { line, value } of records) {
     last = line;
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       p.at(line, `not a JSON object; write ${(format ?? DATASET_FORMATS[0]).example}`);

@@ -1,3 +1,4 @@
+import { chatbotArena } from './formats/arena.js';
 import { openAiMessages } from './formats/openai-messages.js';
 import { promptLines } from './formats/prompt-lines.js';
 import { shareGpt } from './formats/sharegpt.js';
@@ -8,6 +9,7 @@ export const DATASET_FORMATS: readonly DatasetFormat[] = [
   promptLines,
   shareGpt,
   openAiMessages,
+  chatbotArena,
 ];
 
 export const DATASET_FORMAT_NAMES = ['auto', ...DATASET_FORMATS.map((f) => f.name)] as const;

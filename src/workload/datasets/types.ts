@@ -26,6 +26,14 @@ export interface DatasetFormat {
   readonly name: string;
   /** One line for --help and the README: what a record looks like. */
   readonly example: string;
+  /** The top-level fields `parse` reads: the columns read from a Parquet file. */
+  readonly fields: readonly string[];
+  /**
+   * The format's own sampling rule, unless flags say otherwise: which user messages become single-turn
+   * requests (vLLM's bench: each conversation's first; the seed's Chatbot Arena rule: every one), and
+   * whether vLLM's length rules apply by default (--dataset-filter).
+   */
+  readonly rule: { prompts: 'first-user-message' | 'every-user-message'; lengthRules: boolean };
   /** Whether a record looks like this format; auto-detection asks each format in registry order. */
   detect(record: Record<string, unknown>): boolean;
   /**

@@ -16,6 +16,8 @@ function contentText(c: unknown): string | null {
 export const openAiMessages: DatasetFormat = {
   name: 'messages',
   example: '{"messages": [{"role": "system"|"user"|"assistant", "content": "..."}]} per line',
+  fields: ['messages'],
+  rule: { prompts: 'first-user-message', lengthRules: true },
   detect: (r) => Array.isArray(r.messages),
   parse(r) {
     if (!Array.isArray(r.messages)) return '"messages" must be a list of {"role": ..., "content": ...}';

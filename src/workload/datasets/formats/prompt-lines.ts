@@ -4,6 +4,8 @@ import type { DatasetFormat } from '../types.js';
 export const promptLines: DatasetFormat = {
   name: 'prompt',
   example: '{"prompt": "...", "output_tokens": 128} per line (output_tokens optional)',
+  fields: ['prompt', 'output_tokens'],
+  rule: { prompts: 'first-user-message', lengthRules: true },
   detect: (r) => typeof r.prompt === 'string',
   parse(r) {
     const { prompt, output_tokens: out } = r;

@@ -11,6 +11,8 @@ const ROLES: Record<string, Said['role']> = { human: 'user', user: 'user', gpt: 
 export const shareGpt: DatasetFormat = {
   name: 'sharegpt',
   example: '{"conversations": [{"from": "human", "value": "..."}, {"from": "gpt", "value": "..."}]} (a JSON array, or one per line)',
+  fields: ['id', 'conversations'],
+  rule: { prompts: 'first-user-message', lengthRules: true },
   detect: (r) => Array.isArray(r.conversations),
   parse(r) {
     const list = r.conversations;
