@@ -1,5 +1,6 @@
 import type { RunSummary } from '../metrics/summary.js';
 import { effectiveLoad, type SavedRun } from '../results/read-runs.js';
+import { synthesizerPacer } from '../schedule/pacer.js';
 import { count, durationWords } from './format.js';
 
 /** A number as written in words: up to 4 significant digits, no trailing zeros. */
@@ -26,13 +27,14 @@ export function arrivalWords(s: RunSummary, withRate = true): string {
     const total = stages.reduce((a, st) => a + st.duration_s, 0);
     return `rate ramped ${[r.start_rate ?? 0, ...stages.map((st) => st.rate)].map(num).join(' → ')} req/s over ${durationWords(total)}`;
   }
-  const how = arrivalModel(String(w.arrival ?? s.run.arrival), Number(w.burstiness ?? 1));
+  const how = arrivalModel(String(w.arrival ?? s.run.arrival), Number(w.burstiness ?? 1), Number(w.rate ?? s.run.rate));
   const duration = Number(w.duration_s ?? s.run.duration_s);
   return `${withRate ? `${num(w.rate ?? s.run.rate)} req/s, ` : ''}${how}, for ${durationWords(duration)}`;
 }
 
-function arrivalModel(arrival: string, burstiness: number): string {
+function arrivalModel(arrival: string, burstiness: number, rate: number): string {
   if (arrival === 'constant') return 'evenly spaced';
+  if (arrival === 'synthesizer') return `1 at t = 0, then ${num(rate)} together at each whole second (the seed's synthesizer)`;
   if (arrival === 'poisson') return burstiness === 1 ? 'Poisson arrivals' : `gamma-distributed gaps (burstiness ${num(burstiness)})`;
   if (arrival === 'burst') return 'sent together at each whole second';
   return `${arrival} arrivals`;
@@ -85,6 +87,7 @@ export function workloadSentence(runs: readonly SavedRun[]): string {
   if (w.arrival === 'ramp') return `We send requests to each endpoint at a ${arrivalWords(s).replace(/^rate /, '')}, ${asked}${measured}; ${how}.`;
   const rate = Number(w.rate ?? s.run.rate);
   const duration = Number(w.duration_s ?? s.run.duration_s);
-  return `We send ${num(rate)} requests per second to each endpoint (${arrivalModel(String(w.arrival), Number(w.burstiness ?? 1))}) ` +
-    `and keep sending for ${durationWords(duration)}, ${count(rate * duration)} requests per endpoint, ${asked}${measured}; ${how}.`;
+  const requests = w.arrival === 'synthesizer' ? (synthesizerPacer(rate, duration * 1000).total ?? 0) : rate * duration;
+  return `We send ${num(rate)} requests per second to each endpoint (${arrivalModel(String(w.arrival), Number(w.burstiness ?? 1), rate)}) ` +
+    `and keep sending for ${durationWords(duration)}, ${count(requests)} requests per endpoint, ${asked}${measured}; ${how}.`;
 }

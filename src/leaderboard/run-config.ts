@@ -2,9 +2,10 @@ import { stringify } from 'yaml';
 import { canonicalJson, type SavedRun } from '../results/read-runs.js';
 import { WORKLOAD_KEY_NAMES, WORKLOAD_KEYS, type WorkloadKeyName } from '../workload/keys.js';
 import type { Group } from './groups.js';
+import { isSeedWorkload, seedTerms } from './seed-config.js';
 
 /** Summary keys that follow from others (the mode from concurrency, the prompt source from its keys). */
-const DERIVED = ['file', 'name', 'mode', 'api', 'sampling_params', 'source', 'prompts_in_dataset'];
+const DERIVED = ['file', 'name', 'mode', 'api', 'sampling_params', 'source', 'prompts_in_dataset', 'dataset_sample'];
 /** Open-loop keys that mean nothing in closed loop, and the other way round. */
 const OPEN_ONLY = ['rate', 'duration_s', 'arrival', 'burstiness', 'ramp'];
 const CLOSED_ONLY = ['concurrency', 'max_requests', 'timeout_s'];
@@ -47,8 +48,7 @@ function workloadFile(run: SavedRun): { values: Partial<Record<WorkloadKeyName, 
     else if (k === 'ramp' && v && !closed) rampKeys(v as Ramp, values);
     else if (!(k === 'arrival' && v === 'ramp')) put(k, v);
   }
-  put('max_in_flight', s.run.max_in_flight);
-  put('drain_timeout_s', s.run.drain_timeout_s);
+  for (const k of ['max_in_flight', 'drain_timeout_s', 'request_timeout_s', 'ttft_timeout_s', 'stall_timeout_s'] as const) put(k, s.run[k]);
   return { values, comments };
 }
 
@@ -79,7 +79,7 @@ export function runConfig(groups: readonly Group[]): string {
     const sampling = samplingParams(g.runs);
     if (sampling.shared) values['sampling-params'] = sampling.shared;
     const file = g.runs.map((r) => r.summary.workload?.file).find((f) => typeof f === 'string');
-    const head = [...(g.heading ? [g.heading] : []), ...(file ? [`from ${String(file)}`] : [])];
+    const head = [...(g.heading ? [g.heading] : []), ...(file ? [`from ${String(file)}`] : []), ...(isSeedWorkload(g.runs[0]) ? seedTerms(g.runs[0]) : [])];
     return [...head.map((h) => `# ${h}`), stringify(ordered(values)).trimEnd(), ...[...comments, ...sampling.perEndpoint].map((c) => `# ${c}`)].join('\n');
   }).join('\n\n');
 }

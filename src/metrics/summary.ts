@@ -45,6 +45,10 @@ export interface RunSummary {
     workers: number;
     max_in_flight: number | null;
     drain_timeout_s: number;
+    /** The per-request limits (schema 7; absent before): whole request, first token, silence after it. */
+    request_timeout_s?: number;
+    ttft_timeout_s?: number;
+    stall_timeout_s?: number;
     max_tokens: number;
     stream: boolean;
   };
