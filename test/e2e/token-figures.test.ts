@@ -88,9 +88,9 @@ describe('the simulator misbehaving on purpose', () => {
   });
 });
 
-describe('--arrival burst (workloads/auto-testing-seed.yaml) on the wire', () => {
+describe('--arrival burst on the wire', () => {
   it('schedules exactly `rate` requests at each whole second and sends them within the send lag of it', async () => {
-    const r = await run(['--workload', 'workloads/auto-testing-seed.yaml', '--rate', '5', '--duration', '2s', '--max-tokens', '3', '--sim-decode-ms', '5']);
+    const r = await run(['--arrival', 'burst', '--rate', '5', '--duration', '2s', '--max-tokens', '3', '--sim-decode-ms', '5']);
     expect(r.summary.run.arrival).toBe('burst');
     const sched = r.rows.map((row) => Number(row.scheduled_ms)).sort((a, b) => a - b);
     expect(sched).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000]);

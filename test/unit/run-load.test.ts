@@ -149,7 +149,7 @@ describe('runLoad with its workers faked, in process', () => {
       expect(summary.server_metrics!.scrapes.ok).toBeGreaterThanOrEqual(2);
       expect(summary.server_metrics!.queue_depth === null || summary.server_metrics!.queue_depth.max >= 1).toBe(true);
       expect(saved(folder).server_metrics!.url).toBe(url);
-      expect(saved(folder).schema_version).toBe(6);
+      expect(saved(folder).schema_version).toBe(7);
       expect(readFileSync(join(folder, 'server_metrics.csv'), 'utf8')).toMatch(/^t_ms,metric,labels,value\n-[\d.]+,vllm:num_requests_waiting,"\{engine=""0""\}",0\n/);
       expect(existsSync(join(folder, 'report.html'))).toBe(true);
     } finally {
