@@ -254,6 +254,7 @@ async function promptSource(c: Checks, traffic: Traffic, api: ApiName | null, lo
   const tokenizer = typeof v.tokenizer === 'string' ? v.tokenizer : 'llama2';
   if (input && tokenizer === 'none') c.problems.push(`${c.w.label('tokenizer')}: synthesized prompts (--mean-input-tokens) need a tokenizer; choose llama2, llama3, cl100k or o200k`);
   const draw = c.choice('dataset-draw', DATASET_DRAWS);
+  if (!source) c.onlyWith('dataset-draw', '--dataset (or --dataset-format arena, the shipped sample)');
   const options: DatasetOptions = {
     format: String(v['dataset-format']), shuffle: v['dataset-shuffle'] === undefined ? null : v['dataset-shuffle'] === true,
     seed: typeof v.seed === 'number' ? v.seed : 0, limit: 4 * plannedRequests(loop) + 64, draw, sessions: traffic.sessions !== null,

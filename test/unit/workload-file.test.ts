@@ -61,6 +61,7 @@ describe('workload validation: one line per problem, naming where the value came
     ['sampling-params: [1]\n', 'sampling-params: must be a JSON object'],
     ['rate: 2\nconcurrency: 3\n', 'rate and '],
     ['max-requests: 3\n', 'max-requests: only applies with --concurrency'],
+    ['dataset-draw: with-replacement\n', 'dataset-draw: only applies with --dataset (or --dataset-format arena, the shipped sample); remove it'],
     ['ramp: 1:10s\nduration: 5s\n', 'duration: only applies with --rate'],
     ['ramp: 1-10s\n', "ramp: '1-10s' is not a list of stages"],
     ['rate: 5\nfoo: [1,\n', ':3:1: YAML syntax error: '],
