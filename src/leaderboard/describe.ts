@@ -34,7 +34,7 @@ export function arrivalWords(s: RunSummary, withRate = true): string {
 
 function arrivalModel(arrival: string, burstiness: number, rate: number): string {
   if (arrival === 'constant') return 'evenly spaced';
-  if (arrival === 'synthesizer') return `1 at t = 0, then ${num(rate)} together at each whole second (the seed's synthesizer)`;
+  if (arrival === 'synthesizer') return `the seed's synthesizer: 1 at t = 0, then ${num(rate)} together at each whole second`;
   if (arrival === 'poisson') return burstiness === 1 ? 'Poisson arrivals' : `gamma-distributed gaps (burstiness ${num(burstiness)})`;
   if (arrival === 'burst') return 'sent together at each whole second';
   return `${arrival} arrivals`;

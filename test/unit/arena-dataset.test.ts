@@ -115,4 +115,16 @@ describe('drawing prompts with replacement (--dataset-draw with-replacement)', (
     const plan = (await RequestPlanner.create(spec(d!.items, 1234), 1024)).plan(0);
     expect([plan.maxTokens, plan.exact]).toEqual([1024, false]);
   });
+
+  it('as multi-turn sessions (--turns) a drawn conversation sends its own user messages in order, each after the answer received', async () => {
+    const { d } = await read(file('sessions.jsonl', RECORDS.map((r) => JSON.stringify(r)).join('\n')), { sessions: true, draw: 'with-replacement' });
+    const p = await RequestPlanner.create({ ...spec(d!.items, 1234), sessions: { turns: { mean: 100, stddev: 0 }, thinkTimeMs: 0 } }, 1024);
+    const session = Array.from({ length: 50 }, (_, s) => s).find((s) => p.sessionTurns(s) === 3)!;
+    const { conversation } = p.openSession(session);
+    const first = p.planTurn(session, 0, session, conversation, null);
+    p.answer(conversation, 'an answer');
+    const second = p.planTurn(session, 1, 1000 + session, conversation, null);
+    expect(first.messages).toEqual([{ role: 'user', content: 'Write a haiku about owls.' }]);
+    expect(second.messages).toEqual([{ role: 'user', content: 'Write a haiku about owls.' }, { role: 'assistant', content: 'an answer' }, { role: 'user', content: 'Make it sadder.' }]);
+  });
 });
