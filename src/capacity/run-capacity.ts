@@ -102,7 +102,7 @@ async function runStep(cfg: RunConfig, io: CapacityIo): Promise<{ summary: RunSu
     early = watch.sample(s);
     if (early) stop.abort(`stopped early by the capacity search at ${(early.atMs / 1000).toFixed(1)} s: ${early.reason}`);
   };
-  const { summary } = await runLoad(cfg, { log: io.log, progress, records: (rs) => watch.records(rs), stop: stop.signal, interrupts: io.interrupts });
+  const { summary } = await runLoad(cfg, { log: io.log, progress, records: (rs) => watch.records(rs), stop: stop.signal, interrupts: io.interrupts, step: true });
   return { summary, early };
 }
 

@@ -7,7 +7,8 @@ import type { CapacityPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
-import { checkWritable } from '../results/run-folder.js';
+import { checkWritable, claimFolder, RunIdTakenError } from '../results/run-folder.js';
+import { timeStamp, uniqueSuffix } from '../results/run-id.js';
 import { capacityPng } from '../report/capacity-chart.js';
 import { renderCapacity } from '../report/capacity-table.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
@@ -83,7 +84,13 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const base = resolved.config;
   const unwritable = checkWritable(base.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
-  const folder = join(base.resultsDir, base.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-capacity`);
+  const folder = join(base.resultsDir, base.runId ?? `${timeStamp(Date.now())}-capacity-${uniqueSuffix()}`);
+  try {
+    claimFolder(folder);
+  } catch (e) {
+    if (e instanceof RunIdTakenError) return usageError([e.message]);
+    return usageError([`--results-dir: cannot create '${folder}' (${(e as Error).message})`]);
+  }
   const printer = progressPrinter(resolveProgressMode(base.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const proxy = describeProxy(base);

@@ -4,7 +4,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { question } from '../workload/number-questions.js';
 import { CorrectnessChecker, renderCorrectness } from '../correctness/report.js';
 import { checkWritable } from '../results/run-folder.js';
-import { exitCode, runAndReport } from './run.js';
+import { cannotStart, exitCode, runAndReport } from './run.js';
 import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
@@ -33,7 +33,9 @@ export async function correctnessCommand(argv: CliArgs): Promise<number> {
     return 0;
   }
   const checker = new CorrectnessChecker((id) => questions[id % questions.length]);
-  const { summary, folder } = await runAndReport(cfg, Boolean(argv.json), { records: (rs, texts) => checker.add(rs, texts) });
+  const run = await runAndReport(cfg, Boolean(argv.json), { records: (rs, texts) => checker.add(rs, texts) }).catch((e: unknown) => cannotStart(e, cfg));
+  if (typeof run === 'number') return run;
+  const { summary, folder } = run;
   const report = checker.report();
   writeFileSync(join(folder, 'correctness.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${renderCorrectness(report)}\n`);

@@ -21,6 +21,7 @@ import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
 import { isRecord, num, oneOf, text, texts, type CliArgs } from './args.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 import { routeFor } from '../transport/proxy.js';
+import { runIdProblem } from '../results/run-id.js';
 
 const LOAD = LOAD_GROUP;
 const TARGET = 'Endpoint:';
@@ -40,7 +41,7 @@ export const RUN_OPTIONS: Record<string, Options> = {
   'http-client': { type: 'string', group: TARGET, default: RUN_DEFAULTS.httpClient, choices: HTTP_CLIENTS, describe: "HTTP client: http1 (this tool's HTTP/1.1 on raw sockets, the cheapest per token) or undici" },
   insecure: { type: 'boolean', group: TARGET, default: false, describe: 'Do not verify TLS certificates (self-signed test servers); prints a warning' },
   'results-dir': { type: 'string', group: OUT, default: RUN_DEFAULTS.resultsDir, describe: 'Where the run folder (requests.csv, summary.json, timeseries.csv) is written' },
-  'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder (default: UTC timestamp + endpoint name)' },
+  'run-id': { type: 'string', group: OUT, describe: 'Name of the run folder inside --results-dir (default: UTC time to the ms + endpoint name + a random suffix); one that holds a run is refused' },
   progress: { type: 'string', group: OUT, default: RUN_DEFAULTS.progress, choices: PROGRESS_SETTINGS, describe: 'Live progress: one updating line on a terminal, a line every 10 s otherwise' },
   'measure-error': { type: 'boolean', group: OUT, default: false, describe: 'Bench mode: record per-token receive time - the chunk\'s send stamp (an endpoint run as `sim --stamp`; implied for the built-in simulator) in client.measurement_error' },
   json: { type: 'boolean', group: OUT, default: false, describe: 'Print summary.json to stdout instead of the table' },
@@ -186,7 +187,7 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
     httpClient: oneOf(argv['http-client'] ?? RUN_DEFAULTS.httpClient, HTTP_CLIENTS, '--http-client', problems),
     warmupMs: c.duration('warmup'),
     progress: argv.quiet === true ? 'none' : oneOf(argv.progress ?? RUN_DEFAULTS.progress, PROGRESS_SETTINGS, '--progress', problems),
-    runId: text(argv, 'run-id') ?? null,
+    runId: runIdFlag(argv, problems),
     measureError,
     workloadFile: wl.file,
     sim,
@@ -282,6 +283,15 @@ function lengthFilter(w: ResolvedWorkload, dataset: Dataset | null): RunConfig['
   const given = w.source['dataset-filter'] === 'cli' || w.source['dataset-filter'] === 'file';
   const on = given ? w.values['dataset-filter'] !== false : (dataset?.lengthRules ?? true);
   return on ? VLLM_LENGTH_FILTER : null;
+}
+
+/** --run-id as one folder name inside --results-dir, or null (a default id is drawn). */
+function runIdFlag(argv: CliArgs, problems: string[]): string | null {
+  const id = argv['run-id'];
+  if (id === undefined) return null;
+  const problem = runIdProblem(String(id));
+  if (problem) problems.push(`--run-id: ${problem}; give a plain folder name such as nightly-vllm, or leave it out for a unique one`);
+  return String(id);
 }
 
 function positiveFlag(argv: CliArgs, flag: string, problems: string[]): number {

@@ -5,7 +5,7 @@ import { ObserveStartError } from '../engine/observers.js';
 import { runLoad, type RunIo, type RunResult } from '../engine/run-load.js';
 import { REPORT_FILE } from '../html/write-report.js';
 import type { RunSummary } from '../metrics/summary.js';
-import { checkWritable, ResultsWriteError } from '../results/run-folder.js';
+import { checkWritable, ResultsWriteError, RunIdTakenError } from '../results/run-folder.js';
 import { renderObjectives } from '../report/objectives.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { renderSummary } from '../report/terminal.js';
@@ -75,11 +75,16 @@ export async function runCommand(argv: CliArgs): Promise<number> {
     const { summary } = await runAndReport(cfg, Boolean(argv.json), { stop: stop.signal, records });
     return stop.signal.aborted ? 1 : exitCode(summary);
   } catch (e) {
-    if (e instanceof ObserveStartError) return usageError([e.message]);
-    if (!(e instanceof ResultsWriteError)) throw e;
-    process.stderr.write(`auto-testing: ${e.message} (--results-dir '${cfg.resultsDir}'); nothing was measured\n`);
-    return 1;
+    return cannotStart(e, cfg);
   }
+}
+
+/** The exit code of a run that could not start (a port in use, a taken run id, an unwritable folder); other errors are thrown on. */
+export function cannotStart(e: unknown, cfg: RunConfig): number {
+  if (e instanceof ObserveStartError || e instanceof RunIdTakenError) return usageError([e.message]);
+  if (!(e instanceof ResultsWriteError)) throw e;
+  process.stderr.write(`auto-testing: ${e.message} (--results-dir '${cfg.resultsDir}'); nothing was measured\n`);
+  return 1;
 }
 
 /** One run with live progress, then its report on stdout (table or summary.json) and its folder on stderr. */

@@ -5,6 +5,7 @@ import { esc, htmlDocument } from '../html/document.js';
 import { cdfChart } from '../html/run-series.js';
 import { JUDGED_BEYOND, samplesToJudge, type MetricChange, type RunComparison, type RunSamples } from './compare-runs.js';
 import type { RuleBreach } from './regression.js';
+import { errorRateOf } from '../metrics/summary.js';
 import type { WorkloadDiff } from './workload-diff.js';
 
 export interface CompareReport {
@@ -26,7 +27,7 @@ export const BOOTSTRAP_METHOD =
 export function contextRow(r: RunSamples): Record<string, number | null> {
   const s = r.summary;
   return {
-    error_rate: s.error_rate, requests_per_s: s.throughput.requests_per_s, output_tokens_per_s: s.throughput.output_tokens_per_s,
+    error_rate: errorRateOf(s), requests_per_s: s.throughput.requests_per_s, output_tokens_per_s: s.throughput.output_tokens_per_s,
     peak_total_tps: s.throughput.peak_total_tps, send_lag_p99_ms: s.client.send_lag_ms?.p99 ?? null, server_queue_max: s.server_metrics?.queue_depth?.max ?? null,
   };
 }

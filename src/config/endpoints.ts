@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { slug } from '../results/slug.js';
 import { yamlData } from './yaml-data.js';
 
 /** One entry of an endpoints file: where to send the workload and how to talk to it. Never holds a key. */
@@ -35,9 +36,12 @@ export function readEndpointsFile(path: string, apiNames: readonly string[]): { 
   const problems: string[] = [];
   const endpoints = data.map((entry, i) => readEntry(entry, `${path}: endpoint ${i + 1}`, apiNames, problems));
   const seen = new Set<string>();
+  const folders = new Map<string, string>();
   for (const e of endpoints) {
     if (e.name && seen.has(e.name)) problems.push(`${path}: name '${e.name}' is used twice; names label results folders and leaderboard rows, make them unique`);
+    else if (e.name && folders.has(slug(e.name))) problems.push(`${path}: names '${folders.get(slug(e.name))}' and '${e.name}' share the results folder '${slug(e.name)}'; make them differ in letters or digits`);
     seen.add(e.name);
+    folders.set(slug(e.name), folders.get(slug(e.name)) ?? e.name);
   }
   return problems.length ? { problems } : { endpoints };
 }

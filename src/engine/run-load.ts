@@ -7,7 +7,7 @@ import { atCsvPrecision, type RequestRecord } from '../metrics/record.js';
 import { NON_STREAMING_NOTE, type LoopDelay, type RunSummary } from '../metrics/summary.js';
 import { protocolFor } from '../protocols/registry.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../results/csv-rows.js';
-import { FILES, RunFolder } from '../results/run-folder.js';
+import { claimRunFolder, FILES, type RunFolder } from '../results/run-folder.js';
 import { monoAtWall } from '../schedule/clock.js';
 import { freeLoopbackPort, startSimChild } from '../sim/child.js';
 import { evaluateSlos } from '../slo/evaluate.js';
@@ -42,6 +42,9 @@ export interface RunIo {
   stop?: AbortSignal;
   /** The command's signal watch, when it outlives this run (several runs in turn); else the run has its own. */
   interrupts?: Interrupts;
+  /** A search's step, judged by its objectives: one where nothing succeeded stays `completed` (its error rate
+   *  fails it), where a run of its own is `failed`. */
+  step?: boolean;
 }
 
 export interface RunResult {
@@ -107,8 +110,8 @@ class LoadRun {
     this.#io = io;
     this.#startedAt = new Date();
     this.#name = cfg.name ?? (simulated ? 'simulated' : new URL(url).host);
-    this.#runId = cfg.runId ?? defaultRunId(cfg, this.#startedAt, this.#name);
-    this.#folder = new RunFolder(cfg.resultsDir, this.#runId);
+    this.#folder = claimRunFolder(cfg.resultsDir, cfg.runId, () => defaultRunId(cfg, this.#startedAt, this.#name));
+    this.#runId = this.#folder.id;
     this.#agg = new Aggregator(goodput(cfg.slo));
     this.#t0Wall = Date.now();
     this.#mainLoopDelay = watchLoopDelay();
@@ -234,6 +237,9 @@ class LoadRun {
   /** The workers' reports folded in, the time series and the summary written; a failed write is said in the summary. */
   async #finish(results: readonly WorkerFailureOr<WorkerFinal>[]): Promise<RunResult> {
     for (const r of results) if (!r.ok) this.#outcome.alsoFailed(`worker ${r.worker}: ${r.error}`);
+    // an interrupted run stays interrupted, whatever it had measured by then
+    const none = this.#io.step || this.#outcome.status !== 'completed' ? null : nothingSucceeded(this.#agg);
+    if (none) this.#outcome.fail(none);
     this.#promptMs = Math.max(0, ...results.map((r) => (r.ok ? r.value.promptMs : 0)));
     const client = clientFigures(results, this.#cpu0, this.#t0Wall, this.#mainLoopDelay);
     const m = { ...this.#meta(), client };
@@ -312,6 +318,14 @@ class LoadRun {
     for (let b = last - 10; b < last; b++) tokens += this.#agg.tokens.at(b);
     return { ...sum, elapsedMs, totalMs: this.#cfg.durationMs, totalTps: tokens };
   }
+}
+
+/** Why a finished run measured nothing: every request it scheduled failed, was dropped or cut short (null: one succeeded). */
+function nothingSucceeded(agg: Aggregator): string | null {
+  const c = agg.counts;
+  if (agg.succeeded || c.scheduled === c.warmup) return null;
+  const how = (['failed', 'incomplete', 'dropped'] as const).filter((k) => c[k]).map((k) => `${c[k]} ${k}`).join(', ');
+  return `no request succeeded (${c.scheduled - c.warmup} scheduled: ${how})`;
 }
 
 /** The answer's tokens under the client tokenizer, counted here so the workers' send path never waits on it. */

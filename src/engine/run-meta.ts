@@ -9,6 +9,7 @@ import { addHandles } from '../metrics/handles.js';
 import { addPromptFigures, promptsEntry } from '../metrics/prompt-figures.js';
 import { csvNumber, type RequestRecord } from '../metrics/record.js';
 import type { LoopDelay, ShardInfo, WorkloadSummary } from '../metrics/summary.js';
+import { timeStamp, uniqueSuffix } from '../results/run-id.js';
 import { slug } from '../results/slug.js';
 import type { WorkerFinal } from '../workers/messages.js';
 import type { WorkerFailureOr } from '../workers/pool.js';
@@ -87,10 +88,14 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Shards of one run share the prefix (the start instant when given) and differ by their suffix. */
+/**
+ * Sortable by start time (to the millisecond), then unique by a random suffix: two runs started at once, or
+ * against names that slug alike, never share a folder. Shards of one run share the prefix (the start
+ * instant when given) and end with which shard they are (`merge`'s `*-shard-*-of-N` globs).
+ */
 export function defaultRunId(cfg: RunConfig, startedAt: Date, name: string): string {
-  const stamp = new Date(cfg.startAtMs ?? startedAt.getTime()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${slug(name)}${cfg.shard ? `-shard-${cfg.shard.index}-of-${cfg.shard.count}` : ''}`;
+  const stamp = timeStamp(cfg.startAtMs ?? startedAt.getTime());
+  return `${stamp}-${slug(name)}-${uniqueSuffix()}${cfg.shard ? `-shard-${cfg.shard.index}-of-${cfg.shard.count}` : ''}`;
 }
 
 export function shardInfo(cfg: RunConfig, readyLeadMs: number | null, first: RequestRecord | null): ShardInfo {

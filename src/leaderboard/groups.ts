@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { errorRateOf } from '../metrics/summary.js';
 import { effectiveLoad, workloadKey, type SavedRun } from '../results/read-runs.js';
 import { loadWords } from './describe.js';
 
@@ -71,9 +72,9 @@ export function runLabel(run: SavedRun, all: boolean): string {
   const s = run.summary;
   const when = all ? ` @ ${s.run.started_at.slice(0, 16).replace('T', ' ')}` : '';
   const failed = s.status !== 'completed' || s.requests.completed === 0;
-  const errors = `${percent(s.error_rate)} errors`;
+  const errors = `${percent(errorRateOf(s))} errors`;
   // a run stopped early because nothing could succeed is a failure, whatever status it ended with
-  const note = failed ? ` (${s.status === 'completed' || s.requests.completed === 0 ? 'failed' : s.status}, ${errors})` : s.error_rate > 0 ? ` (${errors})` : '';
+  const note = failed ? ` (${s.status === 'completed' || s.requests.completed === 0 ? 'failed' : s.status}, ${errors})` : errorRateOf(s) > 0 ? ` (${errors})` : '';
   return `${s.endpoint.name}${when}${note}`;
 }
 

@@ -1,5 +1,5 @@
 import { minSamples } from '../metrics/distribution.js';
-import { DEFINITIONS } from '../metrics/summary.js';
+import { DEFINITIONS, errorRateOf } from '../metrics/summary.js';
 import type { RequestMetric, SavedRun } from '../results/read-runs.js';
 import { BOOTSTRAP_DEFAULTS } from '../stats/bootstrap.js';
 import { COLUMNS, requestFigures, seedTotalTpsFigures, totalTpsFigures, type Figures } from './figures.js';
@@ -204,7 +204,7 @@ export function successTable(groups: readonly Group[], ctx: TableContext): strin
         const marks = runMarks(run, ctx.minRequests);
         const label = runLabel(run, ctx.all);
         marked.push({ label, marks });
-        return [`${label}${markSuffix(marks)}`, run.summary.endpoint.model, percent(successRate(run)), percent(run.summary.error_rate), offered(run),
+        return [`${label}${markSuffix(marks)}`, run.summary.endpoint.model, percent(successRate(run)), percent(errorRateOf(run.summary)), offered(run),
           formatValue(run.summary.throughput.requests_per_s, 2), count(q.sent), count(q.completed), count(q.failed), count(q.dropped), errorList(run)];
       });
     return block(g, null, '', markdownTable(header, align, rows), ctx);

@@ -50,6 +50,8 @@ export class Aggregator {
   readonly sources = { usage: 0, chunks: 0 };
   /** Completed requests that met every per-request criterion (goodput); counts add exactly across shards. */
   good = 0;
+  /** Completed non-warm-up requests: what the error rate counts as success. */
+  succeeded = 0;
   readonly log = new RequestLog();
   readonly tokenChecks = new TokenChecks();
   readonly sessions = new SessionTally();
@@ -114,6 +116,7 @@ export class Aggregator {
     }
     this.sessions.add(r);
     if (r.outcome !== 'completed') return;
+    this.succeeded++;
     this.completed.addAt(r.end_ms!, 1);
     if (this.goodput.meets(d)) this.good++;
     this.sources[r.output_tokens_source]++;

@@ -16,7 +16,7 @@ export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
 
 export type SummaryMeta = Omit<
   RunSummary,
-  'schema_version' | 'requests' | 'error_rate' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings' | 'token_checks' | 'steady_state' | 'steady_state_rule'
+  'schema_version' | 'requests' | 'error_rate' | 'error_rate_of_sent' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings' | 'token_checks' | 'steady_state' | 'steady_state_rule'
 > & {
   client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck' | 'measurement_error'>;
   warnings: string[];
@@ -46,7 +46,8 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     endpoint: meta.endpoint,
     workload: meta.workload,
     requests: { ...c },
-    error_rate: c.sent ? c.failed / c.sent : 0,
+    error_rate: errorRate(agg),
+    error_rate_of_sent: c.sent ? c.failed / c.sent : 0,
     errors: { ...agg.errors },
     error_examples: { ...agg.errorExamples },
     metrics,
@@ -89,6 +90,12 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     histograms: Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
   };
+}
+
+/** Every non-warm-up request that did not complete, sent or not (DEFINITIONS.error_rate). */
+function errorRate(agg: Aggregator): number {
+  const judged = agg.counts.scheduled - agg.counts.warmup;
+  return judged ? (judged - agg.succeeded) / judged : 0;
 }
 
 function goodput(agg: Aggregator, spanMs: number): RunSummary['goodput'] {

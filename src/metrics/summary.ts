@@ -55,8 +55,11 @@ export interface RunSummary {
   endpoint: { name: string; url: string; api: string; model: string; simulated: boolean };
   workload: WorkloadSummary;
   requests: { scheduled: number; sent: number; completed: number; failed: number; dropped: number; incomplete: number; warmup: number };
-  /** failed / sent. */
+  /** Non-warm-up requests that did not complete (failed, incomplete, dropped, never sent) / non-warm-up
+   *  requests scheduled (schema 7; before it, failed / sent: read it through `errorRateOf`). */
   error_rate: number;
+  /** Failed / sent: schema 6's error_rate, kept under this name (absent from older runs). */
+  error_rate_of_sent?: number;
   errors: Record<string, number>;
   /** The first error message of each class in `errors` (schema 5; absent from older runs). */
   error_examples?: Record<string, string>;
@@ -288,7 +291,8 @@ export const DEFINITIONS: Record<string, string> = {
   low_sample: 'a quantile pX is marked low_sample when count < 1 / (1 - X/100): p99 needs 100 samples, p95 20, p90 10',
   short_output: 'completed requests ending more than min(5% of max_tokens, 50 tokens) short of max_tokens',
   token_agreement: "|client tokenizer count - server usage count| / server count, per request; over_10pct counts those above 10%",
-  error_rate: 'failed requests / sent requests',
+  error_rate: '(scheduled - completed) / scheduled, over non-warm-up requests: failed, incomplete, dropped and never-sent requests all count as errors',
+  error_rate_of_sent: 'failed requests / sent requests (the error_rate of summary schema 6 and before)',
   cached_input_tokens: "per request, prompt tokens the server served from its prefix cache: usage.prompt_tokens_details.cached_tokens (OpenAI, vLLM, SGLang, llama.cpp; else llama.cpp's timings.cache_n), Anthropic cache_read_input_tokens, Responses input_tokens_details.cached_tokens, Gemini cachedContentTokenCount, Bedrock cacheReadInputTokens; cached_input_fraction = their sum / the input tokens of the requests that reported one",
   goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
   good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',
@@ -300,6 +304,13 @@ export const DEFINITIONS: Record<string, string> = {
   completion_rate_per_s: 'non-warm-up requests completed within the sending window / its length: what the endpoint served while load was offered',
   measurement_error_ms: 'bench mode: client receive stamp of a chunk - the simulator\'s send stamp in it (CLOCK_MONOTONIC)',
 };
+
+/** The error rate of any saved run under this schema's definition: older runs counted failed / sent only. */
+export function errorRateOf(s: Pick<RunSummary, 'schema_version' | 'error_rate' | 'requests'>): number {
+  if (s.schema_version >= 7) return s.error_rate;
+  const q = s.requests;
+  return q.scheduled ? (q.scheduled - q.completed) / q.scheduled : 0;
+}
 
 /** Printed and saved with every --no-stream run: its latency figures mean something else. */
 export const NON_STREAMING_NOTE =

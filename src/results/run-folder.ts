@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, parse, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
 import type { RunSummary } from '../metrics/summary.js';
@@ -14,11 +14,28 @@ import { recordRow } from './csv-rows.js';
  */
 export const FILES = { requests: 'requests.csv', summary: 'summary.json', timeseries: 'timeseries.csv', buckets: 'buckets.csv' } as const;
 
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdir never returns under /proc (`/proc/self/x` spins
+ * on ENOENT), so each missing folder is made on its own and the first refusal is thrown.
+ */
+export function makeDirs(dir: string): void {
+  const full = resolve(dir);
+  let path = parse(full).root;
+  for (const part of full.slice(path.length).split(/[\\/]/).filter(Boolean)) {
+    path = join(path, part);
+    try {
+      mkdirSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(path).isDirectory()) throw e;
+    }
+  }
+}
+
 /** Null when `dir` can hold results, else why not (checked before any request is sent). */
 export function checkWritable(dir: string): string | null {
   const probe = join(dir, `.write-probe-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     writeFileSync(probe, 'x');
     unlinkSync(probe);
     return null;
@@ -30,10 +47,31 @@ export function checkWritable(dir: string): string | null {
 /** A write to the run folder failed (disk full, folder removed or made read-only): says which file and why. */
 export class ResultsWriteError extends Error {}
 
+/** The run id names a folder that holds another run (or anything else): nothing of it was touched. */
+export class RunIdTakenError extends Error {}
+
+/** Default ids drawn before giving up (each differs by its random suffix; a clash is already unlikely). */
+const ID_DRAWS = 5;
+
+/**
+ * The run's folder, claimed for this run alone: `id` (a --run-id: taken means RunIdTakenError) or, when
+ * null, the first free one of `drawId`'s draws.
+ */
+export function claimRunFolder(resultsDir: string, id: string | null, drawId: () => string): RunFolder {
+  for (let i = 1; ; i++) {
+    try {
+      return new RunFolder(resultsDir, id ?? drawId());
+    } catch (e) {
+      if (!(e instanceof RunIdTakenError) || id !== null || i === ID_DRAWS) throw e;
+    }
+  }
+}
+
 function attempt<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof RunIdTakenError) throw e;
     const err = e as NodeJS.ErrnoException;
     const code = err.code && !err.message.startsWith(err.code) ? `${err.code} ` : '';
     throw new ResultsWriteError(`cannot write ${what}: ${code}${err.message}`);
@@ -41,6 +79,7 @@ function attempt<T>(what: string, fn: () => T): T {
 }
 
 export class RunFolder {
+  readonly id: string;
   readonly path: string;
   readonly #requestsFd: number;
   /** A write failed: later appends are skipped (the file may end in a partial row). */
@@ -48,11 +87,16 @@ export class RunFolder {
   /** Bytes of whole rows written so far. */
   #size = 0;
 
+  /**
+   * Claims `<resultsDir>/<runId>`: the folder is made, or found empty, and its requests.csv created
+   * exclusively (O_EXCL), so of two runs naming one folder at once exactly one gets it.
+   */
   constructor(resultsDir: string, runId: string) {
+    this.id = runId;
     this.path = join(resultsDir, runId);
     const file = join(this.path, FILES.requests);
-    attempt(this.path, () => mkdirSync(this.path, { recursive: true }));
-    this.#requestsFd = attempt(file, () => openSync(file, 'a'));
+    attempt(this.path, () => claimFolder(this.path));
+    this.#requestsFd = attempt(file, () => createExclusive(file));
     attempt(file, () => writeAll(this.#requestsFd, Buffer.from(stringify([RECORD_COLUMNS as unknown as string[]]))));
     this.#size = fstatSync(this.#requestsFd).size;
   }
@@ -89,6 +133,30 @@ export class RunFolder {
 
   close(): void {
     closeSync(this.#requestsFd);
+  }
+}
+
+function taken(path: string): RunIdTakenError {
+  return new RunIdTakenError(`--run-id: '${path}' already holds a run (or other files); choose another id, or leave it out for a unique one`);
+}
+
+/** Makes `path` (its parents too) for this process alone, or takes it if it exists and is empty. */
+export function claimFolder(path: string): void {
+  makeDirs(dirname(path));
+  try {
+    mkdirSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    if (!statSync(path).isDirectory() || readdirSync(path).length) throw taken(path);
+  }
+}
+
+function createExclusive(file: string): number {
+  try {
+    return openSync(file, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw taken(file.slice(0, -FILES.requests.length - 1));
+    throw e;
   }
 }
 

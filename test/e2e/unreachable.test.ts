@@ -36,7 +36,9 @@ describe('endpoints that cannot be reached', () => {
   it('a host name that does not resolve (.invalid, reserved never to resolve): every request dns', async () => {
     // a long connect timeout so a slow resolver still ends in its own answer (dns), never connect_timeout
     const r = await spawnCli(['--endpoint', 'http://nonexistent.invalid:8000/v1', ...LOAD, '--connect-timeout', '30s']);
-    expect(r.code).toBe(0);
+    // nothing succeeded: a failed run
+    expect(r.code).toBe(1);
+    expect(r.summary.status_reason).toBe('no request succeeded (5 scheduled: 5 failed)');
     expect(r.summary.errors).toEqual({ dns: 5 });
     expect(r.rows.every((x) => x.outcome === 'failed' && x.error_message.includes('nonexistent.invalid'))).toBe(true);
   });
@@ -45,7 +47,7 @@ describe('endpoints that cannot be reached', () => {
     const server = await fullBacklog();
     cleanup = server.close;
     const r = await spawnCli(['--endpoint', `http://127.0.0.1:${server.port}/v1`, ...LOAD, '--connect-timeout', '300ms', '--ttft-timeout', '5s']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.summary.errors).toEqual({ connect_timeout: 5 });
     expect(r.rows[0].error_message).toContain('--connect-timeout');
     expect(r.rows.every((x) => Number(x.end_ms) - Number(x.sent_ms) >= 300)).toBe(true);

@@ -82,7 +82,9 @@ describe('Aggregator + summary', () => {
     expect(r.scheduled).toBe(r.completed + r.failed + r.dropped + r.incomplete);
     expect(r).toMatchObject({ scheduled: 4, sent: 3, completed: 1, failed: 1, dropped: 1, incomplete: 1 });
     expect(s.metrics.ttft_s.count).toBe(1);
-    expect(s.error_rate).toBeCloseTo(1 / 3, 12);
+    // every scheduled request that did not complete, the dropped and the incomplete too (schema 7)
+    expect(s.error_rate).toBe(3 / 4);
+    expect(s.error_rate_of_sent).toBeCloseTo(1 / 3, 12);
     expect(s.errors).toEqual({ http_status: 1, aborted: 1 });
     expect(s.throughput.peak_total_tps).toBe(100);
     expect(s.warnings.some((w) => w.includes('DROPPED 1'))).toBe(true);

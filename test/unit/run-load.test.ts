@@ -6,7 +6,7 @@ import type { RunConfig } from '../../src/config/run-config.js';
 import { runLoad, type RunIo, type StartWorkers } from '../../src/engine/run-load.js';
 import { Distribution } from '../../src/metrics/distribution.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import type { RunSummary } from '../../src/metrics/summary.js';
+import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../../src/metrics/summary.js';
 import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import { OBSERVE_DEFAULTS } from '../../src/config/observe.js';
 import { ObserveStartError } from '../../src/engine/observers.js';
@@ -149,7 +149,7 @@ describe('runLoad with its workers faked, in process', () => {
       expect(summary.server_metrics!.scrapes.ok).toBeGreaterThanOrEqual(2);
       expect(summary.server_metrics!.queue_depth === null || summary.server_metrics!.queue_depth.max >= 1).toBe(true);
       expect(saved(folder).server_metrics!.url).toBe(url);
-      expect(saved(folder).schema_version).toBe(7);
+      expect(saved(folder).schema_version).toBe(SUMMARY_SCHEMA_VERSION);
       expect(readFileSync(join(folder, 'server_metrics.csv'), 'utf8')).toMatch(/^t_ms,metric,labels,value\n-[\d.]+,vllm:num_requests_waiting,"\{engine=""0""\}",0\n/);
       expect(existsSync(join(folder, 'report.html'))).toBe(true);
     } finally {
