@@ -7,8 +7,8 @@ import type { CapacityPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
-import { checkWritable, claimFolder, RunIdTakenError } from '../results/run-folder.js';
-import { timeStamp, uniqueSuffix } from '../results/run-id.js';
+import { checkWritable, claimFolder, claimFree, RunIdTakenError } from '../results/run-folder.js';
+import { timeStamp } from '../results/run-id.js';
 import { capacityPng } from '../report/capacity-chart.js';
 import { renderCapacity } from '../report/capacity-table.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
@@ -71,6 +71,20 @@ export function capacityExitCode(c: CapacityReport): number {
   return codes[c.end];
 }
 
+/** The search's own folder, claimed as a run's is: `--run-id`, or the time to the ms + `-capacity` (+ `-2`, ... when taken). */
+function claimCapacityFolder(resultsDir: string, id: string | null): string | { problem: string } {
+  const stamp = timeStamp(Date.now());
+  const claim = (name: string) => {
+    claimFolder(join(resultsDir, name));
+    return join(resultsDir, name);
+  };
+  try {
+    return claimFree(id, (draw) => `${stamp}-capacity${draw > 1 ? `-${draw}` : ''}`, claim);
+  } catch (e) {
+    return { problem: e instanceof RunIdTakenError ? e.message : `--results-dir: cannot create a folder in '${resultsDir}' (${(e as Error).message})` };
+  }
+}
+
 export async function capacityCommand(argv: CliArgs): Promise<number> {
   const problems: string[] = [];
   const searchPlan = plan(argv, problems);
@@ -84,13 +98,8 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const base = resolved.config;
   const unwritable = checkWritable(base.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
-  const folder = join(base.resultsDir, base.runId ?? `${timeStamp(Date.now())}-capacity-${uniqueSuffix()}`);
-  try {
-    claimFolder(folder);
-  } catch (e) {
-    if (e instanceof RunIdTakenError) return usageError([e.message]);
-    return usageError([`--results-dir: cannot create '${folder}' (${(e as Error).message})`]);
-  }
+  const folder = claimCapacityFolder(base.resultsDir, base.runId);
+  if (typeof folder !== 'string') return usageError([folder.problem]);
   const printer = progressPrinter(resolveProgressMode(base.progress, Boolean(process.stderr.isTTY)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const proxy = describeProxy(base);

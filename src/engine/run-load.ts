@@ -7,7 +7,7 @@ import { atCsvPrecision, type RequestRecord } from '../metrics/record.js';
 import { NON_STREAMING_NOTE, type LoopDelay, type RunSummary } from '../metrics/summary.js';
 import { protocolFor } from '../protocols/registry.js';
 import { bucketRows, secondRows, BUCKET_HEADER, SECOND_HEADER } from '../results/csv-rows.js';
-import { claimRunFolder, FILES, type RunFolder } from '../results/run-folder.js';
+import { claimFree, FILES, RunFolder } from '../results/run-folder.js';
 import { monoAtWall } from '../schedule/clock.js';
 import { freeLoopbackPort, startSimChild } from '../sim/child.js';
 import { evaluateSlos } from '../slo/evaluate.js';
@@ -110,7 +110,7 @@ class LoadRun {
     this.#io = io;
     this.#startedAt = new Date();
     this.#name = cfg.name ?? (simulated ? 'simulated' : new URL(url).host);
-    this.#folder = claimRunFolder(cfg.resultsDir, cfg.runId, () => defaultRunId(cfg, this.#startedAt, this.#name));
+    this.#folder = claimFree(cfg.runId, (draw) => defaultRunId(cfg, this.#startedAt, this.#name, draw), (id) => new RunFolder(cfg.resultsDir, id));
     this.#runId = this.#folder.id;
     this.#agg = new Aggregator(goodput(cfg.slo));
     this.#t0Wall = Date.now();

@@ -9,7 +9,7 @@ import { addHandles } from '../metrics/handles.js';
 import { addPromptFigures, promptsEntry } from '../metrics/prompt-figures.js';
 import { csvNumber, type RequestRecord } from '../metrics/record.js';
 import type { LoopDelay, ShardInfo, WorkloadSummary } from '../metrics/summary.js';
-import { timeStamp, uniqueSuffix } from '../results/run-id.js';
+import { timeStamp } from '../results/run-id.js';
 import { slug } from '../results/slug.js';
 import type { WorkerFinal } from '../workers/messages.js';
 import type { WorkerFailureOr } from '../workers/pool.js';
@@ -89,13 +89,14 @@ function count(n: number): string {
 }
 
 /**
- * Sortable by start time (to the millisecond), then unique by a random suffix: two runs started at once, or
- * against names that slug alike, never share a folder. Shards of one run share the prefix (the start
- * instant when given) and end with which shard they are (`merge`'s `*-shard-*-of-N` globs).
+ * Sortable by start time (to the millisecond): `20261203T051524.123Z-vllm`. Shards of one run share the
+ * prefix (the start instant when given) and end with which shard they are (`merge`'s `*-shard-*-of-N`
+ * globs). `draw` > 1 (the folder was taken: another run started in the same millisecond, or against a name
+ * that slugs alike) adds `-<draw>`.
  */
-export function defaultRunId(cfg: RunConfig, startedAt: Date, name: string): string {
+export function defaultRunId(cfg: RunConfig, startedAt: Date, name: string, draw = 1): string {
   const stamp = timeStamp(cfg.startAtMs ?? startedAt.getTime());
-  return `${stamp}-${slug(name)}-${uniqueSuffix()}${cfg.shard ? `-shard-${cfg.shard.index}-of-${cfg.shard.count}` : ''}`;
+  return `${stamp}-${slug(name)}${cfg.shard ? `-shard-${cfg.shard.index}-of-${cfg.shard.count}` : ''}${draw > 1 ? `-${draw}` : ''}`;
 }
 
 export function shardInfo(cfg: RunConfig, readyLeadMs: number | null, first: RequestRecord | null): ShardInfo {

@@ -52,6 +52,8 @@ export class Aggregator {
   good = 0;
   /** Completed non-warm-up requests: what the error rate counts as success. */
   succeeded = 0;
+  /** Requests whose server sent a token count not believed (`usage_rejected`), and the first such count. */
+  readonly usageRejected = { requests: 0, first: null as string | null };
   readonly log = new RequestLog();
   readonly tokenChecks = new TokenChecks();
   readonly sessions = new SessionTally();
@@ -107,6 +109,10 @@ export class Aggregator {
     if (r.error_class) {
       this.errors[r.error_class] = (this.errors[r.error_class] ?? 0) + 1;
       this.errorExamples[r.error_class] ??= (r.error_message ?? '').slice(0, EXAMPLE_CHARS);
+    }
+    if (r.usage_rejected) {
+      this.usageRejected.requests++;
+      this.usageRejected.first ??= r.usage_rejected;
     }
     const d = derive(r);
     this.dists.get('send_lag_ms')!.record(d.send_lag_ms);

@@ -7,6 +7,7 @@ import { slidingRate } from './timeline.js';
 import { tokenCheckNotes, tokenCheckWarnings } from './token-checks.js';
 import { judgeSendLag, LAG_SHARE, type LagVerdict } from './send-lag.js';
 import { sendingWindow } from './sending-window.js';
+import { MAX_USAGE_TOKENS } from './record.js';
 
 export const WINDOW_MS = 1000;
 export const STEP_MS = 100;
@@ -33,7 +34,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
   const ttftP50 = metrics.ttft_s.p50;
   const lagCheck = judgeSendLag(sendLag, ttftP50 === null ? [] : [{ name: 'TTFT p50', ms: ttftP50 * 1000 }], BOTTLENECK.sendLagP99Ms);
   const tokenChecks = agg.tokenChecks.summary();
-  const warnings = [...meta.warnings, ...bottleneckWarnings(lagCheck, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks)];
+  const warnings = [...meta.warnings, ...bottleneckWarnings(lagCheck, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks), ...usageWarning(agg)];
   const warmupS = typeof meta.workload.warmup_s === 'number' ? meta.workload.warmup_s : 0;
   const { usage, chunks } = agg.sources;
   return {
@@ -73,6 +74,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
       cached_input_total: agg.cachedTotal,
       cached_input_reported: agg.cachedReported,
       cached_input_fraction: agg.cachedOfInput > 0 ? agg.cachedTotal / agg.cachedOfInput : null,
+      usage_rejected: agg.usageRejected.requests,
       counted: 'every generated token, reasoning and answer alike, counts in TPOT, ITL and every TPS figure',
     },
     token_checks: tokenChecks,
@@ -90,6 +92,13 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     histograms: Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
     definitions: DEFINITIONS,
   };
+}
+
+/** Said once per run: the requests whose server's token counts were not believed, and the first such count. */
+function usageWarning(agg: Aggregator): string[] {
+  const { requests, first } = agg.usageRejected;
+  if (!requests) return [];
+  return [`USAGE COUNTS IGNORED: ${requests} request(s) reported a token count that is not an integer from 0 to ${MAX_USAGE_TOKENS.toLocaleString('en-US')} or fell within the stream (first: ${first}); their chunks were counted instead (requests.csv usage_rejected)`];
 }
 
 /** Every non-warm-up request that did not complete, sent or not (DEFINITIONS.error_rate). */

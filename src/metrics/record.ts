@@ -24,6 +24,12 @@ export type ErrorClass =
 
 export type TokenSource = 'usage' | 'chunks';
 
+/**
+ * The most tokens a server's count may claim for one request: 10 million is 5x the longest context any
+ * model serves today (2M), so a larger count is a server's bug, not an answer (1e15 made a 2e15 tok/s peak).
+ */
+export const MAX_USAGE_TOKENS = 10_000_000;
+
 export interface RequestRecord {
   /** Index k in the global schedule. */
   id: number;
@@ -72,6 +78,9 @@ export interface RequestRecord {
   turn: number | null;
   /** Turns the session was to send: a session whose last record has turn < session_turns - 1 was cut short. */
   session_turns: number | null;
+  /** The first server count the request did not believe (not an integer in 0..MAX_USAGE_TOKENS, or lower than
+   *  one before it in the stream), e.g. `output=-1000`; that count fell back to the chunks. Null: none. */
+  usage_rejected: string | null;
 }
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
@@ -84,6 +93,7 @@ export const RECORD_COLUMNS = [
   'send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps',
   'first_chunk_tokens', 'inter_chunk_mean_ms', 'input_tokens_client', 'output_tokens_client',
   'retry_after', 'response_bytes', 'cached_input_tokens', 'prefix_group', 'session', 'turn', 'session_turns',
+  'usage_rejected',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

@@ -110,6 +110,8 @@ export interface RunSummary {
     cached_input_reported?: number;
     /** cached_input_total / the input tokens of those requests; null when none reported. */
     cached_input_fraction?: number | null;
+    /** Requests whose server sent a token count not believed, counted by their chunks instead (schema 7). */
+    usage_rejected?: number;
     /** What every per-token figure (TPOT, ITL, TPS) counts. */
     counted: string;
   };

@@ -50,19 +50,19 @@ export class ResultsWriteError extends Error {}
 /** The run id names a folder that holds another run (or anything else): nothing of it was touched. */
 export class RunIdTakenError extends Error {}
 
-/** Default ids drawn before giving up (each differs by its random suffix; a clash is already unlikely). */
-const ID_DRAWS = 5;
+/** Default ids drawn before giving up: as many runs as could start in one millisecond on one results folder. */
+const ID_DRAWS = 100;
 
 /**
- * The run's folder, claimed for this run alone: `id` (a --run-id: taken means RunIdTakenError) or, when
- * null, the first free one of `drawId`'s draws.
+ * What `claim` makes of the first id it can have: `id` (a --run-id: taken means RunIdTakenError) or, when
+ * null, the first free one of `drawId(1)`, `drawId(2)`, ...
  */
-export function claimRunFolder(resultsDir: string, id: string | null, drawId: () => string): RunFolder {
-  for (let i = 1; ; i++) {
+export function claimFree<T>(id: string | null, drawId: (draw: number) => string, claim: (id: string) => T): T {
+  for (let draw = 1; ; draw++) {
     try {
-      return new RunFolder(resultsDir, id ?? drawId());
+      return claim(id ?? drawId(draw));
     } catch (e) {
-      if (!(e instanceof RunIdTakenError) || id !== null || i === ID_DRAWS) throw e;
+      if (!(e instanceof RunIdTakenError) || id !== null || draw === ID_DRAWS) throw e;
     }
   }
 }

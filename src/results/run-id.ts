@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** Folder names a run id must not be: they name the results root itself or its parent. */
 const RESERVED = new Set(['', '.', '..']);
 /** Longest id: under NAME_MAX (255 bytes) with room for the temp files written beside summary.json. */
@@ -18,9 +16,4 @@ export function runIdProblem(id: string): string | null {
 /** UTC time to the millisecond, sortable as text: 20261203T051524.123Z. */
 export function timeStamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '');
-}
-
-/** Four hex digits: two ids stamped in the same millisecond (two processes, two machines) still differ. */
-export function uniqueSuffix(): string {
-  return randomBytes(2).toString('hex');
 }

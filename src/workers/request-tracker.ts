@@ -1,5 +1,5 @@
 import type { Distribution } from '../metrics/distribution.js';
-import type { ErrorClass, Outcome, RequestRecord } from '../metrics/record.js';
+import { MAX_USAGE_TOKENS, type ErrorClass, type Outcome, type RequestRecord } from '../metrics/record.js';
 import type { Series } from '../metrics/timeline.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from '../protocols/types.js';
@@ -7,6 +7,9 @@ import { classifyError } from '../transport/errors.js';
 import type { TransportObserver } from '../transport/types.js';
 
 const ERROR_BODY_BYTES = 500;
+const countable = (n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_USAGE_TOKENS;
+/** Counts that only grow within a stream (cumulative); input and cached may be restated. */
+const CUMULATIVE: readonly (keyof TokenUsage)[] = ['output', 'reasoning'];
 
 /** Per-request limits, one shared object per worker; enforced by the worker's deadline sweep. */
 export interface RequestLimits {
@@ -71,6 +74,9 @@ export class RequestTracker implements TransportObserver, StreamSink {
   #gapSum = 0;
   #gapMax = 0;
   #usage: TokenUsage | null = null;
+  /** Usage counts found false in this stream: ignored from then on (the chunks count instead). */
+  readonly #distrusted = new Set<keyof TokenUsage>();
+  #usageRejected: string | null = null;
   #finish: string | null = null;
   #done = false;
   #error: { cls: ErrorClass; message: string } | null = null;
@@ -183,7 +189,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
 
   // --- StreamSink ---
   token(kind: 'output' | 'reasoning', atMs: number, tokens?: number, text?: string): void {
-    const n = tokens ?? 1;
+    const n = tokens === undefined || this.#believe(kind, tokens, tokens >= 1) ? (tokens ?? 1) : 1;
     if (text !== undefined) this.#text.push(text);
     if (this.#firstToken === null) {
       this.#firstToken = atMs;
@@ -209,11 +215,24 @@ export class RequestTracker implements TransportObserver, StreamSink {
 
   usage(u: TokenUsage): void {
     const merged: TokenUsage = { ...this.#usage };
-    if (u.input !== undefined) merged.input = u.input;
-    if (u.output !== undefined) merged.output = u.output;
-    if (u.reasoning !== undefined) merged.reasoning = u.reasoning;
-    if (u.cached !== undefined) merged.cached = u.cached;
+    for (const key of ['input', 'output', 'reasoning', 'cached'] as const) {
+      const v = u[key];
+      if (v === undefined || this.#distrusted.has(key)) continue;
+      const before = merged[key];
+      const grew = !CUMULATIVE.includes(key) || before === undefined || v >= before;
+      if (this.#believe(key, v, grew, before)) merged[key] = v;
+      else delete merged[key];
+    }
     this.#usage = merged;
+  }
+
+  /** Whether a server's count `v` of `key` is one: an integer in 0..MAX_USAGE_TOKENS and `ok`; if not, the
+   *  key is distrusted for the rest of the stream and the first such count is kept for the record. */
+  #believe(key: keyof TokenUsage, v: number, ok: boolean, before?: number): boolean {
+    if (countable(v) && ok) return true;
+    this.#distrusted.add(key);
+    this.#usageRejected ??= before !== undefined && countable(v) ? `${key}=${v} after ${before}` : `${key}=${v}`;
+    return false;
   }
 
   finish(reason: string): void {
@@ -275,6 +294,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
       response_bytes: this.#bytes,
       cached_input_tokens: this.#usage?.cached ?? null,
       ...(init.tags ?? NO_TAGS),
+      usage_rejected: this.#usageRejected,
     });
   }
 

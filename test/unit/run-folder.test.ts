@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWritable, claimRunFolder, RunFolder, RunIdTakenError } from '../../src/results/run-folder.js';
+import { checkWritable, claimFree, RunFolder, RunIdTakenError } from '../../src/results/run-folder.js';
 import { runIdProblem, timeStamp } from '../../src/results/run-id.js';
 import { defaultRunId } from '../../src/engine/run-meta.js';
 import { resolveRunConfig } from '../../src/cli/run-options.js';
@@ -31,22 +31,22 @@ describe('a run claims its folder for itself', () => {
 
   it('a default id that is taken is drawn again; a --run-id is not', () => {
     const dir = root();
+    const claim = (id: string) => new RunFolder(dir, id);
     new RunFolder(dir, 'a').close();
-    const draws = ['a', 'a', 'b'];
-    expect(claimRunFolder(dir, null, () => draws.shift()!).id).toBe('b');
-    expect(() => claimRunFolder(dir, 'a', () => 'c')).toThrow(RunIdTakenError);
+    new RunFolder(dir, 'a-2').close();
+    expect(claimFree(null, (draw) => (draw > 1 ? `a-${draw}` : 'a'), claim).id).toBe('a-3');
+    expect(() => claimFree('a', () => 'c', claim)).toThrow(RunIdTakenError);
     expect(existsSync(join(dir, 'c'))).toBe(false);
   });
 
-  it('default ids: sortable by start time to the millisecond, unique for runs started together, names that slug alike apart', () => {
+  it('default ids: sortable by start time to the millisecond; a second draw (same millisecond, or a name that slugs alike) is suffixed', () => {
     const cfg = { startAtMs: null, shard: null } as unknown as RunConfig;
     const at = new Date('2026-12-03T05:15:24.123Z');
-    const ids = [defaultRunId(cfg, at, 'a/b'), defaultRunId(cfg, at, 'A/B'), ...Array.from({ length: 50 }, () => defaultRunId(cfg, at, 'x'))];
-    expect(ids[0]).toMatch(/^20261203T051524\.123Z-a-b-[0-9a-f]{4}$/);
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(defaultRunId(cfg, at, 'a/b')).toBe('20261203T051524.123Z-a-b');
+    expect(defaultRunId(cfg, at, 'A/B', 2)).toBe('20261203T051524.123Z-a-b-2');
     expect(timeStamp(Date.parse('2026-12-03T05:15:24.999Z')) < timeStamp(Date.parse('2026-12-03T05:15:25.000Z'))).toBe(true);
     const shard = defaultRunId({ startAtMs: at.getTime(), shard: { index: 1, count: 4 } } as unknown as RunConfig, new Date(), 'v');
-    expect(shard).toMatch(/^20261203T051524\.123Z-v-[0-9a-f]{4}-shard-1-of-4$/);
+    expect(shard).toBe('20261203T051524.123Z-v-shard-1-of-4');
   });
 
   it('--results-dir under /proc fails at once with the reason (Node\'s recursive mkdir never returns there)', () => {
