@@ -10,7 +10,7 @@ import type { SessionSummary } from './sessions.js';
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 7;
+export const SUMMARY_SCHEMA_VERSION = 8;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -56,9 +56,9 @@ export interface RunSummary {
   workload: WorkloadSummary;
   requests: { scheduled: number; sent: number; completed: number; failed: number; dropped: number; incomplete: number; warmup: number };
   /** Non-warm-up requests that did not complete (failed, incomplete, dropped, never sent) / non-warm-up
-   *  requests scheduled (schema 7; before it, failed / sent: read it through `errorRateOf`). */
+   *  requests scheduled (schema 8; before it, failed / sent: read it through `errorRateOf`). */
   error_rate: number;
-  /** Failed / sent: schema 6's error_rate, kept under this name (absent from older runs). */
+  /** Failed / sent: schema 7's error_rate, kept under this name (absent from older runs). */
   error_rate_of_sent?: number;
   errors: Record<string, number>;
   /** The first error message of each class in `errors` (schema 5; absent from older runs). */
@@ -110,7 +110,7 @@ export interface RunSummary {
     cached_input_reported?: number;
     /** cached_input_total / the input tokens of those requests; null when none reported. */
     cached_input_fraction?: number | null;
-    /** Requests whose server sent a token count not believed, counted by their chunks instead (schema 7). */
+    /** Requests whose server sent a token count not believed, counted by their chunks instead (schema 8). */
     usage_rejected?: number;
     /** What every per-token figure (TPOT, ITL, TPS) counts. */
     counted: string;
@@ -294,7 +294,7 @@ export const DEFINITIONS: Record<string, string> = {
   short_output: 'completed requests ending more than min(5% of max_tokens, 50 tokens) short of max_tokens',
   token_agreement: "|client tokenizer count - server usage count| / server count, per request; over_10pct counts those above 10%",
   error_rate: '(scheduled - completed) / scheduled, over non-warm-up requests: failed, incomplete, dropped and never-sent requests all count as errors',
-  error_rate_of_sent: 'failed requests / sent requests (the error_rate of summary schema 6 and before)',
+  error_rate_of_sent: 'failed requests / sent requests (the error_rate of summary schema 7 and before)',
   cached_input_tokens: "per request, prompt tokens the server served from its prefix cache: usage.prompt_tokens_details.cached_tokens (OpenAI, vLLM, SGLang, llama.cpp; else llama.cpp's timings.cache_n), Anthropic cache_read_input_tokens, Responses input_tokens_details.cached_tokens, Gemini cachedContentTokenCount, Bedrock cacheReadInputTokens; cached_input_fraction = their sum / the input tokens of the requests that reported one",
   goodput: 'completed requests meeting every per-request SLO (ttft/ttfo/tpot/itl/e2e thresholds, each applied to the request\'s own value) / (last byte - first send)',
   good_fraction: 'those good requests / every non-warm-up request (completed + failed + dropped + incomplete)',
@@ -309,7 +309,7 @@ export const DEFINITIONS: Record<string, string> = {
 
 /** The error rate of any saved run under this schema's definition: older runs counted failed / sent only. */
 export function errorRateOf(s: Pick<RunSummary, 'schema_version' | 'error_rate' | 'requests'>): number {
-  if (s.schema_version >= 7) return s.error_rate;
+  if (s.schema_version >= 8) return s.error_rate;
   const q = s.requests;
   return q.scheduled ? (q.scheduled - q.completed) / q.scheduled : 0;
 }

@@ -81,7 +81,7 @@ describe('the error rate counts every scheduled request that did not succeed', (
     expect(s.slo.passed).toBe(false);
     expect(s.status).toBe('failed');
     expect(s.status_reason).toMatch(/^no request succeeded \(4 scheduled: 4 failed\)/);
-    expect(s.schema_version).toBeGreaterThanOrEqual(7);
+    expect(s.schema_version).toBeGreaterThanOrEqual(8);
   });
 
   it('a server holding every connection, --max-in-flight 2: 0 of 30 completed, 28 dropped, error rate 100 %, exit 1', async () => {

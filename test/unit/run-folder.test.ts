@@ -65,8 +65,8 @@ describe('--run-id names one folder inside --results-dir', () => {
     ['a\\b', /path separator/],
     ['x\u001b[2Jy', /control character/],
     ['x'.repeat(300), /bytes long/],
-  ])('%j is refused, naming the flag', (id, why) => {
-    const r = resolveRunConfig({ 'run-id': id, api: 'openai-chat', 'results-dir': 'results', progress: 'none' });
+  ])('%j is refused, naming the flag', async (id, why) => {
+    const r = await resolveRunConfig({ 'run-id': id, api: 'openai-chat', 'results-dir': 'results', progress: 'none' });
     expect('problems' in r && r.problems.find((p) => p.startsWith('--run-id:'))).toMatch(why);
   });
 
