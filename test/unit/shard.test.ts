@@ -11,6 +11,7 @@ const SPECS: PacerSpec[] = [
   { kind: 'poisson', rate: 37, durationMs: 5_000, burstiness: 1, seed: 9 },
   { kind: 'poisson', rate: 20, durationMs: 5_000, burstiness: 0.5, seed: 4 },
   { kind: 'burst', rate: 7, durationMs: 3_500 },
+  { kind: 'synthesizer', rate: 10, durationMs: 120_000 },
   { kind: 'ramp', startRate: 1, stages: [{ rate: 30, durationMs: 2_000 }, { rate: 5, durationMs: 1_500 }] },
 ];
 
