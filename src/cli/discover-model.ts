@@ -1,3 +1,4 @@
+import { urlCredentials } from '../transport/endpoint.js';
 import { ProxyAgent, request, type Dispatcher } from 'undici';
 import { proxyFor } from '../transport/proxy.js';
 import { text, type CliArgs } from './args.js';
@@ -16,8 +17,11 @@ export async function discoverModel(argv: CliArgs): Promise<{ model: string } | 
   const api = text(argv, 'api') ?? 'openai-chat';
   if (!endpoint || text(argv, 'model') || !LISTS_MODELS.has(api)) return null;
   let url: URL;
+  let authorization: string | null;
   try {
-    url = new URL(endpoint);
+    const plain = urlCredentials(endpoint);
+    url = new URL(plain.url);
+    authorization = plain.authorization;
   } catch {
     return null;
   }
@@ -27,7 +31,7 @@ export async function discoverModel(argv: CliArgs): Promise<{ model: string } | 
   const proxy = proxyFor(url.origin, process.env);
   const dispatcher: Dispatcher | undefined = proxy ? new ProxyAgent({ uri: proxy.url, proxyTunnel: url.protocol === 'https:' }) : undefined;
   try {
-    const res = await request(url, { headers: key ? { authorization: `Bearer ${key}` } : {}, dispatcher, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await request(url, { headers: authorization ? { authorization } : key ? { authorization: `Bearer ${key}` } : {}, dispatcher, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (res.statusCode !== 200) {
       await res.body.dump();
       return null;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { endpointsCommand, ENDPOINTS_OPTIONS } from './endpoints.js';
 import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
@@ -16,6 +16,7 @@ import type { CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
 import { applyColorChoice, surviveClosedOutput } from './output.js';
 import { explainUnknown, relabelHelp } from './suggest.js';
+import { attachDashValues, nonDecimalNumbers } from './raw-args.js';
 import { WORKLOAD_KEYS } from '../workload/keys.js';
 import { setFlagsFromString } from 'node:v8';
 
@@ -23,9 +24,9 @@ import { setFlagsFromString } from 'node:v8';
 // low rate always does: those pauses (5-10 ms) made send lag p99 ~2 ms at 10 req/s. Process-wide, so it
 // must be set before any worker thread (isolate) starts.
 setFlagsFromString('--no-memory-reducer');
-const args = hideBin(process.argv);
+const given = hideBin(process.argv);
 surviveClosedOutput();
-applyColorChoice(args, process.env);
+applyColorChoice(given, process.env);
 
 const SIM_OPTIONS = {
   port: { type: 'number', default: 8000, describe: 'Port to listen on (0 = any free port)' },
@@ -33,6 +34,12 @@ const SIM_OPTIONS = {
   'ipc-ready': { type: 'boolean', hidden: true, default: false },
   ...simYargsOptions(''),
 } as const;
+
+// every command's flags by name (a name means the same kind of value in each command that has it)
+const ALL_OPTIONS: Record<string, Options> = { ...SIM_OPTIONS, ...MERGE_OPTIONS, ...LEADERBOARD_OPTIONS, ...REPORT_OPTIONS, ...COMPARE_OPTIONS, ...CAPACITY_OPTIONS, ...ENDPOINTS_OPTIONS, ...RUN_OPTIONS };
+const args = attachDashValues(given, ALL_OPTIONS);
+const notDecimal = nonDecimalNumbers(args, ALL_OPTIONS);
+if (notDecimal.length) process.exit(usageError(notDecimal));
 
 const GLOBAL_FLAGS = ['color', 'help', 'version'];
 const SHAPE = {

@@ -21,6 +21,7 @@ import { resolveWorkload, type ResolvedWorkload } from '../workload/resolve.js';
 import { isRecord, num, oneOf, text, texts, type CliArgs } from './args.js';
 import { readSimOptions, simYargsOptions } from './sim-options.js';
 import { routeFor } from '../transport/proxy.js';
+import { urlCredentials } from '../transport/endpoint.js';
 import { runIdProblem } from '../results/run-id.js';
 
 const LOAD = LOAD_GROUP;
@@ -90,22 +91,41 @@ class Checks {
   }
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 function parseHeaders(list: string[], problems: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of list) {
     const i = h.indexOf(':');
-    if (i <= 0) {
-      problems.push(`--header: '${h.split(':')[0]}…' must look like 'Name: value'`);
+    const name = h.slice(0, Math.max(0, i)).trim();
+    if (i <= 0 || !HEADER_NAME.test(name)) {
+      problems.push(`--header: ${JSON.stringify(h.split(':')[0].slice(0, 40))} must look like 'Name: value' (a name of letters, digits and -)`);
       continue;
     }
-    out[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+    const value = h.slice(i + 1).trim();
+    // a line break would end the header early and smuggle the rest in as headers or a body
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) problems.push(`--header: the value of '${name}' holds a line break or another control character; give it on one line`);
+    else out[name.toLowerCase()] = value;
   }
   return out;
 }
 
+/** `user:password@` of --endpoint as the Basic authorization header, unless --header sets one too. */
+function withCredentials(headers: Record<string, string>, authorization: string | null, problems: string[]): Record<string, string> {
+  if (authorization === null) return headers;
+  if (headers.authorization !== undefined) problems.push('--endpoint: credentials in the URL and --header authorization both say who you are; keep one');
+  return { ...headers, authorization };
+}
+
+/** --endpoint as given, or null when the flag is absent (the built-in simulator); given empty it is a mistake. */
 function endpointUrl(v: unknown, problems: string[]): string | null {
-  if (v === undefined || v === '') return null;
+  if (v === undefined) return null;
   const s = String(v);
+  if (s.trim() === '') {
+    problems.push("--endpoint: empty; give the server's base URL, e.g. http://127.0.0.1:8000/v1, or leave the flag out to use the built-in simulator");
+    return null;
+  }
   try {
     const u = new URL(s);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
@@ -130,7 +150,8 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
   const problems: string[] = [];
   const wl = resolveWorkload(argv, problems, defaults);
   const c = new Checks(wl, problems);
-  const endpoint = endpointUrl(argv.endpoint, problems);
+  const given = endpointUrl(argv.endpoint, problems);
+  const { url: endpoint, authorization } = given ? urlCredentials(given) : { url: null, authorization: null };
   const api = apiFlag(argv.api, problems);
   const protocol = api === null ? undefined : protocolFor(api);
   if (endpoint && !argv.model) problems.push('--model: required with --endpoint (the model name the server serves; an OpenAI-compatible endpoint listing exactly one at /models needs none)');
@@ -154,7 +175,7 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
   if (argv['sim-chat-template'] === undefined && traffic.chatTemplate !== null) sim.chatTemplate = traffic.chatTemplate;
   const v = wl.values;
   const loop = traffic.trace ? traceShape(traffic.trace) : loadShape(c);
-  const workersAsked = argv.workers === undefined ? availableParallelism() : positiveFlag(argv, 'workers', problems);
+  const workersAsked = argv.workers === undefined ? availableParallelism() : workersFlag(argv, problems);
   const config: RunConfig = {
     endpoint,
     name: text(argv, 'name') ?? null,
@@ -163,7 +184,7 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
     api: api ?? RUN_DEFAULTS.api,
     apiKeyEnv,
     region,
-    headers: parseHeaders(texts(argv, 'header'), problems),
+    headers: withCredentials(parseHeaders(texts(argv, 'header'), problems), authorization, problems),
     ...loop,
     arrival: c.choice('arrival', ARRIVALS),
     burstiness: c.positive('burstiness'),
@@ -195,6 +216,7 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
     observe: readObserveOptions(argv, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),
   };
+  problems.push(...scheduleProblems(config));
   if (config.shard && config.closedLoop) problems.push('--shard: a closed loop (--concurrency) has no schedule to split; shard an open-loop run (--rate or --ramp), or run each machine with its own share of --concurrency');
   return problems.length ? { problems } : { config };
 }
@@ -234,6 +256,39 @@ function loadShape(c: Checks): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'close
 function traceShape(t: TraceRun): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'closedLoop' | 'durationMs'> {
   const durationMs = Math.max(1, t.spanMs);
   return { mode: 'open', rate: t.items.length / (durationMs / 1000), ramp: null, closedLoop: null, durationMs };
+}
+
+/**
+ * What one process can schedule. Each arrival costs the client tens of microseconds of CPU (build, send,
+ * parse), so 50,000 req/s is beyond any one process; and each keeps a bit in the record ledger and 72 bytes
+ * of figures on the main thread, and a row of requests.csv, so 10 million is the most one run holds.
+ */
+export const SCHEDULE_LIMITS = { ratePerProcess: 50_000, arrivalsPerProcess: 10_000_000 };
+
+/** Why this open-loop schedule cannot be run by one process (refused up front, before anything is built). */
+function scheduleProblems(cfg: RunConfig): string[] {
+  if (cfg.mode !== 'open' || cfg.trace) return [];
+  const shards = cfg.shard?.count ?? 1;
+  const split = shards > 1 ? `` : `, or split it over processes with --shards`;
+  const rate = (cfg.rate ?? 0) / shards;
+  const arrivals = scheduledArrivals(cfg) / shards;
+  const out: string[] = [];
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  if (rate > SCHEDULE_LIMITS.ratePerProcess) out.push(`--rate: ${n(rate)} req/s in one process is beyond what it can send (at most ${n(SCHEDULE_LIMITS.ratePerProcess)}: each request costs the client tens of microseconds); lower it${split}`);
+  else if (arrivals > SCHEDULE_LIMITS.arrivalsPerProcess) out.push(`--rate x --duration: ${n(arrivals)} arrivals in one process, more than the ${n(SCHEDULE_LIMITS.arrivalsPerProcess)} one run keeps records of; shorten the run${split}`);
+  return out;
+}
+
+/** Arrivals of an open-loop schedule: rate x duration, or a ramp's integral (each stage linear from the previous rate). */
+function scheduledArrivals(cfg: Pick<RunConfig, 'rate' | 'durationMs' | 'ramp'>): number {
+  if (!cfg.ramp) return ((cfg.rate ?? 0) * cfg.durationMs) / 1000;
+  let from = cfg.ramp.startRate;
+  let total = 0;
+  for (const s of cfg.ramp.stages) {
+    total += (((from + s.rate) / 2) * s.durationMs) / 1000;
+    from = s.rate;
+  }
+  return total;
 }
 
 /** Requests the run will plan, as far as known before it starts (bounds how much of a dataset is kept). */
@@ -292,6 +347,20 @@ function runIdFlag(argv: CliArgs, problems: string[]): string | null {
   const problem = runIdProblem(String(id));
   if (problem) problems.push(`--run-id: ${problem}; give a plain folder name such as nightly-vllm, or leave it out for a unique one`);
   return String(id);
+}
+
+/**
+ * Each worker thread is a V8 isolate of its own (~50 MB: 64 of them took 3.2 GB), and threads beyond the
+ * cores only take turns on them, adding delay to every timestamp; four per core is already generous.
+ */
+export const MAX_WORKERS_PER_CPU = 4;
+
+function workersFlag(argv: CliArgs, problems: string[]): number {
+  const n = positiveFlag(argv, 'workers', problems);
+  const max = MAX_WORKERS_PER_CPU * availableParallelism();
+  if (n <= max) return n;
+  problems.push(`--workers: ${n} threads on ${availableParallelism()} CPU(s) is more than ${max} (${MAX_WORKERS_PER_CPU} per CPU: each thread costs ~50 MB and threads beyond the cores only delay each other's timestamps); leave it out for one per CPU`);
+  return max;
 }
 
 function positiveFlag(argv: CliArgs, flag: string, problems: string[]): number {

@@ -10,11 +10,18 @@ export async function simCommand(argv: CliArgs): Promise<number> {
   const port = num(argv, 'port') ?? NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`--port: must be an integer 0..65535, got '${String(argv.port)}'`);
   if (problems.length) return usageError(problems);
-  const sim = await startSim(options, port, String(argv.host));
-  if (argv.ipcReady && process.send) {
-    // a terminal's Ctrl-C reaches the whole process group: the parent decides when the simulator stops
+  const child = Boolean(argv.ipcReady && process.send);
+  // a terminal's Ctrl-C reaches the whole process group, start-up included: the parent decides when the
+  // simulator stops, and a parent gone before it is up (its channel closed) is an exit, not a stack trace
+  if (child) {
     process.on('SIGINT', () => undefined);
-    process.send({ url: sim.url });
+    process.once('disconnect', () => process.exit(0));
+  }
+  const sim = await startSim(options, port, String(argv.host));
+  if (child) {
+    if (!process.connected) return 0;
+    process.send!({ url: sim.url }, (e: Error | null) => e && process.exit(0));
+    process.removeAllListeners('disconnect');
     process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
   } else {
     const origin = new URL(sim.url).origin;

@@ -3,6 +3,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Http1ResponseParser, type Headers } from './http1-response.js';
 import type { ProxyRoute } from './proxy.js';
+import { requestTarget } from './endpoint.js';
 import { openTunnel, type PendingTunnel } from './tunnel.js';
 import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
 
@@ -86,7 +87,7 @@ export class Http1Transport implements Transport {
     if (typeof this.#extraLines !== 'string') return this.#extraLines;
     const own = headerLines(req.headers, this.#t.extraHeaders);
     if (typeof own !== 'string') return own;
-    return `POST ${this.#absolute}${this.#t.basePath}${req.path} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n${this.#proxyLine}${own}${this.#extraLines}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
+    return `POST ${this.#absolute}${requestTarget(this.#t, req.path)} HTTP/1.1\r\nhost: ${this.#hostHeader}\r\n${this.#proxyLine}${own}${this.#extraLines}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
   }
 
   /** The most recently idle connection still within its keep-alive time, or a new one. A request is sent

@@ -1,6 +1,7 @@
 import { ProxyAgent, type Dispatcher } from 'undici';
 import { ConnectionPool } from './connections.js';
 import type { ProxyRoute } from './proxy.js';
+import { requestTarget } from './endpoint.js';
 import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
 
 const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
@@ -77,7 +78,7 @@ export class UndiciTransport implements Transport {
     client.dispatch(
       {
         origin: this.#t.origin,
-        path: this.#t.basePath + req.path,
+        path: requestTarget(this.#t, req.path),
         method: 'POST',
         headers: { ...req.headers, ...this.#t.extraHeaders },
         body: req.body,

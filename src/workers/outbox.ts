@@ -20,6 +20,8 @@ export class Outbox {
   readonly #redact: (text: string) => string;
   readonly #inFlight: () => number;
   readonly #progress: Progress = { sent: 0, done: 0, failed: 0, dropped: 0, inFlight: 0 };
+  /** What the last batch said of sends and in-flight requests. */
+  #told = { sent: 0, inFlight: 0 };
   #records: RequestRecord[] = [];
   #texts: (string | null)[] = [];
 
@@ -44,11 +46,15 @@ export class Outbox {
     if (this.#records.length >= FLUSH_RECORDS) this.flush();
   }
 
+  /** Sends what gathered; with nothing finished, still the counts when sends or in-flight changed, so live
+   *  progress shows requests that hang (300 in flight, none finishing) as in flight. */
   flush(): void {
-    if (this.#records.length === 0 && this.tokens.length === 0) return;
+    const inFlight = this.#inFlight();
+    if (this.#records.length === 0 && this.tokens.length === 0 && this.#progress.sent === this.#told.sent && inFlight === this.#told.inFlight) return;
+    this.#told = { sent: this.#progress.sent, inFlight };
     const msg: BatchMessage = {
       type: 'batch', worker: this.#worker, records: this.#records, texts: this.#texts, tokens: drainSparse(this.tokens),
-      progress: { ...this.#progress, inFlight: this.#inFlight() },
+      progress: { ...this.#progress, inFlight },
     };
     this.#records = [];
     this.#texts = [];

@@ -71,6 +71,8 @@ export class StripeWorker {
   #dispatcher: OpenLoopDispatcher | ClosedLoop | null = null;
   #closedLoop: ClosedLoop | null = null;
   #drainMs: number;
+  /** Why the run was stopped before its schedule ended (null: it was not). */
+  #stopReason: string | null = null;
   #wakeDrain = () => {};
   #crash: Error | null = null;
   /** Multi-turn sessions (--turns): arrivals start sessions; null otherwise. */
@@ -100,14 +102,15 @@ export class StripeWorker {
     const { port, worker } = this.#input;
     const flusher = setInterval(() => this.#outbox.flush(), FLUSH_MS);
     const sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
-    port.on('message', (m: ControlMessage) => (m.type === 'start' ? this.#start(BigInt(m.t0Ns)) : this.#stopFiring(m.graceMs)));
+    port.on('message', (m: ControlMessage) => (m.type === 'start' ? this.#start(BigInt(m.t0Ns)) : this.#stopFiring(m.graceMs, m.reason)));
     await this.#deps.warmUp();
     port.postMessage({ type: 'ready', worker });
     await this.#firing;
     this.#plans.close();
     await drain(() => this.#live.size + (this.#sessions?.waiting ?? 0), () => this.#drainMs, (wake) => (this.#wakeDrain = wake));
     this.#sessions?.stop();
-    for (const tracker of this.#live.values()) tracker.abandon(this.#clock.now(), 'still in flight when the drain timeout expired');
+    const why = this.#stopReason === null ? 'the drain timeout expired' : `the run was stopped (${this.#stopReason})`;
+    for (const tracker of this.#live.values()) tracker.abandon(this.#clock.now(), `still in flight when ${why}`);
     clearInterval(sweeper);
     clearInterval(flusher);
     this.#outbox.flush();
@@ -145,7 +148,9 @@ export class StripeWorker {
     this.#dispatcher.start();
   }
 
-  #stopFiring(graceMs: number): void {
+  /** `reason`: why the run stops early (an interrupt, a stop), said in the records it leaves incomplete. */
+  #stopFiring(graceMs: number, reason?: string): void {
+    this.#stopReason ??= reason ?? null;
     this.#drainMs = graceMs;
     this.#sessions?.stop();
     if (this.#dispatcher) this.#dispatcher.stop();

@@ -22,7 +22,11 @@ export function readWorkloadFile(path: string, problems: string[]): Record<strin
     return {};
   }
   const data = parsed.data;
-  if (data === null || data === undefined) return {};
+  // an empty file (or only comments) would silently run every default: 120 s at 10 req/s
+  if (data === null || data === undefined || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0)) {
+    problems.push(`${path}: holds no settings; write 'key: value' lines whose keys are the CLI flag names (rate: 10, duration: 120s, ...), e.g. workloads/auto-testing.yaml`);
+    return {};
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     problems.push(`${path}: must be a mapping of 'key: value' lines whose keys are the CLI flag names (rate, duration, ...)`);
     return {};

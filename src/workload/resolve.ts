@@ -1,5 +1,6 @@
 import { WORKLOAD_KEYS, WORKLOAD_KEY_NAMES, type KeyType, type WorkloadKey, type WorkloadKeyName } from './keys.js';
 import { readWorkloadFile } from './file.js';
+import { DECIMAL } from '../config/decimal.js';
 
 export type Source = 'default' | 'file' | 'cli';
 
@@ -99,7 +100,7 @@ function describeType(spec: WorkloadKey): string {
 }
 
 function numeric(v: unknown): number | undefined {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  const n = typeof v === 'string' ? (DECIMAL.test(v.trim()) ? Number(v) : undefined) : v;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 

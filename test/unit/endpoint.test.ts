@@ -8,7 +8,7 @@ describe('endpoint URL', () => {
       ['https://api.example.com/v1beta/', 'https://api.example.com', '/v1beta'],
       ['http://host:1234', 'http://host:1234', ''],
     ]) {
-      expect(splitEndpoint(url)).toEqual({ origin, basePath });
+      expect(splitEndpoint(url)).toEqual({ origin, basePath, query: '' });
       expect(joinEndpoint(splitEndpoint(url))).toBe(origin + basePath);
     }
   });
