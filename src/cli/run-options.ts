@@ -200,6 +200,7 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
     trace: traffic.trace,
     resultsDir: String(argv['results-dir']),
     connectTimeoutMs: c.duration('connect-timeout', 1),
+    connections: { cap: c.positive('connections', { integer: true, allowZero: true }), perRequest: v['new-connection-per-request'] === true },
     requestTimeoutMs: c.duration('request-timeout', 1),
     ttftTimeoutMs: c.duration('ttft-timeout', 1),
     stallTimeoutMs: c.duration('stall-timeout', 1),

@@ -63,6 +63,8 @@ export interface RunConfig {
   resultsDir: string;
   /** Opening a connection: lookup, TCP and TLS handshakes. */
   connectTimeoutMs: number;
+  /** --connections (0 = no cap, spares ahead of demand) and --new-connection-per-request. */
+  connections: { cap: number; perRequest: boolean };
   /** Whole-request limit (send to last byte). */
   requestTimeoutMs: number;
   /** Send to first generated token. */

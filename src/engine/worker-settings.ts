@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/run-config.js';
+import type { ConnectionPolicy } from '../transport/types.js';
 import type { PacerSpec } from '../schedule/pacers.js';
 import type { WorkerSettings } from '../workers/messages.js';
 import type { PromptSpec } from '../workload/request-plan.js';
@@ -13,8 +14,22 @@ export function workerSettings(cfg: RunConfig, url: string): WorkerSettings {
     limits: { ttftMs: cfg.ttftTimeoutMs, stallMs: cfg.stallTimeoutMs, totalMs: cfg.requestTimeoutMs, maxBytes: cfg.maxResponseBytes },
     connectTimeoutMs: cfg.connectTimeoutMs,
     insecure: cfg.insecure,
+    connections: runConnections(cfg),
     httpClient: cfg.httpClient,
   };
+}
+
+/** Spares ahead of demand: what a tenth of a second of the peak rate needs (a closed loop: its slots), bounded. */
+const SPARE_AHEAD_S = 0.1;
+const MAX_SPARES = 256;
+
+/** --connections N opens N and caps there; without it, spares ahead of demand; per request: none. */
+export function runConnections(cfg: Pick<RunConfig, 'connections' | 'rate' | 'closedLoop'>): ConnectionPolicy {
+  const { cap, perRequest } = cfg.connections;
+  if (perRequest) return { spare: 0, cap, perRequest };
+  if (cap > 0) return { spare: cap, cap, perRequest };
+  const need = cfg.closedLoop ? cfg.closedLoop.concurrency : Math.ceil((cfg.rate ?? 0) * SPARE_AHEAD_S);
+  return { spare: Math.min(MAX_SPARES, Math.max(1, need)), cap: 0, perRequest };
 }
 
 function promptSpec(cfg: RunConfig): PromptSpec {

@@ -4,6 +4,7 @@ import { RequestLog } from './request-log.js';
 import { METRIC_NAMES, type MetricName } from './summary.js';
 import { Series } from './timeline.js';
 import { TokenChecks } from './token-checks.js';
+import { PhaseTally } from './phases.js';
 import { SessionTally } from './sessions.js';
 
 /** Scale turning each metric into integer HDR units (finer than any figure we print). */
@@ -57,6 +58,7 @@ export class Aggregator {
   readonly log = new RequestLog();
   readonly tokenChecks = new TokenChecks();
   readonly sessions = new SessionTally();
+  readonly phases = new PhaseTally();
   outputTotal = 0;
   inputTotal = 0;
   reasoningTotal = 0;
@@ -139,6 +141,7 @@ export class Aggregator {
     this.dists.get('input_tokens')!.record(r.input_tokens);
     this.dists.get('reasoning_tokens')!.record(r.reasoning_tokens);
     this.tokenChecks.add(r);
+    this.phases.add(r, d.send_lag_ms ?? 0);
     this.log.push({ sent_ms: r.sent_ms, end_ms: r.end_ms, output_tokens: r.output_tokens, ...d });
   }
 }

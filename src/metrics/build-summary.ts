@@ -17,7 +17,7 @@ export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
 
 export type SummaryMeta = Omit<
   RunSummary,
-  'schema_version' | 'requests' | 'error_rate' | 'error_rate_of_sent' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings' | 'token_checks' | 'steady_state' | 'steady_state_rule'
+  'schema_version' | 'requests' | 'error_rate' | 'error_rate_of_sent' | 'errors' | 'metrics' | 'throughput' | 'goodput' | 'slo' | 'tokens' | 'histograms' | 'definitions' | 'client' | 'warnings' | 'token_checks' | 'steady_state' | 'steady_state_rule' | 'phases'
 > & {
   client: Omit<RunSummary['client'], 'send_lag_ms' | 'bottleneck' | 'measurement_error'>;
   warnings: string[];
@@ -89,7 +89,11 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
     ...(meta.shard && { shard: meta.shard }),
     ...(meta.shards && { shards: meta.shards }),
     notes: [...(meta.notes ?? []), ...tokenCheckNotes(tokenChecks)],
-    histograms: Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
+    phases: agg.phases.summary(),
+    histograms: {
+      ...Object.fromEntries([...agg.dists].filter(([k]) => !(closed && k === 'send_lag_ms')).map(([k, d]) => [k, d.encode()])),
+      ...Object.fromEntries([...agg.phases.dists].map(([k, d]) => [`phase_${k}`, d.encode()])),
+    },
     definitions: DEFINITIONS,
   };
 }
@@ -140,6 +144,6 @@ function bottleneckWarnings(lag: LagVerdict | null, dropped: number, client: Sum
   }
   const prompts = promptWarning(client.prompts);
   if (prompts) out.push(prompts);
-  if (dropped > 0) out.push(`GENERATOR DROPPED ${dropped} arrivals (--max-in-flight reached, or a worker died; see error_message): the offered load was not fully sent`);
+  if (dropped > 0) out.push(`GENERATOR DROPPED ${dropped} arrivals (--max-in-flight or --connections reached, or a worker died; see error_message): the offered load was not fully sent`);
   return out;
 }

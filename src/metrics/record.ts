@@ -81,7 +81,27 @@ export interface RequestRecord {
   /** The first server count the request did not believe (not an integer in 0..MAX_USAGE_TOKENS, or lower than
    *  one before it in the stream), e.g. `output=-1000`; that count fell back to the chunks. Null: none. */
   usage_rejected: string | null;
+  /** Whether the request went out on a kept-alive connection ('reused') or one opened for it ('new'); null when
+   *  not sent or the transport cannot say (SDK clients). A pre-opened connection counts as 'new' on its first request. */
+  connection: 'new' | 'reused' | null;
+  /** TCP connect time of a new connection, ms (its TLS handshake apart, in `tls_ms`); null when reused. */
+  connect_ms: number | null;
+  /** TLS handshake time of a new connection, ms; null without TLS or when reused. */
+  tls_ms: number | null;
+  /** When the whole request was handed to the kernel (run timeline, ms). */
+  written_ms: number | null;
+  /** When the first response byte was read (headers included; undici: when the headers were parsed). */
+  first_byte_ms: number | null;
+  /** When the last content chunk arrived (last token). */
+  last_token_ms: number | null;
+  /** The sending worker's event-loop delay at the send: how late its latest wake-up before the send was serviced, ms. */
+  loop_delay_ms: number | null;
 }
+
+/** A sent request's phases before any are known (a tracker fills them in; an unsent arrival keeps them). */
+export const NO_PHASES = {
+  connection: null, connect_ms: null, tls_ms: null, written_ms: null, first_byte_ms: null, last_token_ms: null, loop_delay_ms: null,
+} as const satisfies Pick<RequestRecord, 'connection' | 'connect_ms' | 'tls_ms' | 'written_ms' | 'first_byte_ms' | 'last_token_ms' | 'loop_delay_ms'>;
 
 /** Column order of requests.csv: stable, append-only (new columns go at the end). */
 export const RECORD_COLUMNS = [
@@ -94,6 +114,7 @@ export const RECORD_COLUMNS = [
   'first_chunk_tokens', 'inter_chunk_mean_ms', 'input_tokens_client', 'output_tokens_client',
   'retry_after', 'response_bytes', 'cached_input_tokens', 'prefix_group', 'session', 'turn', 'session_turns',
   'usage_rejected',
+  'connection', 'connect_ms', 'tls_ms', 'written_ms', 'first_byte_ms', 'last_token_ms', 'loop_delay_ms',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

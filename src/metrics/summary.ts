@@ -5,12 +5,13 @@ import type { SendingWindow } from './sending-window.js';
 import type { SteadyState } from './steady-state.js';
 import type { TokenCheckSummary } from './token-checks.js';
 import type { SessionSummary } from './sessions.js';
+import type { PhasesSummary } from './phases.js';
 
 /**
  * summary.json: a versioned contract (documented in the README). Readers must ignore unknown keys;
  * writers only add keys within a schema version.
  */
-export const SUMMARY_SCHEMA_VERSION = 8;
+export const SUMMARY_SCHEMA_VERSION = 9;
 
 /** 'running' is what a folder shows if the process died without a chance to write anything else. */
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
@@ -147,6 +148,9 @@ export interface RunSummary {
   /** How to read the figures of this run (not problems), e.g. that TTFT = E2E without streaming.
    *  Absent from summaries written before it existed. */
   notes?: string[];
+  /** Where completed requests' time went (schema 9; absent from older runs): connections new or reused, each
+   *  phase's distribution (also in histograms as `phase_<name>`), and which part of the latency grew in its slow tail. */
+  phases?: PhasesSummary;
   /** With --server-metrics (schema 6): the server's own figures over the run; absent otherwise and in older runs. */
   server_metrics?: ServerMetricsSummary;
   /** Encoded, mergeable distributions (HDR + exact moments), by metric name plus `send_lag_ms`. */
@@ -305,6 +309,8 @@ export const DEFINITIONS: Record<string, string> = {
   send_rate_per_s: 'requests sent in the sending window / its length; open loop: the window runs from the end of --warmup to the end of the schedule, closed loop from first to last send',
   completion_rate_per_s: 'non-warm-up requests completed within the sending window / its length: what the endpoint served while load was offered',
   measurement_error_ms: 'bench mode: client receive stamp of a chunk - the simulator\'s send stamp in it (CLOCK_MONOTONIC)',
+  phases:
+    'per completed request: connect_ms (TCP, new connections), tls_ms (handshake), write_ms = written - sent (a new connection: its set-up included), wait_ms = first response byte - written, first_token_ms = first token - first byte, decode_ms = last token - first token, tail_ms = last byte - last token, loop_delay_ms = how late the sending worker serviced its latest wake-up before the send; growth: medians of the latency parts (send lag, write, wait, first token; they add up to first token - scheduled) over the slowest 10% of requests against the median half, the part that grew most named',
 };
 
 /** The error rate of any saved run under this schema's definition: older runs counted failed / sent only. */

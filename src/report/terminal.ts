@@ -69,6 +69,7 @@ export function renderSummary(s: RunSummary): string {
     `client  ${lag ? `send lag p50 ${fmt(lag.p50, 3)} ms  p99 ${fmt(lag.p99, 3)} ms  max ${fmt(lag.max, 3)} ms` : 'send lag n/a (closed loop)'}  CPU ${(s.client.cpu.utilization * 100).toFixed(0)}% of a core` +
       `  main loop delay p99 ${fmt(s.client.event_loop_delay_ms.main.p99, 2)} ms`,
     ...measurementErrorLines(s),
+    ...phaseLines(s),
     ...serverMetricsLines(s.server_metrics),
     ...(s.notes ?? []).map((n) => chalk.cyan(`NOTE: ${n}`)),
     ...s.warnings.map((w) => chalk.red(`WARNING: ${w}`)),
@@ -82,6 +83,21 @@ function rateLine(s: RunSummary): string {
   const w = t.sending_window;
   const window = w ? `sent ${fmt(w.send_rate_per_s, 2)} req/s  completed ${fmt(w.completion_rate_per_s, 2)} req/s (sending window ${fmt(w.from_s, 1)}-${fmt(w.to_s, 1)} s)  ` : '';
   return `rates  ${window}completed ${fmt(t.requests_per_s, 2)} req/s over first send to last byte (drain included)`;
+}
+
+/** Where the requests' time went (p50 of each phase), and which part grew in the slow tail. */
+function phaseLines(s: RunSummary): string[] {
+  const p = s.phases;
+  if (!p) return [];
+  const st = p.stats;
+  const c = p.connections;
+  const q = (name: keyof typeof st, k: 'p50' | 'p99' = 'p50') => fmt(st[name][k], 2);
+  const tls = st.tls_ms.count ? `  TLS ${q('tls_ms')}` : '';
+  return [
+    `phases p50 (ms)  connections ${c.new} new, ${c.reused} reused  connect ${q('connect_ms')}${tls}  write ${q('write_ms')}  server to first byte ${q('wait_ms')}` +
+      `  first byte to token ${q('first_token_ms')}  decode ${q('decode_ms')}  loop delay at send p50 ${q('loop_delay_ms')} p99 ${q('loop_delay_ms', 'p99')}`,
+    ...(p.growth ? [`latency growth  ${p.growth.text}`] : []),
+  ];
 }
 
 function measurementErrorLines(s: RunSummary): string[] {

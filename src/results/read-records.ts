@@ -7,7 +7,7 @@ import { FILES } from './run-folder.js';
 /** Columns recomputed from the others when records are read back (derive() is the one formula). */
 const DERIVED = new Set<string>(['send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps', 'inter_chunk_mean_ms'] satisfies (keyof DerivedMetrics)[]);
 /** Text columns; '' is null for the nullable ones. Every other column is a number, '' = null. */
-const TEXT = new Set<string>(['outcome', 'error_class', 'error_message', 'finish_reason', 'output_tokens_source', 'retry_after', 'usage_rejected']);
+const TEXT = new Set<string>(['outcome', 'error_class', 'error_message', 'finish_reason', 'output_tokens_source', 'retry_after', 'usage_rejected', 'connection']);
 const NOT_NULL_TEXT = new Set<string>(['outcome', 'output_tokens_source']);
 
 function field(name: string, v: string): unknown {

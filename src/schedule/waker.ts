@@ -3,12 +3,14 @@ import { Worker } from 'node:worker_threads';
 /**
  * The helper thread: sleeps in Atomics.wait (sub-millisecond timeouts, unlike libuv timers) until the
  * instant in `due` (monotonic ms, NaN = none) less the lead, posts one message, then waits for the next
- * instant. The owner writes `due` before bumping `seq`, so a new instant is never missed.
+ * instant. The owner writes `due` before bumping `seq`, so a new instant is never missed. The post's
+ * instant goes in `posted`: how long the message then waits is the owner's event-loop delay.
  */
 const HELPER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const ctl = new Int32Array(workerData.sab, 0, 2);
 const due = new Float64Array(workerData.sab, 8, 1);
+const posted = new Float64Array(workerData.sab, 16, 1);
 const lead = workerData.leadMs;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 for (;;) {
@@ -20,6 +22,7 @@ for (;;) {
     Atomics.wait(ctl, 0, seq, wait);
     continue;
   }
+  posted[0] = now();
   parentPort.postMessage(0);
   Atomics.wait(ctl, 0, seq);
 }
@@ -38,17 +41,22 @@ export class Waker {
   readonly #worker: Worker;
   readonly #ctl: Int32Array;
   readonly #due: Float64Array;
+  readonly #posted: Float64Array;
   #fn: (() => void) | null = null;
   #immediate: NodeJS.Immediate | null = null;
 
   constructor() {
-    const sab = new SharedArrayBuffer(16);
+    const sab = new SharedArrayBuffer(24);
     this.#ctl = new Int32Array(sab, 0, 2);
     this.#due = new Float64Array(sab, 8, 1);
+    this.#posted = new Float64Array(sab, 16, 1);
     this.#due[0] = NaN;
     this.#worker = new Worker(HELPER, { eval: true, workerData: { sab, leadMs: LEAD_MS } });
-    this.#worker.on('message', this.#poll);
+    this.#worker.on('message', this.#woken);
   }
+
+  /** How long the latest wake-up message waited for this thread's event loop, ms (0 before the first). */
+  lastDelayMs = 0;
 
   /** Calls `fn` once, as soon as possible at or after the monotonic instant `monoMs`; replaces any pending call. */
   set(monoMs: number, fn: () => void): void {
@@ -77,6 +85,11 @@ export class Waker {
     Atomics.add(this.#ctl, 0, 1);
     Atomics.notify(this.#ctl, 0);
   }
+
+  #woken = (): void => {
+    this.lastDelayMs = Math.max(0, monoMs() - this.#posted[0]);
+    this.#poll();
+  };
 
   #poll = (): void => {
     this.#immediate = null;

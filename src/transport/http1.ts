@@ -5,7 +5,7 @@ import { Http1ResponseParser, type Headers } from './http1-response.js';
 import type { ProxyRoute } from './proxy.js';
 import { requestTarget } from './endpoint.js';
 import { openTunnel, type PendingTunnel } from './tunnel.js';
-import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
+import { DEFAULT_CONNECTIONS, type Abort, type ConnectionPolicy, type HttpRequest, type HttpTarget, type Transport, type TransportObserver } from './types.js';
 
 /** One read buffer per transport (per worker thread): reads land in it and are parsed in place. */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -24,11 +24,14 @@ interface Exchange {
   now: () => number;
   parser: Http1ResponseParser;
   ended: boolean;
+  written: boolean;
+  firstByte: boolean;
 }
 
 /**
  * HTTP/1.1 client on raw sockets (the default `--http-client http1`): one connection per in-flight
- * request, kept alive and reused most recent first, no pipelining. On plain TCP the kernel's bytes land
+ * request, kept alive and reused most recent first, no pipelining; spare connections opened ahead of
+ * demand (`ConnectionPolicy`) are taken only when no kept-alive one is idle. On plain TCP the kernel's bytes land
  * in one buffer shared by every connection of the worker (net's `onread`), are stamped before anything
  * else, and are de-framed in place: no stream objects, no Buffer per read, no copy of body bytes.
  * `bench/latest.json` compares it with undici (`--http-client undici`) on the same load.
@@ -50,7 +53,11 @@ export class Http1Transport implements Transport {
   readonly #extraLines: string | Error;
   readonly #readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   readonly #idle: Connection[] = [];
+  /** Opened ahead of demand, never used yet: taken after the kept-alive ones. */
+  readonly #spares: Connection[] = [];
   readonly #all = new Set<Connection>();
+  readonly #policy: ConnectionPolicy;
+  #refill: NodeJS.Immediate | null = null;
 
   constructor(target: HttpTarget) {
     const url = new URL(target.origin);
@@ -61,6 +68,7 @@ export class Http1Transport implements Transport {
     this.#hostHeader = url.host;
     this.#extraLines = headerLines(target.extraHeaders, {});
     this.#proxy = target.proxy ?? null;
+    this.#policy = target.connections ?? DEFAULT_CONNECTIONS;
     const forward = this.#proxy !== null && !this.#tls;
     this.#absolute = forward ? `${url.protocol}//${url.host}` : '';
     this.#proxyLine = forward && this.#proxy!.authorization ? `proxy-authorization: ${this.#proxy!.authorization}\r\n` : '';
@@ -74,13 +82,43 @@ export class Http1Transport implements Transport {
     }
     const conn = this.#acquire();
     conn.start(obs, now, head + req.body);
+    this.#topUp();
     return (reason) => conn.abort(reason);
   }
 
+  async prepare(): Promise<void> {
+    const opened: Promise<void>[] = [];
+    while (this.#wantsSpare()) opened.push(this.#openSpare().up);
+    await Promise.all(opened);
+  }
+
   async close(): Promise<void> {
+    if (this.#refill) clearImmediate(this.#refill);
+    this.#refill = null;
     for (const c of this.#all) c.destroy();
     this.#all.clear();
     this.#idle.length = 0;
+    this.#spares.length = 0;
+  }
+
+  #wantsSpare(): boolean {
+    const p = this.#policy;
+    return !p.perRequest && this.#spares.length < p.spare && (p.cap === 0 || this.#all.size < p.cap);
+  }
+
+  /** After a send, spares are replenished outside the send's own turn of the event loop. */
+  #topUp(): void {
+    if (this.#refill || !this.#wantsSpare()) return;
+    this.#refill = setImmediate(() => {
+      this.#refill = null;
+      while (this.#wantsSpare()) this.#openSpare();
+    });
+  }
+
+  #openSpare(): Connection {
+    const conn = this.#connection();
+    this.#spares.push(conn);
+    return conn;
   }
 
   #head(req: HttpRequest): string | Error {
@@ -99,6 +137,18 @@ export class Http1Transport implements Transport {
       if (c.usable && at < c.idleUntil) return c;
       this.#forget(c);
     }
+    // a spare still opening is left to finish: the request would inherit a handshake started for no one
+    for (let i = this.#spares.length - 1; i >= 0; i--) {
+      const c = this.#spares[i];
+      if (!c.isUp) continue;
+      this.#spares.splice(i, 1);
+      if (c.usable && at < c.idleUntil) return c;
+      this.#forget(c);
+    }
+    return this.#connection();
+  }
+
+  #connection(): Connection {
     const conn = new Connection((onBytes) => this.#open(onBytes), this.#tls, this.#t.connectTimeoutMs, (c, reuse) => this.#release(c, reuse));
     this.#all.add(conn);
     return conn;
@@ -128,13 +178,15 @@ export class Http1Transport implements Transport {
 
   /** A connection whose exchange ended (`reuse`: it may carry the next request), or that died. */
   #release(conn: Connection, reuse: boolean): void {
-    if (reuse) {
+    if (reuse && !this.#policy.perRequest) {
       this.#idle.push(conn);
       return;
     }
     this.#forget(conn);
-    const i = this.#idle.lastIndexOf(conn);
-    if (i !== -1) this.#idle.splice(i, 1);
+    for (const pool of [this.#idle, this.#spares]) {
+      const i = pool.lastIndexOf(conn);
+      if (i !== -1) pool.splice(i, 1);
+    }
   }
 
   #forget(conn: Connection): void {
@@ -178,34 +230,80 @@ class Connection {
   #forgotten = false;
   /** Stamp of the read being parsed: every event decoded from it carries this time. */
   #readAt = 0;
-  /** performance.now() after which this idle connection is not reused. */
-  idleUntil = 0;
+  /** performance.now() after which this idle connection is not reused (a spare: after it was opened). */
+  idleUntil: number;
+  readonly #openedAt: number;
+  #tcpMs: number | null = null;
+  #tlsMs: number | null = null;
+  #isUp = false;
+  #uses = 0;
+  #upWaiter: (() => void) | null = null;
+  /** Settles when the connection is up or failed (what `prepare` waits for). */
+  readonly up: Promise<void>;
 
   constructor(open: Opener, tls: boolean, connectTimeoutMs: number, release: (c: Connection, reuse: boolean) => void) {
     this.#release = release;
     this.#tls = tls;
-    this.#connectTimer = this.#armConnectTimer(performance.now() + connectTimeoutMs, connectTimeoutMs);
+    this.#openedAt = performance.now();
+    this.idleUntil = this.#openedAt + DEFAULT_IDLE_MS;
+    this.up = new Promise((resolve) => (this.#upWaiter = resolve));
+    this.#connectTimer = this.#armConnectTimer(this.#openedAt + connectTimeoutMs, connectTimeoutMs);
     const opened = open((bytes) => this.#onBytes(bytes));
     if (!('ready' in opened)) {
-      this.#attach(opened);
+      this.#attach(opened, false);
       return;
     }
     this.#pending = opened;
     opened.ready.then(
-      (socket) => this.#attach(socket),
+      (socket) => this.#attach(socket, true),
       (err: Error) => this.#fail(err),
     );
   }
 
-  #attach(socket: Socket): void {
+  /** `tunnelled`: the TCP part (to the proxy, and its CONNECT) is already done. */
+  #attach(socket: Socket, tunnelled: boolean): void {
     this.#pending = null;
     if (this.#dead) return void socket.destroy();
     this.#socket = socket;
-    socket.once(this.#tls ? 'secureConnect' : 'connect', () => this.#clearConnectTimer());
+    if (tunnelled) this.#tcpMs = performance.now() - this.#openedAt;
+    else socket.once('connect', () => this.#tcpUp());
+    if (this.#tls) socket.once('secureConnect', () => this.#secured());
     socket.on('error', (err) => this.#fail(err));
     socket.on('close', () => this.#closed());
-    if (this.#queued !== null) socket.write(this.#queued);
+    if (this.#queued !== null) this.#write(socket, this.#queued);
     this.#queued = null;
+  }
+
+  #tcpUp(): void {
+    this.#tcpMs = performance.now() - this.#openedAt;
+    if (!this.#tls) this.#connected();
+  }
+
+  #secured(): void {
+    this.#tlsMs = performance.now() - this.#openedAt - (this.#tcpMs ?? 0);
+    this.#connected();
+  }
+
+  #connected(): void {
+    this.#clearConnectTimer();
+    this.#isUp = true;
+    this.idleUntil = performance.now() + this.#idleMs;
+    this.#settleUp();
+    if (this.#ex) this.#announce(this.#ex);
+  }
+
+  #settleUp(): void {
+    this.#upWaiter?.();
+    this.#upWaiter = null;
+  }
+
+  #announce(ex: Exchange): void {
+    const reused = this.#uses > 1;
+    ex.obs.onConnection?.({ reused, connectMs: reused ? null : this.#tcpMs, tlsMs: reused ? null : this.#tlsMs });
+  }
+
+  get isUp(): boolean {
+    return this.#isUp;
   }
 
   get usable(): boolean {
@@ -213,16 +311,31 @@ class Connection {
   }
 
   start(obs: TransportObserver, now: () => number, bytes: string): void {
-    const ex: Exchange = { obs, now, ended: false, parser: null! };
+    const ex: Exchange = { obs, now, ended: false, written: false, firstByte: false, parser: null! };
     ex.parser = new Http1ResponseParser({
       onHead: (status, headers) => this.#head(ex, status, headers),
       onBody: (b) => obs.onData(b, this.#readAt),
       onComplete: () => (ex.ended = true),
     });
     this.#ex = ex;
-    if (this.#socket) this.#socket.write(bytes);
+    this.#uses++;
+    if (this.#isUp) this.#announce(ex);
+    if (this.#socket) this.#write(this.#socket, bytes);
     else this.#queued = bytes;
   }
+
+  /** Bytes the kernel took at once are stamped written now; others when the socket has flushed them. */
+  #write(socket: Socket, bytes: string): void {
+    socket.write(bytes, this.#flushed);
+    if (socket.writableLength === 0 && !socket.connecting) this.#flushed();
+  }
+
+  readonly #flushed = (): void => {
+    const ex = this.#ex;
+    if (!ex || ex.written) return;
+    ex.written = true;
+    ex.obs.onWritten?.(ex.now());
+  };
 
   abort(reason: Error): void {
     if (this.#ex && !this.#ex.ended) this.#fail(reason);
@@ -239,6 +352,10 @@ class Connection {
     const ex = this.#ex;
     if (!ex) return this.#fail(httpError('HTTP_FRAMING', 'bytes from the server while no request was in flight'));
     this.#readAt = ex.now();
+    if (!ex.firstByte) {
+      ex.firstByte = true;
+      ex.obs.onFirstByte?.(this.#readAt);
+    }
     try {
       ex.parser.push(bytes);
     } catch (err) {
@@ -265,6 +382,7 @@ class Connection {
 
   #closed(): void {
     this.#clearConnectTimer();
+    this.#settleUp();
     this.#dead = true;
     const ex = this.#ex;
     if (ex && !ex.ended && ex.parser.end()) return this.#ended(ex);
@@ -282,6 +400,7 @@ class Connection {
 
   #fail(err: Error): void {
     this.#clearConnectTimer();
+    this.#settleUp();
     const ex = this.#ex;
     this.#ex = null;
     this.#socket?.destroy();

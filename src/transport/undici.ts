@@ -1,16 +1,36 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { ProxyAgent, type Dispatcher } from 'undici';
-import { ConnectionPool } from './connections.js';
+import { ConnectionPool, connectionInfo, type Pooled } from './connections.js';
 import type { ProxyRoute } from './proxy.js';
 import { requestTarget } from './endpoint.js';
-import type { Abort, HttpRequest, HttpTarget, Transport, TransportObserver } from './types.js';
+import { DEFAULT_CONNECTIONS, type Abort, type HttpRequest, type HttpTarget, type Transport, type TransportObserver } from './types.js';
 
 const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
 
-/** Where a request is dispatched: a connection of our own pool, or undici's proxy agent. */
+/** Where a request is dispatched: a connection of our own pool, or undici's proxy agent (no connection phases). */
 interface Dispatchers {
-  acquire(): Dispatcher;
-  release(d: Dispatcher, reuse: boolean): void;
+  acquire(): Pooled | Dispatcher;
+  release(d: Pooled | Dispatcher, reuse: boolean): void;
+  prepare(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * "Request written" has no handler hook in undici's dispatch API; its diagnostics channels have one. A
+ * request object is created synchronously inside `dispatch`, so the stamp to call is handed over through
+ * `dispatching` and kept beside that object until its body is sent.
+ */
+let dispatching: (() => void) | null = null;
+const onWritten = new WeakMap<object, () => void>();
+let channelsOpen = false;
+
+function watchWrites(): void {
+  if (channelsOpen) return;
+  channelsOpen = true;
+  subscribe('undici:request:create', (m) => {
+    if (dispatching) onWritten.set((m as { request: object }).request, dispatching);
+  });
+  subscribe('undici:request:bodySent', (m) => onWritten.get((m as { request: object }).request)?.());
 }
 
 /**
@@ -24,6 +44,7 @@ function proxyDispatchers(route: ProxyRoute, target: HttpTarget): Dispatchers {
   return {
     acquire: () => agent,
     release: () => undefined,
+    prepare: () => Promise.resolve(),
     close: () => agent.destroy().catch(() => undefined),
   };
 }
@@ -41,12 +62,15 @@ export class UndiciTransport implements Transport {
 
   constructor(target: HttpTarget) {
     this.#t = target;
+    watchWrites();
+    const connect = { timeout: target.connectTimeoutMs, ...(target.insecure ? { rejectUnauthorized: false } : {}) };
     this.#dispatchers = target.proxy
       ? proxyDispatchers(target.proxy, target)
-      : new ConnectionPool(target.origin, {
-          ...KEEP_ALIVE,
-          connect: { timeout: target.connectTimeoutMs, ...(target.insecure ? { rejectUnauthorized: false } : {}) },
-        });
+      : new ConnectionPool(target.origin, KEEP_ALIVE, connect, target.connections ?? DEFAULT_CONNECTIONS);
+  }
+
+  prepare(): Promise<void> {
+    return this.#dispatchers.prepare();
   }
 
   send(req: HttpRequest, now: () => number, obs: TransportObserver): Abort {
@@ -54,27 +78,34 @@ export class UndiciTransport implements Transport {
     let pendingAbort: Error | null = null;
     const pool = this.#dispatchers;
     const proxy = this.#t.proxy ?? null;
-    const client = pool.acquire();
+    const taken = pool.acquire();
+    const pooled = 'uses' in taken ? taken : null;
+    const client = pooled ? pooled.client : (taken as Dispatcher);
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c;
+        if (pooled) obs.onConnection?.(connectionInfo(pooled));
         if (pendingAbort) c.abort(pendingAbort);
       },
       onResponseStart(_c, status, headers) {
-        obs.onStatus(status, headers, now());
+        const at = now();
+        // undici hands over a response only once its headers are parsed
+        obs.onFirstByte?.(at);
+        obs.onStatus(status, headers, at);
       },
       onResponseData(_c, chunk) {
         obs.onData(chunk, now());
       },
       onResponseEnd() {
         obs.onEnd(now());
-        pool.release(client, true);
+        pool.release(taken, true);
       },
       onResponseError(_c, err) {
         obs.onError(proxyAware(err, proxy), now());
-        pool.release(client, false);
+        pool.release(taken, false);
       },
     };
+    dispatching = obs.onWritten ? () => obs.onWritten!(now()) : null;
     client.dispatch(
       {
         origin: this.#t.origin,
@@ -88,6 +119,7 @@ export class UndiciTransport implements Transport {
       },
       handler,
     );
+    dispatching = null;
     return (reason) => {
       if (controller) controller.abort(reason);
       else pendingAbort = reason;

@@ -9,7 +9,7 @@ import type { ApiName } from '../protocols/types.js';
 import type { ClosedLoopSpec } from '../schedule/closed-loop.js';
 import type { ShardSpec } from '../schedule/pacer.js';
 import type { PacerSpec } from '../schedule/pacers.js';
-import type { HttpClientName } from '../transport/types.js';
+import type { ConnectionPolicy, HttpClientName } from '../transport/types.js';
 import type { PromptSpec } from '../workload/request-plan.js';
 import type { RequestLimits } from './request-tracker.js';
 
@@ -40,6 +40,8 @@ export interface WorkerSettings {
   connectTimeoutMs: number;
   /** Skip TLS certificate verification (--insecure). */
   insecure: boolean;
+  /** The run's connections, all workers together (each worker holds its share: `workerConnections`). */
+  connections: ConnectionPolicy;
   httpClient: HttpClientName;
   prompt: PromptSpec;
   warmupMs: number;

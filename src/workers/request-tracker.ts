@@ -4,7 +4,7 @@ import type { Series } from '../metrics/timeline.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from '../protocols/types.js';
 import { classifyError } from '../transport/errors.js';
-import type { TransportObserver } from '../transport/types.js';
+import type { ConnectionInfo, TransportObserver } from '../transport/types.js';
 
 const ERROR_BODY_BYTES = 500;
 const countable = (n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_USAGE_TOKENS;
@@ -37,6 +37,8 @@ export interface TrackerInit {
   captureText: boolean;
   /** Where the request belongs in the traffic (shared prefix group, session and turn), copied to the record. */
   tags?: RecordTags;
+  /** The worker's event-loop delay at the send (record `loop_delay_ms`); null when unknown. */
+  loopDelayMs?: number | null;
 }
 
 export type RecordTags = Pick<RequestRecord, 'prefix_group' | 'session' | 'turn' | 'session_turns'>;
@@ -78,6 +80,9 @@ export class RequestTracker implements TransportObserver, StreamSink {
   readonly #distrusted = new Set<keyof TokenUsage>();
   #usageRejected: string | null = null;
   #finish: string | null = null;
+  #connection: ConnectionInfo | null = null;
+  #writtenAt: number | null = null;
+  #firstByteAt: number | null = null;
   #done = false;
   #error: { cls: ErrorClass; message: string } | null = null;
   #finished = false;
@@ -131,6 +136,18 @@ export class RequestTracker implements TransportObserver, StreamSink {
   }
 
   // --- TransportObserver ---
+  onConnection(info: ConnectionInfo): void {
+    this.#connection = info;
+  }
+
+  onWritten(atMs: number): void {
+    this.#writtenAt = atMs;
+  }
+
+  onFirstByte(atMs: number): void {
+    this.#firstByteAt = atMs;
+  }
+
   onStatus(status: number, headers: Record<string, string | string[] | undefined>, atMs: number): void {
     this.#status = status;
     this.#lastActivity = atMs;
@@ -295,6 +312,13 @@ export class RequestTracker implements TransportObserver, StreamSink {
       cached_input_tokens: this.#usage?.cached ?? null,
       ...(init.tags ?? NO_TAGS),
       usage_rejected: this.#usageRejected,
+      connection: this.#connection === null ? null : this.#connection.reused ? 'reused' : 'new',
+      connect_ms: this.#connection?.connectMs ?? null,
+      tls_ms: this.#connection?.tlsMs ?? null,
+      written_ms: this.#writtenAt,
+      first_byte_ms: this.#firstByteAt,
+      last_token_ms: this.#firstToken === null ? null : this.#lastChunk,
+      loop_delay_ms: init.loopDelayMs ?? null,
     });
   }
 

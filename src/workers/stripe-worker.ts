@@ -8,7 +8,7 @@ import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { redactor } from '../transport/redact.js';
-import type { Transport } from '../transport/types.js';
+import { connectionShare, type Transport } from '../transport/types.js';
 import type { RequestPlan, RequestPlanner } from '../workload/request-plan.js';
 import type { ControlMessage, CrashedMessage, TaskInput, WorkerSettings } from './messages.js';
 import { Outbox } from './outbox.js';
@@ -40,6 +40,8 @@ export interface WorkerDeps {
   onStart(t0Ns: bigint): void;
   /** More to hide from what servers send, beside the key and headers: a proxy's credentials. */
   secrets?: readonly string[];
+  /** This thread's event-loop delay now (its latest wake-up's), for each record's `loop_delay_ms`. */
+  loopDelayMs?: () => number;
 }
 
 export interface StripeResult {
@@ -77,6 +79,8 @@ export class StripeWorker {
   #crash: Error | null = null;
   /** Multi-turn sessions (--turns): arrivals start sessions; null otherwise. */
   readonly #sessions: SessionRunner | null;
+  /** This worker's share of --connections (0: no cap): one connection per request in flight, never more. */
+  readonly #connectionCap: number;
 
   constructor(input: TaskInput, deps: WorkerDeps) {
     const s = input.settings;
@@ -95,6 +99,7 @@ export class StripeWorker {
       : null;
     if (this.#sessions) this.#sessions.onIdle = () => this.#wakeDrain();
     this.#drainMs = s.drainTimeoutMs;
+    this.#connectionCap = connectionShare(s.connections, input.worker, input.workers).cap;
     this.#firing = new Promise((resolve) => (this.#finishFiring = resolve));
   }
 
@@ -169,11 +174,12 @@ export class StripeWorker {
     this.#send(a, a.dueMs < this.#s.warmupMs, plan, { prefix_group: plan.group, session: null, turn: null, session_turns: null });
   };
 
-  /** Sends request `a.index` (or records it dropped under --max-in-flight); `after` hears its record and received text. */
+  /** Sends request `a.index` (or records it dropped under --max-in-flight or --connections); `after` hears its record and received text. */
   #send = (a: Arrival, warmup: boolean, plan: RequestPlan, tags: RecordTags, after?: (r: RequestRecord, text: string | null) => void): void => {
     const s = this.#s;
-    if (!this.#claimSlot()) {
-      const r = { ...unsentRecord(a, this.#input.worker, plan.maxTokens, plan.inputTokens, warmup, 'dropped', null, '--max-in-flight reached'), ...tags };
+    const full = this.#connectionCap > 0 && this.#live.size >= this.#connectionCap ? '--connections' : this.#claimSlot() ? null : '--max-in-flight';
+    if (full) {
+      const r = { ...unsentRecord(a, this.#input.worker, plan.maxTokens, plan.inputTokens, warmup, 'dropped', null, `${full} reached`), ...tags };
       this.#emit(r);
       return after?.(r, null);
     }
@@ -199,7 +205,7 @@ export class StripeWorker {
     const init = {
       // a closed loop has no schedule: the request is due when it is sent (its prompt may take a moment to build)
       id: a.index, worker: this.#input.worker, scheduledMs: s.closedLoop ? sentMs : a.dueMs, sentMs, requestedOutputTokens: plan.maxTokens,
-      warmup: o.warmup, stream: s.stream, inputTokensClient: plan.inputTokens, tags: o.tags,
+      warmup: o.warmup, stream: s.stream, inputTokensClient: plan.inputTokens, tags: o.tags, loopDelayMs: this.#deps.loopDelayMs?.() ?? null,
       // a session appends the answer it received to its history
       captureText: this.#deps.planner.tokenizer !== null || this.#sessions !== null,
     };

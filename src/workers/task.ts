@@ -9,7 +9,7 @@ import { Waker } from '../schedule/waker.js';
 import { joinEndpoint, splitEndpoint } from '../transport/endpoint.js';
 import { openTransport } from '../transport/open.js';
 import { proxyFor, proxySecrets, type ProxyRoute } from '../transport/proxy.js';
-import type { Transport } from '../transport/types.js';
+import { connectionShare, type ConnectionPolicy, type Transport } from '../transport/types.js';
 import { warmTransport } from '../transport/warm-up.js';
 import { RequestPlanner } from '../workload/request-plan.js';
 import type { TaskInput, WorkerFinal, WorkerSettings } from './messages.js';
@@ -32,7 +32,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const protocol = measure ? measure.wrap(protocolFor(s.api)) : protocolFor(s.api);
   // a worker thread's environment is a copy of the main thread's: HTTPS_PROXY / NO_PROXY as the user set them
   const proxy = proxyFor(splitEndpoint(s.endpoint).origin, process.env);
-  const transport = connect(s, protocol, proxy);
+  const transport = connect(s, protocol, proxy, connectionShare(s.connections, input.worker, input.workers));
   // warm the request path (module init, JIT) before the first arrival is due
   protocol.request({ model: s.model, prompt: s.prompt.text, maxTokens: s.maxTokens, stream: s.stream, params: s.params }, s.apiKey);
   const planner = await RequestPlanner.create(s.prompt, s.maxTokens);
@@ -40,7 +40,10 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
     if (measure) measure.originNs = Number(t0Ns);
     armTestCrash(input.worker);
   };
-  const worker = new StripeWorker(input, { protocol, transport, planner, clock, clockAt, warmUp: () => warmTransport(s.httpClient), onStart, secrets: proxySecrets(proxy) });
+  // the transport is warmed first, then its spare connections opened: both before the worker says it is ready
+  const warmUp = () => warmTransport(s.httpClient).then(() => transport.prepare?.());
+  const loopDelayMs = () => waker.lastDelayMs;
+  const worker = new StripeWorker(input, { protocol, transport, planner, clock, clockAt, warmUp, onStart, loopDelayMs, secrets: proxySecrets(proxy) });
   const unwatch = onUncaught((e) => worker.crash(e));
   const result = await worker.run();
   await transport.close();
@@ -55,11 +58,11 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
 }
 
 /** The protocol's own SDK client when it has one, else the HTTP transport `--http-client` names (through `proxy`). */
-function connect(s: WorkerSettings, protocol: ProtocolClient, proxy: ProxyRoute | null): Transport {
+function connect(s: WorkerSettings, protocol: ProtocolClient, proxy: ProxyRoute | null, connections: ConnectionPolicy): Transport {
   const target = splitEndpoint(s.endpoint);
   return (
     protocol.connect?.({ endpoint: s.endpointGiven ? joinEndpoint(target) : null, region: s.region, apiKey: s.apiKey, requestTimeoutMs: s.limits.totalMs }) ??
-    openTransport(s.httpClient, { ...target, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs, proxy })
+    openTransport(s.httpClient, { ...target, extraHeaders: s.headers, insecure: s.insecure, connectTimeoutMs: s.connectTimeoutMs, proxy, connections })
   );
 }
 

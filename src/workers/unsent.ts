@@ -1,4 +1,4 @@
-import type { ErrorClass, Outcome, RequestRecord } from '../metrics/record.js';
+import { NO_PHASES, type ErrorClass, type Outcome, type RequestRecord } from '../metrics/record.js';
 import type { Arrival } from '../schedule/dispatcher.js';
 
 /** The record of an arrival that never produced a response: dropped, or lost with a dead worker. */
@@ -10,5 +10,6 @@ export function unsentRecord(a: Arrival, worker: number, maxTokens: number, inpu
     chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: maxTokens, first_chunk_tokens: null,
     input_tokens_client: inputTokensClient, output_tokens_client: null, retry_after: null, response_bytes: 0,
     cached_input_tokens: null, prefix_group: null, session: null, turn: null, session_turns: null, usage_rejected: null,
+    ...NO_PHASES,
   };
 }

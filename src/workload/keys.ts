@@ -72,6 +72,8 @@ export const WORKLOAD_KEYS = {
   'think-time': { type: 'duration', default: '0s', describe: "With --turns: the pause between the end of an answer and the session's next message" },
   'chat-template': { type: 'string', describe: "Count chat prompts as the server does: render the messages with the model's chat template (a Jinja file, a tokenizer_config.json, or auto: the one beside --tokenizer PATH); the built-in simulator renders with the same" },
   prompt: { type: 'string', default: 'Write a long story about a lighthouse keeper who finds a message in a bottle, with vivid detail.', describe: 'Prompt text; each request gets a distinct prefix so no prompt is a cache hit' },
+  connections: { type: 'number', default: 0, describe: 'Connections to the endpoint: all opened before the first request and never more at once; an arrival finding them all busy is dropped and counted (0 = no cap: spare keep-alive connections are opened ahead of demand)' },
+  'new-connection-per-request': { type: 'boolean', default: false, describe: "Open a new connection for every request and close it after (the seed script's behaviour): connect time then falls inside TTFT" },
   'connect-timeout': { type: 'duration', default: '10s', describe: 'Limit on opening a connection, name lookup and TCP (and TLS) handshake included (error class connect_timeout)' },
   'request-timeout': { type: 'duration', default: '600s', describe: 'Whole-request limit, send to last byte (error class timeout)' },
   'ttft-timeout': { type: 'duration', default: '300s', describe: 'Limit from send to the first generated token, response headers included (error class timeout)' },

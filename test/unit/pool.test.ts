@@ -12,7 +12,7 @@ const SETTINGS: WorkerSettings = {
   // 10 arrivals 100 ms apart: worker 0 owns 0, 2, 4, 6, 8 and worker 1 owns 1, 3, 5, 7, 9
   pacer: { kind: 'constant', rate: 10, durationMs: 1000 }, shard: { index: 0, count: 1 }, closedLoop: null,
   maxInFlight: 0, drainTimeoutMs: 1000, limits: { ttftMs: Infinity, stallMs: Infinity, totalMs: Infinity, maxBytes: 0 },
-  connectTimeoutMs: 1000, insecure: false, httpClient: 'http1',
+  connectTimeoutMs: 1000, insecure: false, httpClient: 'http1', connections: { spare: 1, cap: 0, perRequest: false },
   prompt: { text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false },
   warmupMs: 0, measureError: false,
 };

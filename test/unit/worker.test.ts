@@ -42,7 +42,7 @@ const SETTINGS: WorkerSettings = {
   // 10 arrivals 100 ms apart; worker 0 of 2 owns 0, 2, 4, 6, 8 (due 0, 200, ..., 800 ms)
   pacer: { kind: 'constant', rate: 10, durationMs: 1000 }, shard: { index: 0, count: 1 }, closedLoop: null,
   maxInFlight: 0, drainTimeoutMs: 5_000, limits: { ttftMs: Infinity, stallMs: Infinity, totalMs: Infinity, maxBytes: 0 },
-  connectTimeoutMs: 1000, insecure: false, httpClient: 'http1',
+  connectTimeoutMs: 1000, insecure: false, httpClient: 'http1', connections: { spare: 1, cap: 0, perRequest: false },
   prompt: {
     text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false,
     datasetFilter: null, datasetOutputTokens: null, datasetDraw: 'in-turn', chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null,
@@ -51,7 +51,7 @@ const SETTINGS: WorkerSettings = {
 };
 
 /** A worker in this thread: a fake clock and transport, the real ports, protocol and planner. */
-async function startWorker(over: Partial<WorkerSettings> = {}) {
+async function startWorker(over: Partial<WorkerSettings> = {}, loopDelayMs?: () => number) {
   const settings = { ...SETTINGS, ...over };
   const clock = new FakeClock();
   const transport = new FakeTransport();
@@ -62,7 +62,7 @@ async function startWorker(over: Partial<WorkerSettings> = {}) {
   const input: TaskInput = { worker: 0, workers: 2, settings, port: port2, shared: new SharedArrayBuffer(8) };
   const planner = await RequestPlanner.create(settings.prompt, settings.maxTokens);
   const worker = new StripeWorker(input, {
-    protocol: protocolFor(settings.api), transport, planner, clock, clockAt: () => clock, warmUp: async () => undefined, onStart: (t0) => void starts.push(t0),
+    protocol: protocolFor(settings.api), transport, planner, clock, clockAt: () => clock, warmUp: async () => undefined, onStart: (t0) => void starts.push(t0), loopDelayMs,
   });
   // the last batch and the end message are still crossing the channel when run() resolves
   const done = worker.run().then(async (r) => (await until(() => messages.some((m) => m.type === 'end')), r));
@@ -161,6 +161,21 @@ describe('a worker, in process', () => {
     await w.done;
     expect(byId(w.records()).map((r) => [r.id, r.outcome, r.error_message])).toEqual([
       [0, 'completed', null], [2, 'dropped', '--max-in-flight reached'], [4, 'completed', null], [6, 'dropped', '--max-in-flight reached'], [8, 'dropped', '--max-in-flight reached'],
+    ]);
+  });
+
+  it("drops an arrival that finds its share of --connections busy (one connection per request in flight), and stamps each send's loop delay", async () => {
+    // 3 connections over 2 workers: worker 0 holds 2
+    const w = await startWorker({ connections: { spare: 3, cap: 3, perRequest: false } }, () => 0.75);
+    w.control({ type: 'start', t0Ns: '0' });
+    await until(() => w.transport.sent.length === 1);
+    w.clock.advance(450);
+    w.transport.answer(0, 500);
+    w.clock.advance(1000);
+    w.transport.sent.forEach((s, n) => n > 0 && w.transport.answer(n, 1500));
+    await w.done;
+    expect(byId(w.records()).map((r) => [r.id, r.outcome, r.error_message, r.loop_delay_ms])).toEqual([
+      [0, 'completed', null, 0.75], [2, 'completed', null, 0.75], [4, 'dropped', '--connections reached', null], [6, 'completed', null, 0.75], [8, 'dropped', '--connections reached', null],
     ]);
   });
 
