@@ -1,7 +1,8 @@
 /**
  * `node dist/scripts/stamp-server.js [--port P] [--prefill-ms MS] [--decode-ms MS]`: the benchmark's
  * stamped endpoint in its own process (src/bench/stamp-server.ts). Prints its base URL on stdout (and to
- * the parent over IPC when forked), then serves until killed or its parent goes away.
+ * the parent over IPC when forked), then serves until killed or its parent goes away. Forked, it answers
+ * the message 'arrivals' with the requests it received (schedule index, monotonic ms) and its own CPU.
  */
 import { startStampServer } from '../src/bench/stamp-server.js';
 
@@ -19,6 +20,9 @@ const server = await startStampServer({ prefillMs: flag('prefill-ms', 20), decod
 process.stdout.write(`${server.url}\n`);
 if (process.send) {
   process.send({ url: server.url });
+  process.on('message', (m) => {
+    if (m === 'arrivals') process.send!({ arrivals: server.arrivals.splice(0) });
+  });
   process.on('disconnect', () => process.exit(0));
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void server.close().then(() => process.exit(0)));

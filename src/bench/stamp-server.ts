@@ -5,6 +5,7 @@ import { SimEngine } from '../sim/engine.js';
 import { formatFor } from '../sim/formats/index.js';
 import type { SimFormat, SimRequest } from '../sim/formats/types.js';
 import { tokenText } from '../sim/text.js';
+import { scheduleIndex, type Arrival } from './arrivals.js';
 
 /**
  * The benchmark's ground truth: the simulator's engine and OpenAI chat frames (byte for byte what `sim`
@@ -16,6 +17,8 @@ import { tokenText } from '../sim/text.js';
  */
 export interface StampServer {
   url: string;
+  /** Every request received so far: its schedule index and when its last byte arrived (monotonic ms). */
+  arrivals: Arrival[];
   close(): Promise<void>;
 }
 
@@ -27,17 +30,18 @@ export async function startStampServer(o: Pick<SimOptions, 'prefillMs' | 'decode
   const engine = new SimEngine({ slots: Number.MAX_SAFE_INTEGER, prefillMs: o.prefillMs, prefillPerTokenMs: 0, decodeMs: o.decodeMs, decodeGrowth: 0 } as SimOptions);
   const format = formatFor('/v1/chat/completions')!;
   const sockets = new Set<Socket>();
+  const arrivals: Arrival[] = [];
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, engine, format);
+    serveConnection(socket, engine, format, arrivals);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
-  return { url: `http://${addr.address}:${addr.port}/v1`, close: () => close(server, engine, sockets) };
+  return { url: `http://${addr.address}:${addr.port}/v1`, arrivals, close: () => close(server, engine, sockets) };
 }
 
 function close(server: Server, engine: SimEngine, sockets: Set<Socket>): Promise<void> {
@@ -46,14 +50,18 @@ function close(server: Server, engine: SimEngine, sockets: Set<Socket>): Promise
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Reads requests one after another on a keep-alive connection; each is answered before the next is read. */
-function serveConnection(socket: Socket, engine: SimEngine, format: SimFormat): void {
+/** Reads requests one after another on a keep-alive connection; each is answered before the next is read.
+ *  A request's arrival is stamped when the read completing it came in. */
+function serveConnection(socket: Socket, engine: SimEngine, format: SimFormat, arrivals: Arrival[]): void {
   let pending: Buffer = Buffer.alloc(0);
   let busy = false;
   let cancel: (() => void) | null = null;
+  let readAt = 0;
   const next = (): void => {
     const req = takeRequest(pending);
     if (req === null) return;
+    const index = scheduleIndex(req.body);
+    if (index !== null) arrivals.push({ index, atMs: readAt });
     pending = pending.subarray(req.used);
     busy = true;
     cancel = answer(socket, engine, format, req.body, () => {
@@ -63,6 +71,7 @@ function serveConnection(socket: Socket, engine: SimEngine, format: SimFormat): 
     });
   };
   socket.on('data', (d: Buffer) => {
+    readAt = Number(process.hrtime.bigint()) / 1e6;
     pending = pending.length ? Buffer.concat([pending, d]) : d;
     if (pending.length > MAX_HEAD + 16 * 1024 * 1024) return void socket.destroy();
     if (!busy) next();
