@@ -135,9 +135,10 @@ export interface DerivedMetrics {
   inter_chunk_mean_ms: number | null;
 }
 
-/** requests.csv keeps 4 decimals: 0.1 µs for times in ms. */
+/** requests.csv keeps 4 decimals: 0.1 µs for times in ms (rounded arithmetically: toFixed and a parse cost
+ *  ten times more, on every number of every record). */
 export function csvNumber(v: number): number {
-  return Number.isInteger(v) ? v : Number(v.toFixed(4));
+  return Number.isInteger(v) ? v : Math.round(v * 1e4) / 1e4;
 }
 
 /**
@@ -146,7 +147,10 @@ export function csvNumber(v: number): number {
  */
 export function atCsvPrecision(r: RequestRecord): RequestRecord {
   const out: Record<string, unknown> = { ...r };
-  for (const [k, v] of Object.entries(out)) if (typeof v === 'number') out[k] = csvNumber(v);
+  for (const k in out) {
+    const v = out[k];
+    if (typeof v === 'number') out[k] = csvNumber(v);
+  }
   return out as unknown as RequestRecord;
 }
 

@@ -1,14 +1,14 @@
 /** The rows of the run folder's CSV files (requests.csv, timeseries.csv, buckets.csv), as functions of finished data. */
 import type { Aggregator } from '../metrics/aggregator.js';
-import { csvNumber, derive, RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
+import { csvNumber, derive, RECORD_COLUMNS, type DerivedMetrics, type RequestRecord } from '../metrics/record.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 
 /** A requests.csv row: the record and its derived figures, in `RECORD_COLUMNS` order, numbers at CSV precision. */
 export function recordRow(r: RequestRecord): unknown[] {
   const d = derive(r);
-  const all: Record<string, unknown> = { ...r, ...d };
+  // read from the two objects rather than a spread of both: a row costs a tenth (bench/README)
   return RECORD_COLUMNS.map((k) => {
-    const v = all[k];
+    const v = k in d ? d[k as keyof DerivedMetrics] : r[k as keyof RequestRecord];
     return typeof v === 'number' ? csvNumber(v) : v;
   });
 }

@@ -3,6 +3,7 @@ import { dirname, join, parse, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { RECORD_COLUMNS, type RequestRecord } from '../metrics/record.js';
 import type { RunSummary } from '../metrics/summary.js';
+import { csvLine } from './csv-line.js';
 import { recordRow } from './csv-rows.js';
 
 /**
@@ -107,7 +108,9 @@ export class RunFolder {
    */
   appendRecords(records: readonly RequestRecord[]): void {
     if (!records.length || this.#broken) return;
-    const bytes = Buffer.from(stringify(records.map(recordRow)));
+    let text = '';
+    for (const r of records) text += csvLine(recordRow(r));
+    const bytes = Buffer.from(text);
     const file = join(this.path, FILES.requests);
     try {
       attempt(file, () => writeAll(this.#requestsFd, bytes));
