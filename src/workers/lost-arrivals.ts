@@ -29,22 +29,27 @@ export interface LostSpec {
   worker: number;
   /** Run time (ms from t0) when the worker stopped: arrivals due by then were sent, later ones never. */
   cutoffMs: number;
+  /** How many of the stripe's arrivals (in due order) its last report said were fired, sent or dropped at
+   *  --max-in-flight: one after them was never sent, however due (a worker too busy to send). */
+  fired: number;
   reason: string;
   maxTokens: number;
   warmupMs: number;
 }
 
 /**
- * Records for every arrival of a dead worker's stripe that has none: due before it died means the
- * request was in flight and its outcome is unknown (failed, `client_error`); due after, it was never
- * sent (dropped). Send times are unknown, so `sent_ms` stays null.
+ * Records for every arrival of a dead worker's stripe that has none: fired (by the worker's last report)
+ * and due before it died means the request was in flight and its outcome is unknown (failed,
+ * `client_error`); otherwise it was never sent (dropped). Send times are unknown, so `sent_ms` stays null.
  */
 export function lostRecords(ledger: RecordLedger, o: LostSpec): { records: RequestRecord[]; inFlight: number; dropped: number } {
   const records: RequestRecord[] = [];
   let inFlight = 0;
+  let position = 0;
   for (const a of o.arrivals) {
+    const fired = position++ < o.fired;
     if (ledger.has(a.index)) continue;
-    const sent = a.dueMs <= o.cutoffMs;
+    const sent = fired && a.dueMs <= o.cutoffMs;
     if (sent) inFlight++;
     const message = sent ? `in flight when ${o.reason}; outcome unknown` : `never sent: ${o.reason}`;
     records.push(unsentRecord(a, o.worker, o.maxTokens, null, a.dueMs < o.warmupMs, sent ? 'failed' : 'dropped', sent ? 'client_error' : null, message));

@@ -156,7 +156,7 @@ class WorkerPool implements PoolRun {
     // a closed loop has no schedule: what a dead worker never claimed was never scheduled
     const arrivals = s.closedLoop ? [] : workerStripe(pacerFrom(s.pacer), s.shard, r.worker, this.#workers);
     const lost = lostRecords(this.#ledger, {
-      arrivals, worker: r.worker, cutoffMs: st.crashedAtMs ?? sinceT0,
+      arrivals, worker: r.worker, cutoffMs: st.crashedAtMs ?? sinceT0, fired: st.progress.sent + st.progress.dropped,
       reason: `worker ${r.worker} died (${error})`, maxTokens: s.maxTokens, warmupMs: s.warmupMs,
     });
     if (s.maxInFlight > 0) Atomics.sub(new Int32Array(this.#shared), 0, lost.inFlight);

@@ -208,13 +208,24 @@ describe('a dead worker\'s arrivals are accounted for', () => {
     const ledger = new RecordLedger();
     ledger.mark(1);
     ledger.mark(5);
-    const lost = lostRecords(ledger, { arrivals, worker: 1, cutoffMs: 1000, reason: 'worker 1 died (boom)', maxTokens: 10, warmupMs: 0 });
+    const lost = lostRecords(ledger, { arrivals, worker: 1, cutoffMs: 1000, fired: Infinity, reason: 'worker 1 died (boom)', maxTokens: 10, warmupMs: 0 });
     expect(lost.records.map((r) => r.id)).toEqual([3, 7, 9, 11, 13, 15, 17, 19]);
     expect(lost.inFlight).toBe(3);
     expect(lost.dropped).toBe(5);
     expect(lost.records[0]).toMatchObject({ outcome: 'failed', error_class: 'client_error', sent_ms: null, worker: 1 });
     expect(lost.records[3]).toMatchObject({ outcome: 'dropped', error_class: null });
     expect(lost.records[3].error_message).toContain('worker 1 died (boom)');
+  });
+
+  it('arrivals the worker never fired are dropped, however due (a thread too busy to send: --rate 1e6 recorded 1,000,000 "in flight")', () => {
+    const arrivals = stripe(constantPacer(10, 2000), 1, 2); // ids 1, 3, 5, ... due at 100, 300, 500, ...
+    const ledger = new RecordLedger();
+    ledger.mark(1);
+    // its last report: 3 fired (ids 1, 3, 5), 1 finished; ids 7 and 9 fell due before it died
+    const lost = lostRecords(ledger, { arrivals, worker: 1, cutoffMs: 1000, fired: 3, reason: 'worker 1 died (boom)', maxTokens: 10, warmupMs: 0 });
+    expect(lost.records.filter((r) => r.outcome === 'failed').map((r) => r.id)).toEqual([3, 5]);
+    expect(lost.records.filter((r) => r.outcome === 'dropped').map((r) => r.id)).toEqual([7, 9, 11, 13, 15, 17, 19]);
+    expect(lost.records.find((r) => r.id === 7)!.error_message).toBe('never sent: worker 1 died (boom)');
   });
 
   it('the ledger grows to any schedule length', () => {

@@ -104,6 +104,8 @@ describe('the worker pool, in process', () => {
     const silent: Script = async (input, say, heard) => {
       say({ type: 'ready', worker: 1 });
       await heard;
+      // its last report: two arrivals sent (a worker reports its sends every flush, records or not)
+      say({ type: 'batch', worker: 1, records: [], texts: [], tokens: [], progress: { sent: 2, done: 0, failed: 0, dropped: 0, inFlight: 2 } });
       throw new Error('exited');
     };
     const batches: BatchMessage[] = [];
