@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { LineSplitter } from './lines.js';
 
 /** Called once per dispatched event; `event` is '' when the stream named none (the spec's "message"). */
 export type SseEventHandler = (data: string, event: string) => void;
@@ -9,14 +10,14 @@ export type SseUnknownLineHandler = (line: string) => void;
 /**
  * Incremental Server-Sent Events framing (WHATWG "event stream interpretation"): bytes in, events out.
  * Knows nothing of HTTP or of any API. Handles events split across chunks, several events per chunk,
- * LF / CRLF / CR line ends (a CR at a chunk's end waits for the next chunk), comments, multi-line data,
+ * LF / CRLF / CR line ends (`LineSplitter`: linear in the bytes received), comments, multi-line data,
  * and UTF-8 sequences split across chunks.
  */
 export class SseParser {
   readonly #onEvent: SseEventHandler;
   readonly #onUnknown: SseUnknownLineHandler | undefined;
   readonly #decoder = new StringDecoder('utf8');
-  #buf = '';
+  readonly #lines = new LineSplitter((line) => this.#line(line));
   #data: string[] = [];
   #event = '';
   #hasData = false;
@@ -27,42 +28,15 @@ export class SseParser {
   }
 
   push(chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
-    this.#buf = this.#buf.length === 0 ? text : this.#buf + text;
-    this.#drain(false);
+    this.#lines.push(typeof chunk === 'string' ? chunk : this.#decoder.write(chunk));
   }
 
   /** End of body: a final event without its blank line is still delivered (real servers do this). */
   end(): void {
-    this.#buf += this.#decoder.end();
-    this.#drain(true);
-    if (this.#buf.length > 0) this.#line(this.#buf);
-    this.#buf = '';
+    this.#lines.push(this.#decoder.end());
+    const last = this.#lines.rest();
+    if (last.length > 0) this.#line(last);
     this.#dispatch();
-  }
-
-  #drain(final: boolean): void {
-    const buf = this.#buf;
-    let start = 0;
-    for (;;) {
-      const lf = buf.indexOf('\n', start);
-      const cr = buf.indexOf('\r', start);
-      let end: number;
-      let next: number;
-      if (cr !== -1 && (lf === -1 || cr < lf)) {
-        if (cr === buf.length - 1 && !final) break; // may be the first half of a CRLF
-        end = cr;
-        next = buf.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
-      } else if (lf !== -1) {
-        end = lf;
-        next = lf + 1;
-      } else {
-        break;
-      }
-      this.#line(buf.slice(start, end));
-      start = next;
-    }
-    this.#buf = start === 0 ? buf : buf.slice(start);
   }
 
   #line(line: string): void {
