@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildConnector, Client } from 'undici';
+import { skipContinue } from './skip-continue.js';
 import type { ConnectionInfo, ConnectionPolicy } from './types.js';
 
 /** A spare socket unused for this long is not handed out (a server may close it as a request goes out). */
@@ -130,7 +131,7 @@ export class ConnectionPool {
       if (err) return done(err, null, null);
       const now = performance.now();
       const tls = opts.protocol === 'https:';
-      done(null, { tcpMs: tls ? tcpMs : now - at, tlsMs: tls && tcpMs !== null ? now - at - tcpMs : null }, s as Socket);
+      done(null, { tcpMs: tls ? tcpMs : now - at, tlsMs: tls && tcpMs !== null ? now - at - tcpMs : null }, skipContinue(s as Socket));
     }) as unknown as Socket; // undici's connector returns its socket, though its types say void
     socket.once('connect', () => (tcpMs = performance.now() - at));
   }

@@ -88,6 +88,8 @@ export class UndiciTransport implements Transport {
         if (pendingAbort) c.abort(pendingAbort);
       },
       onResponseStart(_c, status, headers) {
+        // an interim response (103 Early Hints, an unsolicited 100 Continue): the real one follows
+        if (status < 200) return;
         const at = now();
         // undici hands over a response only once its headers are parsed
         obs.onFirstByte?.(at);
