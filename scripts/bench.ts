@@ -599,7 +599,7 @@ function verdictTable(v: Verdict[]): string {
   return ['| issue 21 figure | measured | target | met | limited by |', '|---|---:|---|---|---|', ...v.map((x) => `| ${x.figure} | ${x.measured} | ${x.target} | ${x.met ? 'met' : 'NOT met'} | ${x.limit} |`)].join('\n');
 }
 
-/** CPU the main thread spends counting a token of output with the default client tokenizer (llama2),
+/** CPU a worker spends counting a token of output with the default client tokenizer (llama2),
  *  on the simulator's text: the runs above use --tokenizer none, so this is added on top when it is on. */
 async function tokenCountUs(): Promise<number> {
   const tokenizer = await loadTokenizer('llama2');
@@ -835,7 +835,7 @@ async function main(): Promise<void> {
     };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\n${verdictTable(verdicts)}\n\n${promptTable(prompts)}\n\n${memoryTable(memory)}\n\nclient-side output token count (llama2 tokenizer, main thread; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
+    process.stdout.write(`${table(results)}\n\n${costTable(cost)}\n\n${verdictTable(verdicts)}\n\n${promptTable(prompts)}\n\n${memoryTable(memory)}\n\nclient-side output token count (llama2 tokenizer, in the worker, per answer up to 4,096 characters; off in the runs above): ${report.client_token_count_us_per_token} us CPU per token\nhot path alone (SSE framing, content detection, counters; no network): ${report.hot_path_cpu_us_per_token} us CPU per token\n${mode.name} bench, ${report.bench_seconds} s, load average ${report.machine.load_avg_1m.start} -> ${report.machine.load_avg_1m.end}; written to ${out}\n`);
   } finally {
     stopChildren();
     rmSync(scratch, { recursive: true, force: true });

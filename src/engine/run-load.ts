@@ -12,7 +12,6 @@ import { monoAtWall } from '../schedule/clock.js';
 import { freeLoopbackPort, startSimChild } from '../sim/child.js';
 import { evaluateSlos } from '../slo/evaluate.js';
 import { goodput } from '../slo/goodput.js';
-import { loadTokenizer, type Tokenizer } from '../tokenize/tokenizers.js';
 import { joinEndpoint, publicUrl } from '../transport/endpoint.js';
 import type { BatchMessage, WorkerFinal, WorkerSettings } from '../workers/messages.js';
 import { startWorkers, type PoolRun, type WorkerFailureOr } from '../workers/pool.js';
@@ -99,7 +98,6 @@ class LoadRun {
   #readyLeadMs: number | null = null;
   #firstSend: RequestRecord | null = null;
   #promptMs: number | null = null;
-  #tokenizer: Tokenizer | null = null;
   #pool: PoolRun | null = null;
   #observers: RunObservers | null = null;
 
@@ -126,8 +124,6 @@ class LoadRun {
       endpoint: this.#url, headers: cfg.headers, insecure: cfg.insecure, folder: this.#folder.path, runId: this.#runId, name: this.#name, log: this.#io.log,
     });
     this.#observers = observers;
-    // the client tokenizer (for output counts, needed from the first batch) loads while the workers start
-    const tokenizer = cfg.prompts.tokenizer === 'none' ? null : loadTokenizer(cfg.prompts.tokenizer).catch((e: Error) => (this.#fail(`tokenizer ${cfg.prompts.tokenizer} failed to load: ${e.message}`), null));
     this.#folder.writeSummary(buildSummary(this.#agg, { ...this.#meta(), status: 'running' }));
     const pool = start(cfg.workers, workerSettings(cfg, this.#url), (b) => this.#onBatch(b));
     this.#pool = pool;
@@ -135,7 +131,7 @@ class LoadRun {
     let results: WorkerFailureOr<WorkerFinal>[];
     try {
       const endpoint = endpointReady?.then(() => null, (e: Error) => e.message) ?? null;
-      [this.#tokenizer] = await Promise.all([tokenizer, pool.ready]);
+      await pool.ready;
       const unready = await endpoint;
       if (unready) this.#fail(unready);
       results = await this.#fire(pool);
@@ -218,7 +214,7 @@ class LoadRun {
   }
 
   #onBatch(b: BatchMessage): void {
-    const records = b.records.map((r, i) => atCsvPrecision(withClientCount(r, b.texts[i], this.#tokenizer)));
+    const records = b.records.map(atCsvPrecision);
     for (const r of records) {
       this.#agg.add(r);
       if (r.sent_ms !== null && (!this.#firstSend || r.scheduled_ms < this.#firstSend.scheduled_ms)) this.#firstSend = r;
@@ -326,9 +322,4 @@ function nothingSucceeded(agg: Aggregator): string | null {
   if (agg.succeeded || c.scheduled === c.warmup) return null;
   const how = (['failed', 'incomplete', 'dropped'] as const).filter((k) => c[k]).map((k) => `${c[k]} ${k}`).join(', ');
   return `no request succeeded (${c.scheduled - c.warmup} scheduled: ${how})`;
-}
-
-/** The answer's tokens under the client tokenizer, counted here so the workers' send path never waits on it. */
-function withClientCount(r: RequestRecord, text: string | null, tok: Tokenizer | null): RequestRecord {
-  return tok && text !== null ? { ...r, output_tokens_client: text === '' ? 0 : tok.encode(text).length } : r;
 }

@@ -63,7 +63,8 @@ export interface RequestRecord {
   first_chunk_tokens: number | null;
   /** The prompt's tokens under the client's --tokenizer (null: --tokenizer none). */
   input_tokens_client: number | null;
-  /** The received text's tokens (answer and reasoning) under the client's --tokenizer, counted once at the end. */
+  /** The received text's tokens (answer and reasoning) under the client's --tokenizer, counted by the worker
+   *  when the request ends: exactly up to `tokenize/answer-count.ts`' bound, estimated beyond it. */
   output_tokens_client: number | null;
   /** The `retry-after` header of a non-2xx response (429 / 503), verbatim. */
   retry_after: string | null;
@@ -96,6 +97,8 @@ export interface RequestRecord {
   last_token_ms: number | null;
   /** The sending worker's event-loop delay at the send: how late its latest wake-up before the send was serviced, ms. */
   loop_delay_ms: number | null;
+  /** output_tokens_client is partly an estimate: the answer was longer than the part counted exactly. */
+  output_tokens_client_estimated: boolean;
 }
 
 /** A sent request's phases before any are known (a tracker fills them in; an unsent arrival keeps them). */
@@ -115,6 +118,7 @@ export const RECORD_COLUMNS = [
   'retry_after', 'response_bytes', 'cached_input_tokens', 'prefix_group', 'session', 'turn', 'session_turns',
   'usage_rejected',
   'connection', 'connect_ms', 'tls_ms', 'written_ms', 'first_byte_ms', 'last_token_ms', 'loop_delay_ms',
+  'output_tokens_client_estimated',
 ] as const satisfies readonly (keyof RequestRecord | keyof DerivedMetrics)[];
 
 export interface DerivedMetrics {

@@ -13,7 +13,8 @@ export const DISAGREE_FRACTION = 0.1;
 export const DISAGREE_WARN_SHARE = 0.1;
 
 /** What the checks read of a record; the `_client` counts are the client tokenizer's (null without one). */
-type Checked = Pick<RequestRecord, 'output_tokens' | 'output_tokens_source' | 'input_tokens' | 'requested_output_tokens' | 'input_tokens_client' | 'output_tokens_client'>;
+type Checked = Pick<RequestRecord, 'output_tokens' | 'output_tokens_source' | 'input_tokens' | 'requested_output_tokens' | 'input_tokens_client' | 'output_tokens_client'> &
+  Partial<Pick<RequestRecord, 'output_tokens_client_estimated'>>;
 
 export function isShortOutput(r: Pick<RequestRecord, 'output_tokens' | 'requested_output_tokens'>): boolean {
   const asked = r.requested_output_tokens;
@@ -86,8 +87,9 @@ export class TokenChecks {
       const why = r.finish_reason ?? 'none';
       this.#reasons[why] = (this.#reasons[why] ?? 0) + 1;
     }
-    // only the server's own count is compared: a chunk count is not a token count
-    this.output.add(r.output_tokens_source === 'usage' ? relativeDiscrepancy(r.output_tokens, r.output_tokens_client) : null);
+    // only the server's own count is compared: a chunk count is not a token count, nor an estimate one
+    const exact = r.output_tokens_source === 'usage' && !r.output_tokens_client_estimated;
+    this.output.add(exact ? relativeDiscrepancy(r.output_tokens, r.output_tokens_client) : null);
     const rel = relativeDiscrepancy(r.input_tokens, r.input_tokens_client);
     if (rel === null) return;
     this.#inputCompared++;

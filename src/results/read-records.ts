@@ -8,10 +8,11 @@ import { FILES } from './run-folder.js';
 const DERIVED = new Set<string>(['send_lag_ms', 'ttft_s', 'ttfo_s', 'e2e_s', 'tpot_ms', 'itl_ms', 'output_tps', 'inter_chunk_mean_ms'] satisfies (keyof DerivedMetrics)[]);
 /** Text columns; '' is null for the nullable ones. Every other column is a number, '' = null. */
 const TEXT = new Set<string>(['outcome', 'error_class', 'error_message', 'finish_reason', 'output_tokens_source', 'retry_after', 'usage_rejected', 'connection']);
+const BOOLEAN = new Set<string>(['warmup', 'output_tokens_client_estimated']);
 const NOT_NULL_TEXT = new Set<string>(['outcome', 'output_tokens_source']);
 
 function field(name: string, v: string): unknown {
-  if (name === 'warmup') return v === '1' || v === 'true';
+  if (BOOLEAN.has(name)) return v === '1' || v === 'true';
   if (TEXT.has(name)) return v === '' && !NOT_NULL_TEXT.has(name) ? null : v;
   return v === '' ? null : Number(v);
 }

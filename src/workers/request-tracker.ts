@@ -33,7 +33,7 @@ export interface TrackerInit {
   stream: boolean;
   /** The prompt's client token count, carried into the record. */
   inputTokensClient: number | null;
-  /** Keep the received text so the main thread can count it with the client tokenizer. */
+  /** Keep the received text (for the client tokenizer's count, a session's history, correctness). */
   captureText: boolean;
   /** Where the request belongs in the traffic (shared prefix group, session and turn), copied to the record. */
   tags?: RecordTags;
@@ -305,8 +305,9 @@ export class RequestTracker implements TransportObserver, StreamSink {
       requested_output_tokens: init.requestedOutputTokens,
       first_chunk_tokens: this.#firstChunkTokens,
       input_tokens_client: init.inputTokensClient,
-      // counted by the main thread from `text`, off the workers' send path
+      // counted from `text` once the record is made (the worker's `withClientCount`)
       output_tokens_client: null,
+      output_tokens_client_estimated: false,
       retry_after: this.#retryAfter,
       response_bytes: this.#bytes,
       cached_input_tokens: this.#usage?.cached ?? null,

@@ -7,6 +7,8 @@ import { ClosedLoop, shareOf, type ClosedLoopSpec } from '../schedule/closed-loo
 import { OpenLoopDispatcher, type Arrival } from '../schedule/dispatcher.js';
 import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
+import { countAnswer } from '../tokenize/answer-count.js';
+import type { Tokenizer } from '../tokenize/tokenizers.js';
 import { redactor } from '../transport/redact.js';
 import { connectionShare, type Transport } from '../transport/types.js';
 import type { RequestPlan, RequestPlanner } from '../workload/request-plan.js';
@@ -212,8 +214,9 @@ export class StripeWorker {
     const finished = (r: RequestRecord) => {
       this.#live.delete(a.index);
       if (s.maxInFlight > 0) Atomics.sub(this.#shared, 0, 1);
-      this.#emit(r, tracker.text);
-      o.after?.(r, tracker.text);
+      const text = tracker.text;
+      this.#emit(withClientCount(r, text, this.#deps.planner.tokenizer), text);
+      o.after?.(r, text);
     };
     const tracker: RequestTracker = new RequestTracker(init, this.#deps.protocol, this.#outbox.tokens, finished, this.#interChunk, s.limits);
     return tracker;
@@ -249,4 +252,15 @@ function drain(busy: () => number, budgetMs: () => number, onWake: (wake: () => 
     onWake(check);
     check();
   });
+}
+
+/** The answer's tokens under the client tokenizer, counted here, where it arrived, at a bounded cost
+ *  (`countAnswer`), so that neither this worker nor the main thread waits on one answer and the record
+ *  leaves with its count. */
+function withClientCount(r: RequestRecord, text: string | null, tok: Tokenizer | null): RequestRecord {
+  if (!tok || text === null) return r;
+  const count = countAnswer(text, (t) => tok.encode(t));
+  r.output_tokens_client = count.tokens;
+  r.output_tokens_client_estimated = count.estimated;
+  return r;
 }

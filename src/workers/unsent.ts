@@ -8,7 +8,7 @@ export function unsentRecord(a: Arrival, worker: number, maxTokens: number, inpu
     first_output_ms: null, end_ms: null, http_status: null, error_class: cls, error_message: message,
     finish_reason: null, output_tokens: 0, output_tokens_source: 'chunks', reasoning_tokens: 0, input_tokens: null,
     chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0, requested_output_tokens: maxTokens, first_chunk_tokens: null,
-    input_tokens_client: inputTokensClient, output_tokens_client: null, retry_after: null, response_bytes: 0,
+    input_tokens_client: inputTokensClient, output_tokens_client: null, output_tokens_client_estimated: false, retry_after: null, response_bytes: 0,
     cached_input_tokens: null, prefix_group: null, session: null, turn: null, session_turns: null, usage_rejected: null,
     ...NO_PHASES,
   };
