@@ -1,6 +1,7 @@
 import { urlCredentials } from '../transport/endpoint.js';
 import { ProxyAgent, request, type Dispatcher } from 'undici';
 import { proxyFor } from '../transport/proxy.js';
+import { escapeControls } from '../transport/redact.js';
 import { text, type CliArgs } from './args.js';
 
 /** APIs whose servers list their models at `<endpoint>/models` (OpenAI's shape: `{data: [{id}]}`). */
@@ -39,7 +40,7 @@ export async function discoverModel(argv: CliArgs): Promise<{ model: string } | 
     const body = (await res.body.json()) as { data?: { id?: unknown }[] };
     const ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string' && id !== '');
     if (ids.length === 1) return { model: ids[0] };
-    if (ids.length > 1) return { problem: `--model: required: ${shown} serves ${ids.length} models (${ids.slice(0, 8).map((id) => JSON.stringify(id)).join(', ')}${ids.length > 8 ? ', ...' : ''}); name one` };
+    if (ids.length > 1) return { problem: `--model: required: ${shown} serves ${ids.length} models (${ids.slice(0, 8).map((id) => JSON.stringify(escapeControls(id))).join(', ')}${ids.length > 8 ? ', ...' : ''}); name one` };
     return null;
   } catch {
     return null;

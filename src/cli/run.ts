@@ -14,6 +14,7 @@ import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
 import { FailFast } from '../engine/fail-fast.js';
 import { datasetNotes } from '../engine/run-meta.js';
+import { escapeControls } from '../transport/redact.js';
 import { discoverModel } from './discover-model.js';
 import { dryRun } from './dry-run.js';
 import type { RequestRecord } from '../metrics/record.js';
@@ -53,7 +54,7 @@ export async function runCommand(argv: CliArgs): Promise<number> {
   // a dry run sends nothing, not even the GET that finds the model
   const found = argv['dry-run'] ? null : await discoverModel(argv);
   if (found && 'problem' in found) return usageError([found.problem]);
-  if (found) process.stderr.write(`auto-testing: --model not given: using ${JSON.stringify(found.model)}, the one model the endpoint lists at /models\n`);
+  if (found) process.stderr.write(`auto-testing: --model not given: using ${JSON.stringify(escapeControls(found.model))}, the one model the endpoint lists at /models\n`);
   const resolved = await resolveRunConfig(found ? { ...argv, model: found.model } : argv);
   if ('problems' in resolved) return usageError(resolved.problems);
   const cfg = resolved.config;

@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../metrics/record.js';
+import { escapeControls } from '../transport/redact.js';
 import type { Question } from '../workload/number-questions.js';
 
 export interface CorrectnessReport {
@@ -38,7 +39,7 @@ export class CorrectnessChecker {
       const q = this.#question(r.id);
       if (answeredCorrectly(q.number, text)) return;
       this.#mismatched++;
-      if (this.#examples.length < MAX_EXAMPLES) this.#examples.push({ id: r.id, expected: q.number, prompt: q.prompt, answer: text.slice(0, ANSWER_CHARS) });
+      if (this.#examples.length < MAX_EXAMPLES) this.#examples.push({ id: r.id, expected: q.number, prompt: q.prompt, answer: escapeControls(text).slice(0, ANSWER_CHARS) });
     });
   }
 

@@ -1,13 +1,14 @@
 import { JsonLinesParser } from '../sse/json-lines.js';
 import { SseParser } from '../sse/parser.js';
+import { KEPT_CHARS } from '../transport/redact.js';
 import { errorMessage, tryParse } from './scan.js';
 import type { ResponseDecoder, StreamSink, TokenUsage } from './types.js';
 
 /** Every event decoded from a socket chunk carries that chunk's arrival stamp. */
 type Stamped<T extends unknown[]> = (...args: [...T, atMs: number]) => void;
 
-/** Characters of an offending line kept in a parse error's message. */
-export const MAX_LINE_SHOWN = 200;
+/** Characters of an offending line kept in a parse error's message, until the worker redacts and cuts it. */
+export const MAX_LINE_SHOWN = KEPT_CHARS;
 
 /** A streaming body framed as Server-Sent Events; `onUnknownLine` hears lines that are not SSE fields. */
 export function sseDecoder(onEvent: Stamped<[data: string, event: string]>, onUnknownLine?: (line: string) => void): ResponseDecoder {

@@ -1,3 +1,5 @@
+import { KEPT_CHARS } from '../transport/redact.js';
+
 /**
  * Cheap field scans over one JSON event text, so the per-token path does not JSON.parse every chunk.
  * Sound because a JSON string cannot contain an unescaped quote: the byte sequence `"key":"` only
@@ -55,5 +57,5 @@ export function errorMessage(obj: unknown): string {
       if (typeof m === 'string') return m;
     }
   }
-  return JSON.stringify(obj).slice(0, 500);
+  return JSON.stringify(obj).slice(0, KEPT_CHARS);
 }

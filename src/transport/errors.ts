@@ -1,4 +1,5 @@
 import type { ErrorClass } from '../metrics/record.js';
+import { KEPT_CHARS } from './redact.js';
 
 export interface ClassifiedError {
   cls: ErrorClass;
@@ -73,7 +74,7 @@ export function classifyError(err: unknown, afterHeaders = false): ClassifiedErr
 function describe(e: any): string {
   try {
     const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
-    return `${code}${e?.message ?? String(e)}`.slice(0, 500);
+    return `${code}${e?.message ?? String(e)}`.slice(0, KEPT_CHARS);
   } catch {
     return 'unprintable error';
   }

@@ -1,3 +1,5 @@
+import { KEPT_CHARS } from './redact.js';
+
 /** Response headers, names lower-cased; a repeated header keeps every value. */
 export type Headers = Record<string, string | string[]>;
 
@@ -103,7 +105,7 @@ export class Http1ResponseParser {
     if (end === -1) return this.#carryFrom(buf, at, MAX_HEAD, 'response head');
     const lines = buf.toString('latin1', at, end).split('\r\n');
     const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0]);
-    if (!m) throw new ResponseFramingError(`not an HTTP/1.1 status line: ${JSON.stringify(lines[0].slice(0, 100))}`);
+    if (!m) throw new ResponseFramingError(`not an HTTP/1.1 status line: ${JSON.stringify(lines[0].slice(0, KEPT_CHARS))}`);
     const status = Number(m[1]);
     const headers = parseHeaders(lines);
     if (status >= 100 && status < 200) return end + 4; // interim (100 Continue, 103 Early Hints): the real one follows
@@ -195,7 +197,7 @@ function parseHeaders(lines: string[]): Headers {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new ResponseFramingError(`bad header line: ${JSON.stringify(line.slice(0, 100))}`);
+    if (colon <= 0) throw new ResponseFramingError(`bad header line: ${JSON.stringify(line.slice(0, KEPT_CHARS))}`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     const had = headers[name];

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Progress } from '../metrics/progress.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { Series, drainSparse } from '../metrics/timeline.js';
+import { FIELD_CHARS, serverText, SHOWN_CHARS } from '../transport/redact.js';
 import type { BatchMessage } from './messages.js';
 
 /** A batch goes out at this many records even between flushes, so a burst never piles up in one message. */
@@ -9,8 +10,8 @@ const FLUSH_RECORDS = 256;
 
 /**
  * Finished records and token counts on their way to the main thread, in batches: on `flush` (the
- * worker's timer) or once FLUSH_RECORDS have gathered. Error messages are redacted here, so nothing
- * leaves the worker with a secret in it.
+ * worker's timer) or once FLUSH_RECORDS have gathered. Every string a server wrote into a record, and
+ * the received text, is redacted here before it is cut, so nothing leaves the worker with a secret in it.
  */
 export class Outbox {
   /** Output tokens per 100 ms bucket since the last batch; the trackers add to it as chunks arrive. */
@@ -37,13 +38,21 @@ export class Outbox {
   }
 
   add(r: RequestRecord, text: string | null): void {
-    if (r.error_message !== null) r.error_message = this.#redact(r.error_message);
+    this.#clean(r);
     this.#records.push(r);
-    this.#texts.push(text);
+    this.#texts.push(text === null ? null : this.#redact(text));
     if (r.outcome === 'completed') this.#progress.done++;
     else if (r.outcome === 'dropped') this.#progress.dropped++;
     else this.#progress.failed++;
     if (this.#records.length >= FLUSH_RECORDS) this.flush();
+  }
+
+  /** The record's server strings: secrets hidden, control characters escaped, then cut. */
+  #clean(r: RequestRecord): void {
+    const shown = (s: string | null, max: number) => (s === null ? null : serverText(s, this.#redact, max));
+    r.error_message = shown(r.error_message, SHOWN_CHARS);
+    r.finish_reason = shown(r.finish_reason, FIELD_CHARS);
+    r.retry_after = shown(r.retry_after, FIELD_CHARS);
   }
 
   /** Sends what gathered; with nothing finished, still the counts when sends or in-flight changed, so live

@@ -4,9 +4,9 @@ import type { Series } from '../metrics/timeline.js';
 import { BUCKET_MS } from '../metrics/timeline.js';
 import type { ProtocolClient, ResponseDecoder, StreamSink, TokenUsage } from '../protocols/types.js';
 import { classifyError } from '../transport/errors.js';
+import { KEPT_CHARS } from '../transport/redact.js';
 import type { ConnectionInfo, TransportObserver } from '../transport/types.js';
 
-const ERROR_BODY_BYTES = 500;
 const countable = (n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_USAGE_TOKENS;
 /** Counts that only grow within a stream (cumulative); input and cached may be restated. */
 const CUMULATIVE: readonly (keyof TokenUsage)[] = ['output', 'reasoning'];
@@ -166,7 +166,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
       return this.terminate('response_too_large', `body exceeded --max-response-bytes ${this.#limits.maxBytes}`, atMs);
     }
     if (this.#errorBody) {
-      if (this.#errorBodyLen < ERROR_BODY_BYTES) {
+      if (this.#errorBodyLen < KEPT_CHARS) {
         this.#errorBody.push(Buffer.from(chunk)); // the transport may reuse the chunk's memory
         this.#errorBodyLen += chunk.length;
       }
@@ -267,7 +267,7 @@ export class RequestTracker implements TransportObserver, StreamSink {
   // --- end of life ---
   #finishHttpError(atMs: number): void {
     const status = this.#status ?? 0;
-    const body = Buffer.concat(this.#errorBody ?? []).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+    const body = Buffer.concat(this.#errorBody ?? []).subarray(0, KEPT_CHARS).toString('utf8');
     const retry = this.#retryAfter !== null ? ` (retry-after: ${this.#retryAfter})` : '';
     this.#error = { cls: status === 429 ? 'rate_limited' : 'http_status', message: `HTTP ${status}${retry}: ${body}` };
     this.#complete('failed', atMs);

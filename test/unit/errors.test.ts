@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { Series } from '../../src/metrics/timeline.js';
@@ -5,7 +6,10 @@ import { openaiChat } from '../../src/protocols/openai-chat.js';
 import { constantPacer, stripe } from '../../src/schedule/pacer.js';
 import { faultPicker, parseFaults } from '../../src/sim/faults.js';
 import { classifyError } from '../../src/transport/errors.js';
-import { redactor } from '../../src/transport/redact.js';
+import { escapeControls, FIELD_CHARS, KEPT_CHARS, redactor, serverText, SHOWN_CHARS } from '../../src/transport/redact.js';
+import type { BatchMessage } from '../../src/workers/messages.js';
+import { Outbox } from '../../src/workers/outbox.js';
+import { unsentRecord } from '../../src/workers/unsent.js';
 import { lostRecords, RecordLedger } from '../../src/workers/lost-arrivals.js';
 import { RequestTracker, type RequestLimits } from '../../src/workers/request-tracker.js';
 import { fixtureBody } from '../helpers.js';
@@ -100,7 +104,7 @@ describe('RequestTracker: every failure is one record with its class', () => {
     t.onEnd(50);
   });
 
-  it('HTTP 429 keeps retry-after and is rate_limited; 5xx keeps status and at most 500 bytes of body', () => {
+  it('HTTP 429 keeps retry-after and is rate_limited; 5xx keeps status and at most KEPT_CHARS bytes of body (the outbox redacts, then cuts)', () => {
     const a = tracked();
     a.t.onStatus(429, { 'retry-after': '3' }, 5);
     a.t.onData(Buffer.from('{"error":"slow down"}'), 6);
@@ -108,11 +112,12 @@ describe('RequestTracker: every failure is one record with its class', () => {
     expect(a.out.record).toMatchObject({ outcome: 'failed', error_class: 'rate_limited', http_status: 429, retry_after: '3' });
     const b = tracked();
     b.t.onStatus(503, {}, 5);
-    b.t.onData(Buffer.alloc(400, 'x'), 6);
+    b.t.onData(Buffer.alloc(KEPT_CHARS - 100, 'x'), 6);
     b.t.onData(Buffer.alloc(400, 'y'), 7);
+    b.t.onData(Buffer.alloc(400, 'z'), 7);
     b.t.onEnd(8);
-    expect(b.out.record).toMatchObject({ error_class: 'http_status', http_status: 503, response_bytes: 800 });
-    expect(b.out.record!.error_message).toBe(`HTTP 503: ${'x'.repeat(400)}${'y'.repeat(100)}`);
+    expect(b.out.record).toMatchObject({ error_class: 'http_status', http_status: 503, response_bytes: KEPT_CHARS + 700 });
+    expect(b.out.record!.error_message).toBe(`HTTP 503: ${'x'.repeat(KEPT_CHARS - 100)}${'y'.repeat(100)}`);
   });
 
   it('a stream that ends without [DONE] is stream_truncated', () => {
@@ -176,6 +181,52 @@ describe('redactor', () => {
     expect(r('HTTP 401: key sk-123456 rejected (Bearer tok-99), sk-123456 again; ab stays')).toBe(
       'HTTP 401: key [REDACTED] rejected ([REDACTED]), [REDACTED] again; ab stays',
     );
+  });
+
+  it('hides key-shaped strings that are not this run\'s (another tenant\'s, a proxy\'s)', () => {
+    const r = redactor([]);
+    const keys = ['sk-proj-AbCdEfGhIjKlMnOpQrSt', 'sk-ant-api03-abcdefghijklmnop', 'AKIAIOSFODNN7EXAMPLE', 'hf_abcdefghijklmnopqrstuvwxyzABCDEF', 'Bearer eyJhbGciOi.x-y_z'];
+    for (const k of keys) expect(r(`denied for ${k}, try again`)).toBe('denied for [REDACTED], try again');
+    expect(r('sk-short, AKIA, the task-list')).toBe('sk-short, AKIA, the task-list');
+  });
+});
+
+describe('server text as results keep it', () => {
+  const key = 'sk-fake-4242-abcdefghij';
+  const redact = redactor([key]);
+
+  it('a key straddling the cut is redacted whole before the cut: no prefix of it survives', () => {
+    for (const at of [SHOWN_CHARS - 15, SHOWN_CHARS - 4, SHOWN_CHARS - 1]) {
+      const shown = serverText(`${'x'.repeat(at)}${key} and more`, redact, SHOWN_CHARS);
+      expect(shown.length).toBeLessThanOrEqual(SHOWN_CHARS);
+      expect(shown).not.toContain(key.slice(0, 4));
+    }
+  });
+
+  it('control characters are escaped (ANSI clear screen, window title, C1 CSI, bidi override), newlines and tabs written as \\n, \\t', () => {
+    const shown = serverText('stop\x1b[2J\x1b]0;pwned\x07\x9b31m\u202etxt.exe\nnext\tcol', redact, FIELD_CHARS);
+    expect(shown).toBe('stop\\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m\\u202etxt.exe\\nnext\\tcol');
+    expect(escapeControls('plain text, é, 中文')).toBe('plain text, é, 中文');
+  });
+
+  it('the worker\'s outbox cleans every server string of a record and the received text before it leaves', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const got = new Promise<BatchMessage>((resolve) => port1.once('message', resolve));
+    const outbox = new Outbox(0, port2, redact, () => 0);
+    const record = {
+      ...unsentRecord({ index: 1, dueMs: 0 }, 0, 10, null, false, 'failed', 'rate_limited', `HTTP 429 (retry-after: ${key}): ${'y'.repeat(480)}${key}`),
+      finish_reason: `\x1b]0;title\x07${key}`, retry_after: key,
+    };
+    outbox.add(record, `the answer is ${key}`);
+    outbox.flush();
+    const b = await got;
+    port1.close();
+    const [r] = b.records;
+    expect(JSON.stringify(b)).not.toContain(key.slice(0, 8));
+    expect(r.finish_reason).toBe('\\u001b]0;title\\u0007[REDACTED]');
+    expect(r.retry_after).toBe('[REDACTED]');
+    expect(r.error_message!.length).toBe(SHOWN_CHARS);
+    expect(b.texts).toEqual(['the answer is [REDACTED]']);
   });
 });
 
