@@ -21,7 +21,7 @@ import { startObservers, type RunObservers } from './observers.js';
 import { writeReport } from '../html/write-report.js';
 import { SERVER_METRICS_DEFINITIONS } from '../server-metrics/summarise.js';
 import { Outcome } from './outcome.js';
-import { sampleProcess } from './process-sampler.js';
+import { sampleProcess, skippedSamplesWarning } from './process-sampler.js';
 import { arrivalName, clientFigures, defaultRunId, noClientFiguresYet, shardInfo, trafficNotes, workloadSummary } from './run-meta.js';
 import { hostInfo } from './host.js';
 import { TOOL } from './tool.js';
@@ -98,6 +98,8 @@ class LoadRun {
   #readyLeadMs: number | null = null;
   #firstSend: RequestRecord | null = null;
   #promptMs: number | null = null;
+  /** Warnings of the main thread's own helpers (a sampler that had to skip), for the summary. */
+  readonly #warnings: string[] = [];
   #pool: PoolRun | null = null;
   #observers: RunObservers | null = null;
 
@@ -162,13 +164,15 @@ class LoadRun {
     this.#observers?.started(t0Ns);
     // an interrupt while the threads were starting: they have stopped already, nothing is fired
     if (this.#outcome.status === 'completed') pool.start(t0Ns);
-    const stopSampler = sampleProcess(this.#agg, t0Ns, this.#cpu0);
+    const sampler = sampleProcess(this.#agg, t0Ns, this.#cpu0);
     const ticker = setInterval(() => this.#showProgress(), PROGRESS_MS);
     try {
       return await pool.done;
     } finally {
       clearInterval(ticker);
-      stopSampler();
+      sampler.stop();
+      const skipped = skippedSamplesWarning(sampler.skipped);
+      if (skipped) this.#warnings.push(skipped);
     }
   }
 
@@ -298,7 +302,7 @@ class LoadRun {
       endpoint: { name: this.#name, url: publicUrl(this.#url), api: cfg.api, model: cfg.model, simulated: this.#simulated },
       workload: workloadSummary(cfg),
       client: noClientFiguresYet(),
-      warnings: [],
+      warnings: [...this.#warnings],
       ...((cfg.shard || cfg.startAtMs !== null) && { shard: shardInfo(cfg, this.#readyLeadMs, this.#firstSend) }),
       notes: [...(cfg.stream ? [] : [NON_STREAMING_NOTE]), ...trafficNotes(cfg)],
     };

@@ -34,7 +34,7 @@ export function buildSummary(agg: Aggregator, meta: SummaryMeta): RunSummary {
   const ttftP50 = metrics.ttft_s.p50;
   const lagCheck = judgeSendLag(sendLag, ttftP50 === null ? [] : [{ name: 'TTFT p50', ms: ttftP50 * 1000 }], BOTTLENECK.sendLagP99Ms);
   const tokenChecks = agg.tokenChecks.summary();
-  const warnings = [...meta.warnings, ...bottleneckWarnings(lagCheck, c.dropped, meta.client), ...tokenCheckWarnings(tokenChecks), ...usageWarning(agg)];
+  const warnings = [...meta.warnings, ...bottleneckWarnings(lagCheck, c.dropped, meta.client), ...fdLimitWarning(agg.errors.fd_limit), ...tokenCheckWarnings(tokenChecks), ...usageWarning(agg)];
   const warmupS = typeof meta.workload.warmup_s === 'number' ? meta.workload.warmup_s : 0;
   const { usage, chunks } = agg.sources;
   return {
@@ -130,6 +130,12 @@ function measurementError(agg: Aggregator): Pick<RunSummary['client'], 'measurem
 
 function* requestSpans(agg: Aggregator): Generator<RequestSpan> {
   for (const r of agg.log.rows()) if (r.output_tps !== null) yield { sentMs: r.sent_ms!, endMs: r.end_ms!, tps: r.output_tps };
+}
+
+/** Requests that could not open a connection because the process had no file descriptor left. */
+function fdLimitWarning(count: number | undefined): string[] {
+  if (!count) return [];
+  return [`FD LIMIT: ${count} requests could not open a connection: the client ran out of file descriptors (EMFILE); raise the limit (\`ulimit -n\`) or lower --rate / --max-in-flight`];
 }
 
 function bottleneckWarnings(lag: LagVerdict | null, dropped: number, client: SummaryMeta['client']): string[] {

@@ -20,7 +20,9 @@ export type ErrorClass =
   | 'server_error_event'
   | 'response_too_large'
   | 'aborted'
-  | 'client_error';
+  | 'client_error'
+  /** The client process ran out of file descriptors opening a connection (EMFILE / ENFILE): `ulimit -n`. */
+  | 'fd_limit';
 
 export type TokenSource = 'usage' | 'chunks';
 

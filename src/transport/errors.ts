@@ -7,6 +7,8 @@ export interface ClassifiedError {
 }
 
 const BY_CODE: Record<string, ErrorClass> = {
+  EMFILE: 'fd_limit',
+  ENFILE: 'fd_limit',
   ECONNREFUSED: 'connect',
   EHOSTUNREACH: 'connect',
   ENETUNREACH: 'connect',

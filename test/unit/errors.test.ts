@@ -47,6 +47,8 @@ describe('classifyError: transport errors to classes', () => {
     [{ code: 'UND_ERR_CONNECT_TIMEOUT' }, 'connect_timeout'],
     [{ code: 'ECONNRESET' }, 'reset'],
     [{ code: 'UND_ERR_SOCKET' }, 'reset'],
+    [{ code: 'EMFILE', message: 'connect EMFILE 127.0.0.1:8000' }, 'fd_limit'],
+    [{ code: 'ENFILE' }, 'fd_limit'],
     [{ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } }, 'connect'],
     [{ name: 'AbortError' }, 'aborted'],
     [{ code: 'constructor' }, 'client_error'],
