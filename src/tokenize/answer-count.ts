@@ -7,9 +7,9 @@
  */
 
 /** 4 KiB: a whole answer of LLMPerf's size (~250 tokens, ~1 KB) and most chat answers are counted
- *  exactly, and the exact part costs at most ~16 ms with the slowest tokenizer on text (llama2,
- *  ~4 us/character) and ~30 ms on gibberish (tiktoken); on longer text the estimate is within ~1 %
- *  (`npm run bench`'s client-count row). */
+ *  exactly; beyond it the estimate was within 3 % on Markdown prose (README, ARCHITECTURE, 30 KB) under
+ *  llama2 and cl100k, and the exact part cost a median 35 ms of CPU with the slowest tokenizer on text
+ *  (llama2) and 14 ms on gibberish (cl100k) on a busy 2-core machine (2 KiB: up to 8 % off). */
 export const EXACT_CHARS = 4096;
 /** Longest run of whitespace, or of anything else, the exact part holds in full. */
 export const MAX_RUN = 64;
