@@ -23,8 +23,8 @@ describe('LineMemoEncoder: a text encoded by its new lines gives the ids of the 
     const memo = new LineMemoEncoder(tok);
     fc.assert(fc.property(text, (t) => {
       expect(memo.encode(t)).toEqual(Array.from(tok.encode(t)));
-    }), { numRuns: 600, seed: 5 });
-    expect(memo.stats.byPieces).toBeGreaterThan(150);
+    }), { numRuns: 250, seed: 5 });
+    expect(memo.stats.byPieces).toBeGreaterThan(25);
   });
 
   it.each(NAMES)('%s: synthesized prompts (the simulator\'s usual input) are counted by lines, exactly', async (name) => {
