@@ -210,16 +210,17 @@ export function successTable(groups: readonly Group[], ctx: TableContext): strin
     return block(g, null, '', markdownTable(header, align, rows), ctx);
   });
   const notes = [
-    `Success rate = completed requests / sent requests; error rate = ${DEFINITIONS.error_rate}. Offered: the arrival rate asked for (closed loop: requests kept in flight); ` +
+    `Success rate = 1 - error rate; error rate = ${DEFINITIONS.error_rate}. Offered: the arrival rate asked for (closed loop: requests kept in flight); ` +
       'achieved: completed requests / (last byte - first send). Errors: count per error class.',
     ...markNotes(marked, true),
   ];
   return [...parts, notes.map((n) => `> ${n}`).join('\n>\n')].join('\n\n');
 }
 
+/** The complement of the error rate, so the two columns always add up to 100 %: dropped and never-sent
+ *  requests count against both. */
 function successRate(run: SavedRun): number {
-  const q = run.summary.requests;
-  return q.sent ? q.completed / q.sent : 0;
+  return run.summary.requests.scheduled ? 1 - errorRateOf(run.summary) : 0;
 }
 
 function errorList(run: SavedRun): string {

@@ -101,6 +101,19 @@ describe('leaderboard from frozen result folders', () => {
     expect(success.at(-1)).toEqual(['down (failed, 100.0% errors) [G][L]', 'auto-testing-sim', '0.0%', '100.0%', '5', '0.00', '10', '0', '10', '0', 'connect 10']);
   });
 
+  it('success rate and error rate add up to 100 % when requests were dropped (both over scheduled requests)', () => {
+    const latest = latestPerEndpoint(runs());
+    const fast = latest.find((r) => r.summary.endpoint.name === 'fast-sim')!;
+    const q = fast.summary.requests;
+    const dropped = 10;
+    fast.summary.requests = { ...q, scheduled: q.scheduled + dropped, dropped: q.dropped + dropped };
+    fast.summary.error_rate = (q.scheduled + dropped - q.completed) / (q.scheduled + dropped);
+    const row = tableRows(render(latest).text, 'Success rate').find((r) => r[0].startsWith('fast-sim'))!;
+    const [success, error] = [parseFloat(row[2]), parseFloat(row[3])];
+    expect(error).toBeGreaterThan(0);
+    expect(success + error).toBeCloseTo(100, 5);
+  });
+
   it('{{last_update}} is the end of the newest run; {{run_metadata}} says "unknown" for runs without a recorded host', () => {
     const latest = latestPerEndpoint(runs());
     const md = render(latest).text;
