@@ -160,27 +160,34 @@ interface Spawned extends RunOut {
 
 /** Runs the CLI once and reads its folder (then deletes it); killed if it outlives `guardS` seconds. */
 function spawnRun(args: string[], id: string, guardS: number, firstSend = false): Promise<Spawned> {
-  return new Promise<Spawned>((resolve, reject) => {
-    const launchWall = Date.now();
+  const launchWall = Date.now();
+  return spawnGuarded(args, guardS).then(({ code, stderr }) => {
+    const folder = join(scratch, id);
+    try {
+      const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+      const firstSentMs = firstSend ? earliestSent(join(folder, 'requests.csv')) : null;
+      return { summary, seconds: readSeconds(join(folder, 'timeseries.csv')), endpointCpuS: null, arrivals: [], launchWall, firstSentMs };
+    } catch {
+      throw new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+}
+
+/** Runs the CLI and resolves with its exit code and stderr; killed if it outlives `guardS` seconds
+ *  (a wedged run must not hang the bench: duration + drain + start-up, then it is killed). */
+function spawnGuarded(args: string[], guardS: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.add(child);
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    // a wedged run must not hang the bench: duration + drain + start-up, then it is killed
     const guard = setTimeout(() => child.kill('SIGKILL'), guardS * 1000);
     child.on('exit', (code) => {
       clearTimeout(guard);
       children.delete(child);
-      try {
-        const folder = join(scratch, id);
-        const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
-        const firstSentMs = firstSend ? earliestSent(join(folder, 'requests.csv')) : null;
-        resolve({ summary, seconds: readSeconds(join(folder, 'timeseries.csv')), endpointCpuS: null, arrivals: [], launchWall, firstSentMs });
-      } catch {
-        reject(new Error(`run ${id} (exit ${code}) left no summary: ${stderr.slice(-500)}`));
-      } finally {
-        rmSync(join(scratch, id), { recursive: true, force: true });
-      }
+      resolve({ code, stderr });
     });
   });
 }
@@ -527,20 +534,9 @@ async function mergeShards(folders: string[], out: string): Promise<number | nul
   }
 }
 
-function spawnCli(args: string[], guardS: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const guard = setTimeout(() => child.kill('SIGKILL'), guardS * 1000);
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      children.delete(child);
-      if (code === 0) resolve();
-      else reject(new Error(`${args.slice(1, 3).join(' ')} exited ${code}: ${stderr.slice(-300)}`));
-    });
-  });
+async function spawnCli(args: string[], guardS: number): Promise<void> {
+  const { code, stderr } = await spawnGuarded(args, guardS);
+  if (code !== 0) throw new Error(`${args.slice(1, 3).join(' ')} exited ${code}: ${stderr.slice(-300)}`);
 }
 
 interface Verdict {
