@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,22 +9,27 @@ import { runCli, startSimCli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1795000000' } });
+/** The built CLI's exit status and output (asynchronous, so the tests of a file can run side by side). */
+const cli = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SOURCE_DATE_EPOCH: '1795000000' } }, (err, stdout, stderr) =>
+      resolve({ status: err ? ((err as { code?: unknown }).code as number | null) : 0, stdout, stderr }),
+    );
+  });
 
-describe('flags that forgive', () => {
-  it('a mistyped flag or command gets the nearest one (exit 2, nothing run)', () => {
-    const rat = cli(['--rat', '5']);
+describe.concurrent('flags that forgive', () => {
+  it('a mistyped flag or command gets the nearest one (exit 2, nothing run)', async () => {
+    const [rat, capcity, form] = await Promise.all([cli(['--rat', '5']), cli(['capcity', '--from', '2']), cli(['capacity', '--form', '2'])]);
     expect(rat.status).toBe(2);
     expect(rat.stderr).toContain('auto-testing: --rat: unknown flag; did you mean --rate?');
     expect(rat.stderr).not.toContain('Unknown argument');
-    const capcity = cli(['capcity', '--from', '2']);
     expect(capcity.status).toBe(2);
     expect(capcity.stderr).toContain("auto-testing: 'capcity' is not a command; did you mean 'capacity'?");
-    expect(cli(['capacity', '--form', '2']).stderr).toContain('--form: unknown flag of capacity; did you mean --from?');
+    expect(form.stderr).toContain('--form: unknown flag of capacity; did you mean --from?');
   });
 
-  it('--help shows numbers as numbers and durations as durations, and no false default for --sim-tokenizer', () => {
-    const help = cli(['--help']).stdout;
+  it('--help shows numbers as numbers and durations as durations, and no false default for --sim-tokenizer', async () => {
+    const help = (await cli(['--help'])).stdout;
     const block = (flag: string) => help.slice(help.indexOf(`--${flag} `), help.indexOf('\n      --', help.indexOf(`--${flag} `) + 1));
     expect(block('rate')).toContain('[number] [default: 10]');
     expect(block('max-tokens')).toContain('[number] [default: 150]');
@@ -33,16 +38,16 @@ describe('flags that forgive', () => {
     expect(block('sim-tokenizer')).toContain("[default: the run's --tokenizer]");
   });
 
-  it('capacity: --from has a default, --slo says it is required, --json is there', () => {
-    const help = cli(['capacity', '--help']).stdout;
+  it('capacity: --from has a default, --slo says it is required, --json is there', async () => {
+    const help = (await cli(['capacity', '--help'])).stdout;
     expect(help).toMatch(/--from .*\n?.*\[number\] \[default: 1\]/);
     expect(help).toMatch(/--slo\s+Required/);
     expect(help).toContain('--json');
   });
 
-  it('leaderboard takes --results-dir as every other command calls it, and --json', () => {
+  it('leaderboard takes --results-dir as every other command calls it, and --json', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'at-flags-')), 'board.md');
-    const r = cli(['leaderboard', '--results-dir', join(ROOT, 'test', 'fixtures', 'results'), '--no-charts', '--out', out, '--json']);
+    const r = await cli(['leaderboard', '--results-dir', join(ROOT, 'test', 'fixtures', 'results'), '--no-charts', '--out', out, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout);
     expect(printed.out).toBe(out);

@@ -118,11 +118,10 @@ describe('bad traces and conflicts: one line, exit 2, nothing sent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'at-badtrace-'));
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"timestamp": 0, "input_length": 10, "output_length": 5, "hash_ids": [1]}\n{"timestamp": 5, "input_length": 10}\n');
-    const a = await cli(['--trace', bad]);
+    const [a, b] = await Promise.all([cli(['--trace', bad]), cli(['--trace', MOONCAKE, '--duration', '10s'])]);
     expect(a.code).toBe(2);
     expect(a.stderr).toContain(`${bad}:2: "output_length" must be an integer > 0`);
     expect(a.summary).toBeNull();
-    const b = await cli(['--trace', MOONCAKE, '--duration', '10s']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('--duration and --trace: a trace sets its own schedule');
     expect(b.summary).toBeNull();
@@ -152,7 +151,7 @@ describe('shared prefixes against the simulator\'s prefix cache', () => {
   });
 });
 
-describe('the model\'s tokenizer and chat template', () => {
+describe.concurrent('the model\'s tokenizer and chat template', () => {
   const QWEN = ['--workers', '1', '--tokenizer', qwen3Dir(), '--sim-decode-ms', '2', '--sim-prefill-ms', '2'];
 
   it('5-turn sessions: every turn counted alike by client and server, each turn the earlier user and assistant turns plus the template', async () => {
@@ -179,11 +178,10 @@ describe('the model\'s tokenizer and chat template', () => {
 
   it('with the template, client and server input counts agree exactly; without it, the constant offset is a note, not an alarm', async () => {
     const base = ['--rate', '5', '--duration', '1s', '--mean-input-tokens', '30', '--max-tokens', '4', '--sim-chat-template', 'auto', ...QWEN];
-    const matched = await cli([...base, '--chat-template', 'auto']);
+    const [matched, plain] = await Promise.all([cli([...base, '--chat-template', 'auto']), cli(base)]);
     expect(matched.code).toBe(0);
     expect(matched.rows.every((row) => row.input_tokens === row.input_tokens_client)).toBe(true);
     expect(matched.summary.token_checks.input_offset).toBeNull();
-    const plain = await cli(base);
     expect(plain.code).toBe(0);
     expect(plain.summary.token_checks.input_offset).toMatchObject({ tokens: num(matched.rows[0].input_tokens) - 30 });
     expect(plain.summary.warnings.filter((w: string) => w.includes('(input)'))).toEqual([]);
