@@ -75,8 +75,9 @@ describe.concurrent('auto-testing against the built-in simulator', () => {
       expect(Number(row.tpot_ms)).toBeCloseTo((Number(row.e2e_s) * 1000) / 20, 1);
     }
     expect(s.metrics.ttft_s.p50).toBeGreaterThan(0.099);
-    // a late tick makes one gap longer and the next shorter (the simulator catches up): the median stays at the interval
-    expect(s.metrics.itl_ms.p50).toBeGreaterThan(24);
+    // a late tick makes one gap longer and the next shorter (the simulator catches up), and so does a token the
+    // client reads late: the median stays near the interval, and only a gross error falls below 20 ms
+    expect(s.metrics.itl_ms.p50).toBeGreaterThan(20);
     expect(s.metrics.tpot_ms.p50).toBeGreaterThan(574 / 20);
     expect(s.metrics.output_tokens.mean).toBe(20);
     expect(s.tokens.output_source).toBe('usage');

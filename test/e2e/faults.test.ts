@@ -29,8 +29,9 @@ describe('an endpoint failing every way in rotation: every request classified, t
     expect(r.rows.find((x) => x.error_class === 'parse')!.error_message).toContain('<<garbage from the simulator>>');
     const resets = r.rows.filter((x) => x.error_class === 'reset').map((x) => x.error_message.split(':')[0]);
     expect(new Set(resets)).toEqual(new Set(['before response headers', 'mid-stream']));
-    // the schedule was kept: failures never slowed the generator
-    expect(s.client.send_lag_ms.p50).toBeLessThan(5);
+    // the schedule was kept: a generator held by failures would be late by a stall's length (seconds);
+    // the bound leaves room for a busy 2-core machine's scheduling
+    expect(s.client.send_lag_ms.p50).toBeLessThan(100);
     expect(r.stdout).toMatch(/errors: stall \d+/);
     // no socket or timer outlived its request: the threads ended holding their message ports only
     expect(Object.keys(s.client.handles_at_end)).toEqual(['MessagePort']);
