@@ -7,6 +7,7 @@ import { NON_STREAMING_NOTE, type RunSummary } from '../src/metrics/summary.js';
 import { BUCKET_HEADER, bucketRows, secondRows, SECOND_HEADER } from '../src/results/csv-rows.js';
 import { FILES, RunFolder } from '../src/results/run-folder.js';
 import { seededRandom } from '../src/schedule/random.js';
+import { record } from './unit/summary-fixture.js';
 
 /** A run to write as the CLI would: one endpoint, an open-loop constant rate, synthetic but self-consistent requests. */
 export interface RunSpec {
@@ -47,12 +48,12 @@ function records(spec: Required<Omit<RunSpec, 'edit' | 'startedAt' | 'workloadFi
       requested_output_tokens: tokens, first_chunk_tokens: null, reasoning_tokens: 0, input_tokens: 25, retry_after: null, response_bytes: 0,
     };
     if (failed) {
-      return { ...base, outcome: 'failed', first_token_ms: null, first_output_ms: null, end_ms: sent + 1, http_status: null, error_class: 'connect', error_message: 'ECONNREFUSED',
-        finish_reason: null, output_tokens: 0, output_tokens_source: 'usage', chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0 };
+      return record({ ...base, outcome: 'failed', first_token_ms: null, first_output_ms: null, end_ms: sent + 1, http_status: null, error_class: 'connect', error_message: 'ECONNREFUSED',
+        finish_reason: null, output_tokens: 0, output_tokens_source: 'usage', chunks: 0, chunk_gap_sum_ms: 0, chunk_gap_max_ms: 0 });
     }
     const chunks = spec.stream ? tokens : 1;
-    return { ...base, outcome: 'completed', first_token_ms: first, first_output_ms: first, end_ms: end, http_status: 200, error_class: null, error_message: null,
-      finish_reason: 'length', output_tokens: tokens, output_tokens_source: 'usage', chunks, chunk_gap_sum_ms: end - first, chunk_gap_max_ms: spec.decodeMs * 1.1 };
+    return record({ ...base, outcome: 'completed', first_token_ms: first, first_output_ms: first, end_ms: end, http_status: 200, error_class: null, error_message: null,
+      finish_reason: 'length', output_tokens: tokens, output_tokens_source: 'usage', chunks, chunk_gap_sum_ms: end - first, chunk_gap_max_ms: spec.decodeMs * 1.1 });
   });
 }
 

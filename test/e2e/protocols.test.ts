@@ -2,13 +2,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolFor } from '../../src/protocols/registry.js';
+import type { ApiName } from '../../src/protocols/types.js';
 import { runCli, startSimCli, type CliResult } from './run-cli.js';
 
-const HTTP_APIS = ['openai-chat', 'openai-completions', 'openai-responses', 'anthropic-messages', 'gemini', 'tgi', 'ollama'];
+const HTTP_APIS: ApiName[] = ['openai-chat', 'openai-completions', 'openai-responses', 'anthropic-messages', 'gemini', 'tgi', 'ollama'];
 /** APIs with no reasoning field: the simulator plans no reasoning phase for them. */
 const NO_REASONING_FIELD = new Set(['openai-completions', 'tgi']);
 /** Non-streaming by path (gemini, tgi) and by body flag (anthropic); every format's whole body is unit-tested. */
-const NON_STREAM_APIS = ['gemini', 'tgi', 'anthropic-messages'];
+const NON_STREAM_APIS: ApiName[] = ['gemini', 'tgi', 'anthropic-messages'];
 const MAX_TOKENS = 6;
 const REASONING = 2;
 /** Reasoning counts against max_tokens, as vLLM does. */
@@ -49,7 +50,7 @@ describe('every HTTP protocol end to end against the simulator (2 of the 6 token
   const whole = new Map<string, CliResult>();
   beforeAll(async () => {
     sim = await startSimCli(['--decode-ms', '2', '--prefill-ms', '5', '--reasoning-tokens', String(REASONING)]);
-    const run = (api: string, extra: string[]) => runCli(['--api', api, '--endpoint', sim.origin + protocolFor(api).basePath, '--model', 'm', ...RUN, ...extra], KEY_ENV);
+    const run = (api: ApiName, extra: string[]) => runCli(['--api', api, '--endpoint', sim.origin + protocolFor(api).basePath, '--model', 'm', ...RUN, ...extra], KEY_ENV);
     const jobs = [...HTTP_APIS.map((api) => () => run(api, []).then((r) => streamed.set(api, r))), ...NON_STREAM_APIS.map((api) => () => run(api, ['--no-stream']).then((r) => whole.set(api, r)))];
     await inBatches(jobs, 3);
   });

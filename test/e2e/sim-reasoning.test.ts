@@ -3,9 +3,11 @@ import { SIM_DEFAULTS } from '../../src/sim/options.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { Series } from '../../src/metrics/timeline.js';
 import { protocolFor } from '../../src/protocols/registry.js';
+import type { ApiName } from '../../src/protocols/types.js';
 import { monoNs } from '../../src/schedule/clock.js';
 import { startSim, type SimServer } from '../../src/sim/server.js';
 import { RequestTracker } from '../../src/workers/request-tracker.js';
+import { trackerInit } from '../unit/tracker-fixture.js';
 
 /**
  * The simulator's reasoning phase in each protocol's own shape, read back through that protocol's
@@ -15,7 +17,7 @@ import { RequestTracker } from '../../src/workers/request-tracker.js';
 const PREFILL_MS = 100;
 const DECODE_MS = 10;
 const REASONING = 5;
-const APIS = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini', 'ollama'];
+const APIS: ApiName[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini', 'ollama'];
 
 let sim: SimServer;
 beforeAll(async () => {
@@ -26,12 +28,12 @@ afterAll(() => sim.close());
 
 const nowMs = () => Number(monoNs()) / 1e6;
 
-async function once(api: string): Promise<RequestRecord> {
+async function once(api: ApiName): Promise<RequestRecord> {
   const protocol = protocolFor(api);
   const req = protocol.request({ model: 'm', prompt: 'why is the sky blue', maxTokens: 12, stream: true, params: {} }, 'key');
   let record: RequestRecord | null = null;
   const sent = nowMs();
-  const init = { id: 0, worker: 0, scheduledMs: sent, sentMs: sent, requestedOutputTokens: 12, warmup: false, stream: true };
+  const init = trackerInit({ id: 0, scheduledMs: sent, sentMs: sent, requestedOutputTokens: 12 });
   const tracker = new RequestTracker(init, protocol, new Series(), (r) => (record = r));
   // each API at its own base path on the simulator's origin, as a run against the built-in simulator does
   const res = await fetch(new URL(sim.url).origin + protocol.basePath + req.path, { method: 'POST', headers: req.headers, body: req.body });

@@ -8,6 +8,7 @@ import type { Transport } from '../../src/transport/types.js';
 import { RequestTracker } from '../../src/workers/request-tracker.js';
 import { startBedrockStub, type BedrockStub } from '../bedrock-stub.js';
 import { decode, splits } from '../helpers.js';
+import { trackerInit } from './tracker-fixture.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'bedrock');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
@@ -45,9 +46,9 @@ describe('bedrock through the AWS SDK against a loopback event-stream stub', () 
 
   function run(model: string, stream = true): Promise<RequestRecord> {
     return new Promise((resolve) => {
-      const init = { id: 1, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: 50, warmup: false, stream };
+      const init = trackerInit({ requestedOutputTokens: 50, stream });
       const tracker = new RequestTracker(init, bedrock, new Series(), resolve);
-      transport.send(bedrock.request({ model, prompt: 'hi', maxTokens: 50, stream, params: {} }, KEY), () => performance.now(), tracker);
+      transport.send(bedrock.request({ model, prompt: 'hi', maxTokens: 50, stream, params: {} }), () => performance.now(), tracker);
     });
   }
 
@@ -79,8 +80,8 @@ describe('bedrock through the AWS SDK against a loopback event-stream stub', () 
   it('nothing listening: a connect error, not a hang', async () => {
     const closed = bedrock.connect({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', apiKey: KEY, requestTimeoutMs: 5_000 });
     const r = await new Promise<RequestRecord>((resolve) => {
-      const tracker = new RequestTracker({ id: 1, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: 5, warmup: false, stream: true }, bedrock, new Series(), resolve);
-      closed.send(bedrock.request({ model: 'm', prompt: 'hi', maxTokens: 5, stream: true, params: {} }, KEY), () => performance.now(), tracker);
+      const tracker = new RequestTracker(trackerInit({ requestedOutputTokens: 5 }), bedrock, new Series(), resolve);
+      closed.send(bedrock.request({ model: 'm', prompt: 'hi', maxTokens: 5, stream: true, params: {} }), () => performance.now(), tracker);
     });
     await closed.close();
     expect(r).toMatchObject({ outcome: 'failed', error_class: 'connect' });

@@ -48,12 +48,12 @@ describe('capacity search plan', () => {
 });
 
 function completed(id: number, sentMs: number, ttftMs: number): RequestRecord {
-  return {
+  return record({
     id, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: sentMs, sent_ms: sentMs, first_token_ms: sentMs + ttftMs,
     first_output_ms: sentMs + ttftMs, end_ms: sentMs + ttftMs + 100, http_status: 200, error_class: null, error_message: null,
     finish_reason: 'length', output_tokens: 10, output_tokens_source: 'usage', reasoning_tokens: 0, input_tokens: 10, chunks: 10,
     chunk_gap_sum_ms: 90, chunk_gap_max_ms: 10, requested_output_tokens: 10,
-  };
+  });
 }
 
 /** Feeds a 10 s step at 20 req/s whose TTFT is `ttftAt(sentMs)` and in-flight count `inFlightAt(ms)`. */

@@ -64,7 +64,7 @@ describe('simulator stream plan', () => {
 describe('per-chunk usage attributes tokens to chunks', () => {
   it('each chunk counts the rise of completion_tokens (vLLM continuous_usage_stats)', () => {
     const used = (output: number) => ({ usage: { input: 5, output, reasoning: 0, cached: 0 } });
-    const f = openAiChatFormat.stream({ model: 'm', prompt: 'p', maxTokens: 6, stream: true, includeUsage: true, perChunkUsage: true }, { ...used(6), finish: 'length' });
+    const f = openAiChatFormat.stream({ model: 'm', prompt: 'p', messages: null, maxTokens: 6, stream: true, includeUsage: true, perChunkUsage: true }, { ...used(6), finish: 'length' });
     const body = Buffer.concat([f.chunk('a b', 'reasoning', used(2)), f.chunk('c d e', 'output', used(5)), f.end('f', 'output', used(6))]);
     const got: [string, number | undefined][] = [];
     const sink: StreamSink = { token: (kind, _at, n) => void got.push([kind, n]), usage: () => {}, finish: () => {}, done: () => {}, error: () => {} };

@@ -6,6 +6,7 @@ import { breaches, parseRegressionRules } from '../../src/compare/regression.js'
 import { workloadDiff } from '../../src/compare/workload-diff.js';
 import { seededRandom } from '../../src/schedule/random.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
+import { record } from './summary-fixture.js';
 import type { RunSummary } from '../../src/metrics/summary.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'results', 'fast-sim', 'cli', '20261123T120000Z-fast-sim', 'summary.json');
@@ -18,12 +19,12 @@ function run(label: string, n: number, itlMs: number, seed: number): RunSamples 
   const records: RequestRecord[] = Array.from({ length: n }, (_, i) => {
     const gap = itlMs + (rand() - 0.5) * 2;
     const ttft = 100 + rand() * 20;
-    return {
+    return record({
       id: i, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: i * 100, sent_ms: i * 100, first_token_ms: i * 100 + ttft, first_output_ms: i * 100 + ttft,
       end_ms: i * 100 + ttft + 19 * gap, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 20, output_tokens_source: 'usage',
       reasoning_tokens: 0, input_tokens: 10, chunks: 20, chunk_gap_sum_ms: 19 * gap, chunk_gap_max_ms: gap, requested_output_tokens: 20, first_chunk_tokens: 1,
       input_tokens_client: null, output_tokens_client: null, retry_after: null, response_bytes: 1,
-    };
+    });
   });
   return runSamples(label, label, summary(), records);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { protocolFor } from '../../src/protocols/registry.js';
-import type { RequestSpec } from '../../src/protocols/types.js';
+import type { ApiName, RequestSpec } from '../../src/protocols/types.js';
 
 const messages = [
   { role: 'system' as const, content: 'Be brief.' },
@@ -9,7 +9,7 @@ const messages = [
   { role: 'user' as const, content: 'Q2' },
 ];
 const spec: RequestSpec = { model: 'm', prompt: 'Be brief.\n\nQ1\n\nA1\n\nQ2', messages, maxTokens: 8, stream: true, params: {} };
-const body = (api: string) => JSON.parse(protocolFor(api).request(spec, undefined).body);
+const body = (api: ApiName) => JSON.parse(protocolFor(api).request(spec, undefined).body);
 
 describe('a conversation reaches each API in its own shape', () => {
   it('OpenAI chat, Ollama, Responses: the messages as they are', () => {

@@ -13,6 +13,7 @@ import { unsentRecord } from '../../src/workers/unsent.js';
 import { lostRecords, RecordLedger } from '../../src/workers/lost-arrivals.js';
 import { RequestTracker, type RequestLimits } from '../../src/workers/request-tracker.js';
 import { fixtureBody } from '../helpers.js';
+import { trackerInit } from './tracker-fixture.js';
 
 const LIMITS: RequestLimits = { ttftMs: 1000, stallMs: 500, totalMs: 10_000, maxBytes: 0 };
 
@@ -20,7 +21,7 @@ const LIMITS: RequestLimits = { ttftMs: 1000, stallMs: 500, totalMs: 10_000, max
 function tracked(limits: Partial<RequestLimits> = {}) {
   const out: { record: RequestRecord | null; aborted: string | null } = { record: null, aborted: null };
   const t = new RequestTracker(
-    { id: 7, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: 10, warmup: false, stream: true },
+    trackerInit({ id: 7 }),
     openaiChat,
     new Series(),
     (r) => {

@@ -4,7 +4,7 @@ import { Distribution } from '../../src/metrics/distribution.js';
 import { derive } from '../../src/metrics/record.js';
 import { Series, slidingRate } from '../../src/metrics/timeline.js';
 import { buildSummary } from '../../src/metrics/build-summary.js';
-import { record as rec } from './summary-fixture.js';
+import { META, record as rec } from './summary-fixture.js';
 import { secondRows, SECOND_HEADER } from '../../src/results/csv-rows.js';
 
 describe('per-request formulas', () => {
@@ -72,12 +72,7 @@ describe('Aggregator + summary', () => {
     agg.add(rec({ id: 2, outcome: 'dropped', sent_ms: null, end_ms: null }));
     agg.add(rec({ id: 3, outcome: 'incomplete', error_class: 'aborted' }));
     agg.addTokens([0, 40, 5, 60]);
-    const s = buildSummary(agg, {
-      status: 'completed', status_reason: null, tool: { name: 't', version: '0' },
-      run: { id: 'r', started_at: '', t0_wall_ms: 0, duration_s: 1, elapsed_s: 1, rate: 1, arrival: 'constant', workers: 1, max_in_flight: null, drain_timeout_s: 1, max_tokens: 1, stream: true },
-      endpoint: { name: 'e', url: 'u', api: 'openai-chat', model: 'm', simulated: true }, workload: {},
-      client: { event_loop_delay_ms: { main: { p50: 0, p99: 0, max: 0 }, workers: [] }, cpu: { user_s: 0, system_s: 0, utilization: 0 } }, warnings: [],
-    });
+    const s = buildSummary(agg, META);
     const r = s.requests;
     expect(r.scheduled).toBe(r.completed + r.failed + r.dropped + r.incomplete);
     expect(r).toMatchObject({ scheduled: 4, sent: 3, completed: 1, failed: 1, dropped: 1, incomplete: 1 });

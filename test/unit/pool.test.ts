@@ -13,7 +13,8 @@ const SETTINGS: WorkerSettings = {
   pacer: { kind: 'constant', rate: 10, durationMs: 1000 }, shard: { index: 0, count: 1 }, closedLoop: null,
   maxInFlight: 0, drainTimeoutMs: 1000, limits: { ttftMs: Infinity, stallMs: Infinity, totalMs: Infinity, maxBytes: 0 },
   connectTimeoutMs: 1000, insecure: false, httpClient: 'http1', connections: { spare: 1, cap: 0, perRequest: false },
-  prompt: { text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false },
+  prompt: { text: 'hello', input: null, output: null, dataset: null, tokenizer: 'none', seed: 1, exactOutput: false,
+    datasetDraw: 'in-turn', datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null },
   warmupMs: 0, measureError: false,
 };
 

@@ -40,7 +40,7 @@ describe('prefix cache', () => {
 
 async function chat(url: string, messages: { role: string; content: string }[]): Promise<{ usage: any; timings: any }> {
   const r = await fetch(`${url}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages, max_tokens: 2 }) });
-  const body = await r.json();
+  const body = (await r.json()) as { usage: unknown; timings: unknown };
   return { usage: body.usage, timings: body.timings };
 }
 

@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { startLiveExport } from '../../src/live/prometheus-export.js';
 import { parsePromText } from '../../src/server-metrics/prom-text.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
+import { record } from './summary-fixture.js';
 
 function rec(id: number, o: Partial<RequestRecord>): RequestRecord {
-  return {
+  return record({
     id, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: 0, sent_ms: 2, first_token_ms: 102, first_output_ms: 102, end_ms: 302,
     http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 11, output_tokens_source: 'usage', reasoning_tokens: 0,
     input_tokens: 10, chunks: 11, chunk_gap_sum_ms: 200, chunk_gap_max_ms: 20, requested_output_tokens: 11, first_chunk_tokens: 1,
     input_tokens_client: null, output_tokens_client: null, retry_after: null, response_bytes: 1, ...o,
-  };
+  });
 }
 
 describe('--prometheus-port: live figures for dashboards', () => {

@@ -108,7 +108,7 @@ describe('the tokenizer seam: encode/decode only, whatever the tokenizer adds or
     const template = (await PromptCounter.template('auto', qwen3Dir()))!;
     const counter = new PromptCounter(tok, template, true);
     const bad = lengths.map((n, i) => builder.build(i, n, requestRandom(6, i)).prompt).filter((p) => {
-      const messages = [{ role: 'user', content: p }];
+      const messages = [{ role: 'user' as const, content: p }];
       return counter.shape(messages).inputTokens !== tok.encode(template.render(messages)).length;
     });
     expect(bad).toEqual([]);

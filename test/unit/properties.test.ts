@@ -8,6 +8,7 @@ import { parseFaults } from '../../src/sim/faults.js';
 import { SseParser } from '../../src/sse/parser.js';
 import { classifyError } from '../../src/transport/errors.js';
 import { RequestTracker } from '../../src/workers/request-tracker.js';
+import { trackerInit } from './tracker-fixture.js';
 
 const CLASSES: readonly ErrorClass[] = [
   'connect', 'dns', 'tls', 'connect_timeout', 'timeout', 'stall', 'http_status', 'rate_limited', 'stream_truncated',
@@ -86,7 +87,7 @@ describe('property: arbitrary input never throws anything but a classified error
       fc.property(fc.constantFrom(...Object.values(PROTOCOLS)), fc.boolean(), fc.constantFrom(200, 200, 429, 500), streamish, fc.boolean(), (protocol, stream, status, chunks, endsWithError) => {
         const records: RequestRecord[] = [];
         const t = new RequestTracker(
-          { id: 1, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: 5, warmup: false, stream },
+          trackerInit({ requestedOutputTokens: 5, stream }),
           protocol,
           new Series(),
           (r) => records.push(r),

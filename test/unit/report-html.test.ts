@@ -6,16 +6,17 @@ import { errorsChart, latencyChart, sendRateChart } from '../../src/html/run-ser
 import { formatCell } from '../../src/html/cells.js';
 import { scriptJson } from '../../src/html/document.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
+import { record } from './summary-fixture.js';
 
 const OLD_RUN = join(import.meta.dirname, '..', 'fixtures', 'results', 'fast-sim', 'cli', '20261123T120000Z-fast-sim');
 
 function rec(id: number, o: Partial<RequestRecord>): RequestRecord {
-  return {
+  return record({
     id, worker: 0, outcome: 'completed', warmup: false, scheduled_ms: id * 100, sent_ms: id * 100 + 1, first_token_ms: id * 100 + 51, first_output_ms: id * 100 + 51,
     end_ms: id * 100 + 251, http_status: 200, error_class: null, error_message: null, finish_reason: 'length', output_tokens: 11, output_tokens_source: 'usage',
     reasoning_tokens: 0, input_tokens: 10, chunks: 11, chunk_gap_sum_ms: 200, chunk_gap_max_ms: 25, requested_output_tokens: 11, first_chunk_tokens: null,
     input_tokens_client: null, output_tokens_client: null, retry_after: null, response_bytes: 100, ...o,
-  };
+  });
 }
 
 describe('report.html content', () => {

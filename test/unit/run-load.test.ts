@@ -26,10 +26,13 @@ const config = (over: Partial<RunConfig> = {}): RunConfig => ({
   endpoint: 'http://127.0.0.1:1/v1', name: 'fake', model: 'm', api: 'openai-chat', apiKeyEnv: 'NO_SUCH_KEY', region: null, headers: {},
   mode: 'open', rate: 10, arrival: 'constant', ramp: null, closedLoop: null, workloadFile: null, burstiness: 1, seed: 1, durationMs: 400,
   maxInFlight: 0, drainTimeoutMs: 1000, workers: 2, maxTokens: 2, stream: true, params: {}, prompt: 'hello',
-  prompts: { input: null, output: null, dataset: null, tokenizer: 'none', exactOutput: false, datasetFile: null },
+  prompts: {
+    input: null, output: null, dataset: null, tokenizer: 'none', exactOutput: false, datasetFile: null, datasetInfo: null,
+    datasetDraw: 'in-turn', datasetFilter: null, datasetOutputTokens: null, chat: true, chatTemplate: null, prefix: null, trace: null, sessions: null,
+  },
   resultsDir: DIR, connectTimeoutMs: 1000, connections: { cap: 0, perRequest: false }, requestTimeoutMs: 1000, ttftTimeoutMs: 1000, stallTimeoutMs: 1000, maxResponseBytes: 0,
   insecure: false, httpClient: 'http1', warmupMs: 0, progress: 'none', runId: `run-${runs++}`, measureError: false, sim: SIM_DEFAULTS,
-  slo: [], shard: null, startAtMs: null, observe: OBSERVE_DEFAULTS,
+  slo: [], shard: null, startAtMs: null, observe: OBSERVE_DEFAULTS, trace: null,
   ...over,
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { protocolFor } from '../../src/protocols/registry.js';
 import { formatFor, SIM_APIS } from '../../src/sim/formats/index.js';
+import type { ApiName } from '../../src/protocols/types.js';
 import type { ChunkKind, SimEnding, SimFormat, SimRequest } from '../../src/sim/formats/types.js';
 import { decode } from '../helpers.js';
 
@@ -34,7 +35,7 @@ describe('simulator formats are read back exactly by the matching clients', () =
     expect(formatFor('/v1/nope')).toBeNull();
   });
 
-  it.each(Object.keys(PATHS))('%s: stream at every split point, usage and reasoning as sent', (api) => {
+  it.each(Object.keys(PATHS) as ApiName[])('%s: stream at every split point, usage and reasoning as sent', (api) => {
     const f = formatFor(PATHS[api])!;
     const body = streamBytes(f);
     const client = protocolFor(api);
@@ -45,7 +46,7 @@ describe('simulator formats are read back exactly by the matching clients', () =
     for (let i = 0; i <= body.length; i += 7) expect(decode(client, [body.subarray(0, i), body.subarray(i)])).toEqual(r);
   });
 
-  it.each(Object.keys(PATHS))('%s: whole body and error body', (api) => {
+  it.each(Object.keys(PATHS) as ApiName[])('%s: whole body and error body', (api) => {
     const f = formatFor(PATHS[api])!;
     const client = protocolFor(api);
     const r = decode(client, [Buffer.from(f.whole(req, { reasoning: 'think', output: 'answer' }, ending))], false);

@@ -5,6 +5,7 @@ import type { RequestRecord } from '../../src/metrics/record.js';
 import { Series } from '../../src/metrics/timeline.js';
 import { openaiChat } from '../../src/protocols/openai-chat.js';
 import { RequestTracker } from '../../src/workers/request-tracker.js';
+import { trackerInit } from './tracker-fixture.js';
 
 const chunk = (text: string) => `data: {"choices":[{"delta":{"content":"${text}"}}]}\n\n`;
 const usage = (completion: string, prompt = '12') => `data: {"choices":[],"usage":{"prompt_tokens":${prompt},"completion_tokens":${completion}}}\n\n`;
@@ -13,7 +14,7 @@ const usage = (completion: string, prompt = '12') => `data: {"choices":[],"usage
 function stream(tail: string[], stream = true): { record: RequestRecord; tokens: Series } {
   const tokens = new Series();
   let record: RequestRecord | null = null;
-  const t = new RequestTracker({ id: 1, worker: 0, scheduledMs: 0, sentMs: 0, requestedOutputTokens: 10, warmup: false, stream }, openaiChat, tokens, (r) => (record = r));
+  const t = new RequestTracker(trackerInit({ stream }), openaiChat, tokens, (r) => (record = r));
   t.onStatus(200, {}, 5);
   const body = stream ? [chunk('a'), chunk('b'), chunk('c'), ...tail, 'data: [DONE]\n\n'] : tail;
   body.forEach((piece, i) => t.onData(Buffer.from(piece), 10 + 100 * i));
