@@ -217,9 +217,15 @@ export async function resolveRunConfig(argv: CliArgs, defaults: Partial<Record<W
     observe: readObserveOptions(argv, problems),
     ...readShardOptions(argv, process.env, Date.now(), problems),
   };
-  problems.push(...scheduleProblems(config));
+  problems.push(...scheduleProblems(config), ...serverObjectiveProblems(config, wl.label('slo')));
   if (config.shard && config.closedLoop) problems.push('--shard: a closed loop (--concurrency) has no schedule to split; shard an open-loop run (--rate or --ramp), or run each machine with its own share of --concurrency');
   return problems.length ? { problems } : { config };
+}
+
+/** An objective on the server's own figures has nothing to read unless the run scrapes them. */
+function serverObjectiveProblems(config: RunConfig, source: string): string[] {
+  if (config.observe.serverMetrics) return [];
+  return config.slo.filter((o) => o.metric.server).map((o) => `${source}: '${o.text}' reads the server's own /metrics; add --server-metrics URL (or auto)`);
 }
 
 /** --api as an API this tool speaks, or null (the problem reported). */

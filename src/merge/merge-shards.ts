@@ -36,7 +36,10 @@ const SEVERITY: RunStatus[] = ['completed', 'interrupted', 'failed', 'running'];
  */
 export function mergeShards(shards: readonly ShardData[], runId: string, extraWarnings: readonly string[]): MergedRun {
   const sorted = [...shards].sort((a, b) => a.summary.shard!.index - b.summary.shard!.index);
-  const slos = sloList(sorted[0].summary);
+  const all = sloList(sorted[0].summary);
+  // every shard scraped the same server: its figures do not add up across shards, so they stay judged in each shard's summary
+  const slos = all.filter((o) => !o.metric.server);
+  const serverNote = all.length > slos.length ? [`SERVER OBJECTIVES NOT MERGED: ${all.filter((o) => o.metric.server).map((o) => o.text).join(', ')} are judged in each shard's own summary.json`] : [];
   const agg = new Aggregator(goodput(slos));
   const records = globalWorkers(sorted).sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.id - b.id);
   for (const r of records) agg.add(r);
@@ -49,7 +52,7 @@ export function mergeShards(shards: readonly ShardData[], runId: string, extraWa
   }
   // every chunk gap is only in the shards' histograms (requests.csv keeps a per-request sum): add those
   for (const s of sorted) if (s.summary.histograms.inter_chunk_ms) agg.addInterChunk(s.summary.histograms.inter_chunk_ms);
-  const summary = buildSummary(agg, meta(sorted, runId, extraWarnings));
+  const summary = buildSummary(agg, meta(sorted, runId, [...extraWarnings, ...serverNote]));
   if (slos.length) summary.slo = evaluateSlos(summary, slos);
   return { summary, records, agg };
 }

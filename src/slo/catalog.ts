@@ -1,6 +1,7 @@
 import type { Stats } from '../metrics/distribution.js';
 import type { DerivedMetrics } from '../metrics/record.js';
 import type { RunSummary } from '../metrics/summary.js';
+import type { GaugeSummary, LatencyView, ServerMetricsSummary } from '../server-metrics/summary-types.js';
 
 /**
  * What an SLO can name: every figure of the summary, each with the kind of value it holds.
@@ -15,6 +16,8 @@ export interface MetricDef {
   read(s: RunSummary): number | null;
   /** Set for per-request metrics: the record field goodput checks each request against. */
   perRequest?: keyof DerivedMetrics;
+  /** Read from the server's own /metrics (summary.server_metrics): needs --server-metrics. */
+  server?: true;
 }
 
 /** Distributions of the summary, by the short name an SLO uses, and their statistics. */
@@ -49,13 +52,40 @@ const SCALARS: MetricDef[] = [
   ...COUNTS.map((c): MetricDef => ({ name: `requests_${c}`, type: { kind: 'number' }, read: (s) => s.requests[c] })),
 ];
 
+/** The server's own figures over the run. Null (and so failed) when the page did not hold the series. */
+function fromServer(name: string, type: MetricKind, read: (m: ServerMetricsSummary) => number | null | undefined): MetricDef {
+  return { name, type, server: true, read: (s) => (s.server_metrics ? (read(s.server_metrics) ?? null) : null) };
+}
+
+const GAUGES: { base: string; type: MetricKind; read: (m: ServerMetricsSummary) => GaugeSummary | null }[] = [
+  { base: 'server_queue_depth', type: { kind: 'number' }, read: (m) => m.queue_depth },
+  { base: 'server_running', type: { kind: 'number' }, read: (m) => m.running },
+  { base: 'server_kv_cache_usage', type: { kind: 'ratio' }, read: (m) => m.kv_cache_usage },
+];
+const SERVER_LATENCIES: { base: string; type: MetricKind; read: (m: ServerMetricsSummary) => LatencyView | undefined }[] = [
+  { base: 'server_ttft', type: { kind: 'time', unit: 's' }, read: (m) => m.ttft_s?.server },
+  { base: 'server_itl', type: { kind: 'time', unit: 'ms' }, read: (m) => m.itl_ms?.server },
+];
+const GAUGE_STATS = ['p50', 'max'] as const;
+const LATENCY_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
+
+const SERVER: MetricDef[] = [
+  ...GAUGES.flatMap((g) => GAUGE_STATS.map((stat) => fromServer(`${g.base}_${stat}`, g.type, (m) => g.read(m)?.[stat]))),
+  fromServer('server_cache_hit_rate', { kind: 'ratio' }, (m) => m.cache_hit_rate),
+  ...SERVER_LATENCIES.flatMap((l) => LATENCY_STATS.map((stat) => fromServer(`${l.base}_${stat}`, l.type, (m) => l.read(m)?.[stat]))),
+];
+
 export const METRICS: ReadonlyMap<string, MetricDef> = new Map([
   ...DISTRIBUTIONS.flatMap((d) => STATISTICS.map((stat): [string, MetricDef] => {
     const name = `${d.base}_${stat}`;
     return [name, { name, type: d.type, read: (s) => d.read(s)?.[stat] ?? null, perRequest: d.perRequest }];
   })),
   ...SCALARS.map((m): [string, MetricDef] => [m.name, m]),
+  ...SERVER.map((m): [string, MetricDef] => [m.name, m]),
 ]);
 
 /** The allowed names, compactly, for error messages and --help. */
-export const METRICS_HELP = `<${DISTRIBUTIONS.map((d) => d.base).join('|')}>_<${STATISTICS.join('|')}>, ${SCALARS.map((m) => m.name).join(', ')}`;
+export const METRICS_HELP =
+  `<${DISTRIBUTIONS.map((d) => d.base).join('|')}>_<${STATISTICS.join('|')}>, ${SCALARS.map((m) => m.name).join(', ')}; ` +
+  `with --server-metrics: <${GAUGES.map((g) => g.base).join('|')}>_<${GAUGE_STATS.join('|')}>, server_cache_hit_rate, ` +
+  `<${SERVER_LATENCIES.map((l) => l.base).join('|')}>_<${LATENCY_STATS.join('|')}>`;

@@ -37,7 +37,7 @@ describe('--server-metrics', () => {
     try {
       // 10 arrivals at once on 2 slots, each ~0.7 s: 8 wait, a plateau the 100 ms scrapes see
       const r = await runCli(['--endpoint', sim.url, '--model', 'm', '--arrival', 'burst', '--rate', '10', '--duration', '1s', '--max-tokens', '30', '--tokenizer', 'none',
-        '--server-metrics', 'auto', '--server-metrics-interval', '100ms', '--run-id', 'q']);
+        '--server-metrics', 'auto', '--server-metrics-interval', '100ms', '--run-id', 'q', '--slo', 'server_queue_depth_max<=8,server_running_max<=2']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(`Server metrics: scraping ${new URL(sim.url).origin}/metrics every 0.1 s.`);
       const s = summaryOf(r.dir, 'q');
@@ -45,6 +45,10 @@ describe('--server-metrics', () => {
       expect(s.server_metrics.queue_depth.max).toBe(sim.engine.peakQueued);
       expect(s.server_metrics).toMatchObject({ source: 'auto', engine: 'vllm', series: { queue: 'vllm:num_requests_waiting' }, running: { max: 2 } });
       expect(s.server_metrics.scrapes.failed).toBe(0);
+      // objectives on the server's own figures are judged on them
+      expect(s.slo.results.map((x: { metric: string; measured: number; passed: boolean }) => [x.metric, x.measured, x.passed])).toEqual([
+        ['server_queue_depth_max', 8, true], ['server_running_max', 2, true],
+      ]);
       expect(s.server_metrics.ttft_s.server.count).toBe(10);
       expect(s.server_metrics.ttft_s.client.count).toBe(10);
       const rows = parse(readFileSync(join(r.dir, 'q', 'server_metrics.csv'), 'utf8'), { columns: true }) as Record<string, string>[];

@@ -87,6 +87,25 @@ describe('SLO evaluation on a fixed summary', () => {
     expect(evaluateSlos(s, slos('ttft_p99<=1s')).passed).toBe(true);
   });
 
+  it("names the server's own figures from --server-metrics: gauges, cache hit rate and the server's latency histograms, each in its unit", () => {
+    const s = summarise([done(0, 100)]);
+    const gauge = (p50: number, max: number) => ({ p50, max, samples: 5 });
+    const view = (p50: number) => ({ count: 10, mean: p50, p50, p90: p50, p99: p50 });
+    s.server_metrics = {
+      url: 'u', source: 'flag', interval_s: 1, engine: 'vllm', series: {}, queue_depth: gauge(2, 8), running: gauge(2, 2), kv_cache_usage: gauge(0.4, 0.93),
+      cache_hit_rate: 0.5, cache_hit_rate_from: 'counters', ttft_s: { server: view(0.08), client: view(0.1), client_minus_server: { mean: 0.02, p50: 0.02 }, server_bucket_bounds: [] },
+      itl_ms: null, scrapes: { attempted: 5, ok: 5, failed: 0, skipped: 0, errors: {}, first_error: null, duration_ms: { p50: 1, max: 1 }, bytes_max: 1, invalid_lines: 0, samples_dropped: 0 },
+    };
+    const report = evaluateSlos(s, slos('server_queue_depth_max<=8,server_kv_cache_usage_max<=90%,server_cache_hit_rate>=50%,server_ttft_p99<=100ms,server_itl_p50<=20ms'));
+    expect(report.results.map((r) => [r.metric, r.measured, r.passed])).toEqual([
+      ['server_queue_depth_max', 8, true], ['server_kv_cache_usage_max', 93, false], ['server_cache_hit_rate', 50, true], ['server_ttft_p99', 80, true],
+      // the page had no inter-token histogram: nothing was shown to meet it
+      ['server_itl_p50', null, false],
+    ]);
+    delete s.server_metrics;
+    expect(evaluateSlos(s, slos('server_running_max<=2')).results[0]).toMatchObject({ measured: null, passed: false });
+  });
+
   it('fails an objective whose metric has no value (nothing completed)', () => {
     const empty = summarise([done(0, 0, { outcome: 'failed', first_token_ms: null, first_output_ms: null, end_ms: 5 })]);
     expect(evaluateSlos(empty, slos('ttft_p99<=10s')).results[0]).toMatchObject({ measured: null, passed: false });

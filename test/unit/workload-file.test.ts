@@ -83,6 +83,13 @@ describe('workload validation: one line per problem, naming where the value came
     expect(await problemsOf({ workload: join(dir, 'missing.yaml') })).toEqual([expect.stringMatching(/^--workload: cannot read .*missing\.yaml' \(ENOENT\)/)]);
   });
 
+  it("an objective on the server's figures without --server-metrics: one line naming --slo and the fix", async () => {
+    expect(await problemsOf({ slo: 'ttft_p99<=2s,server_queue_depth_max<=10' })).toEqual([
+      "--slo: 'server_queue_depth_max<=10' reads the server's own /metrics; add --server-metrics URL (or auto)",
+    ]);
+    expect(await problemsOf({ slo: 'server_queue_depth_max<=10', 'server-metrics': 'auto' })).toEqual([]);
+  });
+
   it('flags are named as flags', async () => {
     expect(await problemsOf({ rate: 2, concurrency: 3 })).toEqual([expect.stringContaining('--rate and --concurrency: choose one')]);
     expect(await problemsOf({ concurrency: 0 })).toEqual([expect.stringContaining('--concurrency: must be an integer > 0')]);
