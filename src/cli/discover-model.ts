@@ -1,7 +1,7 @@
 import { urlCredentials } from '../transport/endpoint.js';
 import { ProxyAgent, request, type Dispatcher } from 'undici';
 import { proxyFor } from '../transport/proxy.js';
-import { escapeControls } from '../transport/redact.js';
+import { escapeControls, redactor } from '../transport/redact.js';
 import { text, type CliArgs } from './args.js';
 
 /** APIs whose servers list their models at `<endpoint>/models` (OpenAI's shape: `{data: [{id}]}`). */
@@ -39,12 +39,19 @@ export async function discoverModel(argv: CliArgs): Promise<{ model: string } | 
     }
     const body = (await res.body.json()) as { data?: { id?: unknown }[] };
     const ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string' && id !== '');
-    if (ids.length === 1) return { model: ids[0] };
-    if (ids.length > 1) return { problem: `--model: required: ${shown} serves ${ids.length} models (${ids.slice(0, 8).map((id) => JSON.stringify(escapeControls(id))).join(', ')}${ids.length > 8 ? ', ...' : ''}); name one` };
-    return null;
+    return pickModel(ids, shown, redactor([key, authorization ?? undefined]));
   } catch {
     return null;
   } finally {
     await dispatcher?.close().catch(() => undefined);
   }
+}
+
+/** The one model listed, unless it carries a secret (it would be saved as the run's model); else the names, hidden and escaped. */
+function pickModel(ids: string[], shown: string, redact: (text: string) => string): { model: string } | { problem: string } | null {
+  const named = ids.map((id) => JSON.stringify(escapeControls(redact(id))));
+  if (ids.length === 1 && redact(ids[0]) === ids[0]) return { model: ids[0] };
+  if (ids.length === 1) return { problem: `--model: required: the one model ${shown} lists (${named[0]}) holds a secret of this run; name the model` };
+  if (ids.length > 1) return { problem: `--model: required: ${shown} serves ${ids.length} models (${named.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}); name one` };
+  return null;
 }

@@ -13,6 +13,7 @@ import { freeLoopbackPort, startSimChild } from '../sim/child.js';
 import { evaluateSlos } from '../slo/evaluate.js';
 import { goodput } from '../slo/goodput.js';
 import { joinEndpoint, publicUrl } from '../transport/endpoint.js';
+import { redactor } from '../transport/redact.js';
 import type { BatchMessage, WorkerFinal, WorkerSettings } from '../workers/messages.js';
 import { startWorkers, type PoolRun, type WorkerFailureOr } from '../workers/pool.js';
 import { onUncaught } from '../workers/uncaught.js';
@@ -124,6 +125,7 @@ class LoadRun {
     // the live export first: a port in use stops the run before anything starts
     const observers = await startObservers(cfg.observe, {
       endpoint: this.#url, headers: cfg.headers, insecure: cfg.insecure, folder: this.#folder.path, runId: this.#runId, name: this.#name, log: this.#io.log,
+      redact: redactor([process.env[cfg.apiKeyEnv], ...Object.values(cfg.headers)]),
     });
     this.#observers = observers;
     this.#folder.writeSummary(buildSummary(this.#agg, { ...this.#meta(), status: 'running' }));

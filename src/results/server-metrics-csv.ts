@@ -25,15 +25,19 @@ export class ServerMetricsCsv {
   #fd: number | null;
   #problem: string | null = null;
 
-  constructor(folder: string) {
+  /** The server's names and label values are its text: hidden like any it sends (a label echoing a key). */
+  readonly #redact: (text: string) => string;
+
+  constructor(folder: string, redact: (text: string) => string = (t) => t) {
     this.path = join(folder, SERVER_METRICS_FILE);
+    this.#redact = redact;
     this.#fd = openSync(this.path, 'w');
     this.#write(stringify([SERVER_METRICS_HEADER]));
   }
 
   append(tMs: number, samples: readonly PromSample[]): void {
     if (this.#fd === null || !samples.length) return;
-    this.#write(stringify(samples.map((s) => [tMs, s.name, formatLabels(s.labels), promValue(s.value)])));
+    this.#write(stringify(samples.map((s) => [tMs, this.#redact(s.name), this.#redact(formatLabels(s.labels)), promValue(s.value)])));
   }
 
   /** Why appends stopped, if they did. */

@@ -51,7 +51,7 @@ export async function startServerMetrics(s: ServerMetricsSettings, folder: strin
   const { url, source } = metricsUrl(s.spec, s.endpoint);
   const shown = publicUrl(url);
   const sameOrigin = new URL(url).origin === new URL(s.endpoint).origin;
-  const csv = new ServerMetricsCsv(folder);
+  const csv = new ServerMetricsCsv(folder, s.redact);
   let originMs: number | null = null;
   const held: [number, readonly PromSample[]][] = [];
   const scraper = new Scraper({

@@ -22,8 +22,29 @@ const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
  * key in a text, for anything a server sends back before it reaches results or the terminal.
  */
 export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const hidden = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  const given = secrets.filter((s): s is string => typeof s === 'string');
+  // longest first, so a secret is hidden whole before a part of it (the password inside `user:password`)
+  const hidden = [...new Set(given.flatMap(secretForms))].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   return (text) => hidden.reduce((t, s) => t.split(s).join('[REDACTED]'), text).replace(KEY_SHAPES, '[REDACTED]');
+}
+
+/** Authorization schemes whose credential a server may echo without the scheme word. */
+const AUTH_SCHEME = /^(basic|bearer|token|apikey|key)\s+(\S+)$/i;
+
+/**
+ * Every form in which a server may send a secret back: the value as given; an authorization value's
+ * credential without its scheme; and a Basic credential decoded (`user:password`, the bare password,
+ * and the password percent-encoded as it was written in `user:password@` of a URL).
+ */
+export function secretForms(value: string): string[] {
+  const m = AUTH_SCHEME.exec(value.trim());
+  if (!m) return [value];
+  if (m[1].toLowerCase() !== 'basic') return [value, m[2]];
+  const pair = Buffer.from(m[2], 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  if (colon < 0) return [value, m[2]];
+  const password = pair.slice(colon + 1);
+  return [value, m[2], pair, password, encodeURIComponent(password)];
 }
 
 /** `text` with its control characters written as escapes (`\n`, `\u001b`), so it cannot drive a terminal. */

@@ -96,6 +96,22 @@ describe('--model may be left out', () => {
       two.close();
     }
   });
+
+  it('a /models that echoes the password of user:password@ as its one model: refused (exit 2), the password not shown', async () => {
+    const echo = createHttp((req, res) => {
+      const pair = Buffer.from(String(req.headers.authorization).replace('Basic ', ''), 'base64').toString();
+      res.end(JSON.stringify({ data: [{ id: pair.split(':')[1] }] }));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    try {
+      const r = await runCli(['--endpoint', `http://u:pw-models-77@127.0.0.1:${(echo.address() as AddressInfo).port}/v1`, '--rate', '4', '--duration', '0.5s']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('lists ("[REDACTED]") holds a secret of this run; name the model');
+      expect(r.stdout + r.stderr).not.toContain('pw-models-77');
+    } finally {
+      echo.close();
+    }
+  });
 });
 
 describe('--dry-run', () => {

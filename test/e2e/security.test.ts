@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,11 @@ const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => exist
 function handler(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   req.on('end', () => {
+    const basic = String(req.headers.authorization ?? '').replace(/^Basic /, '');
+    const password = Buffer.from(basic, 'base64').toString().split(':')[1];
+    // the bare password of the URL's user:password@, never the Basic header it was sent as
+    if (req.url?.startsWith('/bare/metrics')) return void res.writeHead(200).end(`vllm:num_requests_waiting{model_name="${password}"} 0\n`);
+    if (req.url?.startsWith('/bare')) return void res.writeHead(401).end(`unknown password ${password}; ${encodeURIComponent(password)}`);
     if (req.url?.startsWith('/echo')) {
       res.writeHead(401, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ error: `bad key: ${req.headers.authorization} / ${req.headers['x-api-key']}` }));
@@ -70,5 +75,18 @@ describe('secrets never reach results or output', () => {
     const folder = JSON.stringify(r.summary) + JSON.stringify(r.rows) + r.stdout + r.stderr;
     expect(folder).not.toContain(key);
     expect(folder).not.toContain(header);
+  });
+
+  it.each(['http1', 'undici'])('--http-client %s: a server echoing only the bare password of user:password@ in its error and its metrics labels: redacted everywhere', async (client) => {
+    const password = 'pw-s3cret@42';
+    const endpoint = `${base.replace('//', `//user:${encodeURIComponent(password)}@`)}/bare/v1`;
+    const r = await spawnCli(['--endpoint', endpoint, '--model', 'm', '--rate', '3', '--duration', '1s', '--workers', '1', '--http-client', client, '--server-metrics', `${base}/bare/metrics`]);
+    expect(r.summary.errors).toEqual({ http_status: 3 });
+    expect(r.rows[0].error_message).toBe('HTTP 401: unknown password [REDACTED]; [REDACTED]');
+    const files = readdirSync(r.dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    const all = r.stdout + r.stderr + files.map((f) => readFileSync(join(f.parentPath, f.name), 'utf8')).join('\n');
+    expect(all).toContain('model_name=""[REDACTED]""');
+    expect(all).not.toContain(password);
+    expect(all).not.toContain(encodeURIComponent(password));
   });
 });

@@ -6,7 +6,7 @@ import { openaiChat } from '../../src/protocols/openai-chat.js';
 import { constantPacer, stripe } from '../../src/schedule/pacer.js';
 import { faultPicker, parseFaults } from '../../src/sim/faults.js';
 import { classifyError } from '../../src/transport/errors.js';
-import { escapeControls, FIELD_CHARS, KEPT_CHARS, redactor, serverText, SHOWN_CHARS } from '../../src/transport/redact.js';
+import { escapeControls, FIELD_CHARS, KEPT_CHARS, redactor, secretForms, serverText, SHOWN_CHARS } from '../../src/transport/redact.js';
 import type { BatchMessage } from '../../src/workers/messages.js';
 import { Outbox } from '../../src/workers/outbox.js';
 import { unsentRecord } from '../../src/workers/unsent.js';
@@ -184,6 +184,15 @@ describe('redactor', () => {
     expect(r('HTTP 401: key sk-123456 rejected (Bearer tok-99), sk-123456 again; ab stays')).toBe(
       'HTTP 401: key [REDACTED] rejected ([REDACTED]), [REDACTED] again; ab stays',
     );
+  });
+
+  it('hides every form a credential is echoed in: an authorization value without its scheme, a Basic pair decoded, its bare password as given and percent-encoded', () => {
+    const basic = `Basic ${Buffer.from('user:pw s3cret@').toString('base64')}`;
+    const r = redactor([basic, 'Token tok-12345', 'application/json']);
+    const forms = [basic, basic.slice(6), 'user:pw s3cret@', 'pw s3cret@', 'pw%20s3cret%40', 'tok-12345'];
+    for (const f of forms) expect(r(`denied: ${f}.`)).toBe('denied: [REDACTED].');
+    expect(r('the user user sent application/json')).toBe('the user user sent [REDACTED]');
+    expect(secretForms('Basic bm9jb2xvbg==')).toEqual(['Basic bm9jb2xvbg==', 'bm9jb2xvbg==']);
   });
 
   it('hides key-shaped strings that are not this run\'s (another tenant\'s, a proxy\'s)', () => {
