@@ -23,6 +23,7 @@ export interface TestProxy {
  * A loopback forward proxy, as corporate ones behave: absolute-form requests are forwarded (responses
  * streamed back as they arrive), CONNECT opens a TCP tunnel. With `auth` set, anything else than that
  * `proxy-authorization` gets 407, whose body echoes the header it got (a careless proxy, for redaction).
+ * Interim responses are relayed as they come (100 Continue, 103 Early Hints), as RFC 9110 asks of a proxy.
  */
 export async function startProxy(auth?: string): Promise<TestProxy> {
   const seen: ProxySeen[] = [];
@@ -41,6 +42,7 @@ export async function startProxy(auth?: string): Promise<TestProxy> {
       res.writeHead(up.statusCode!, up.headers);
       up.pipe(res);
     });
+    out.on('information', (info) => (info.statusCode === 100 ? res.writeContinue() : info.statusCode === 103 ? res.writeEarlyHints(earlyHints(info.headers)) : undefined));
     out.on('error', () => res.destroy());
     req.pipe(out);
   });
@@ -70,6 +72,11 @@ export async function startProxy(auth?: string): Promise<TestProxy> {
       return new Promise((r) => server.close(() => r()));
     },
   };
+}
+
+/** Early hints as `writeEarlyHints` takes them (it requires a `link`). */
+function earlyHints(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(headers).filter((e): e is [string, string | string[]] => e[1] !== undefined && e[0] !== 'connection'));
 }
 
 const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));

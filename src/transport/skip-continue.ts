@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { buildConnector } from 'undici';
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 ');
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -41,4 +42,14 @@ export function skipContinue(socket: Socket): Socket {
     return chunk;
   }) as Socket['read'];
   return socket;
+}
+
+/**
+ * A connector whose sockets skip `100 Continue` heads, for connections undici opens itself (its
+ * ProxyAgent's: to a forward proxy, or a tunnel's TLS socket), so a proxied request reads interim
+ * responses as a direct one does. `connect` is what undici hands a client factory: a connector, or its options.
+ */
+export function continueSkipping(connect: buildConnector.BuildOptions | buildConnector.connector | undefined): buildConnector.connector {
+  const inner = typeof connect === 'function' ? connect : buildConnector(connect ?? {});
+  return (opts, cb) => inner(opts, (err, socket) => (err ? cb(err, null) : cb(null, skipContinue(socket as Socket))));
 }

@@ -1,6 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
-import { ProxyAgent, type Dispatcher } from 'undici';
+import { Client, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { ConnectionPool, connectionInfo, type Pooled } from './connections.js';
+import { continueSkipping } from './skip-continue.js';
 import type { ProxyRoute } from './proxy.js';
 import { requestTarget } from './endpoint.js';
 import { DEFAULT_CONNECTIONS, type Abort, type HttpRequest, type HttpTarget, type Transport, type TransportObserver } from './types.js';
@@ -36,11 +37,16 @@ function watchWrites(): void {
 /**
  * undici's ProxyAgent: plain HTTP to the proxy in absolute form (`proxyTunnel: false`, as the HTTP/1.1
  * client does), HTTPS through a CONNECT tunnel. Which requests go through it is decided by `proxy.ts`
- * for both clients alike, not by undici's EnvHttpProxyAgent (whose NO_PROXY differs on loopback).
+ * for both clients alike, not by undici's EnvHttpProxyAgent (whose NO_PROXY differs on loopback). Its
+ * clients are made as undici's default factory makes them, on sockets that skip `100 Continue` as ours do.
  */
 function proxyDispatchers(route: ProxyRoute, target: HttpTarget): Dispatchers {
   const tls = { timeout: target.connectTimeoutMs, ...(target.insecure ? { rejectUnauthorized: false } : {}) };
-  const agent = new ProxyAgent({ uri: route.url, proxyTunnel: false, requestTls: tls, proxyTls: { timeout: target.connectTimeoutMs }, ...KEEP_ALIVE });
+  const factory = (origin: string | URL, o: Client.Options & Pool.Options): Dispatcher => {
+    const opts = { ...o, connect: continueSkipping(o.connect) };
+    return o.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+  };
+  const agent = new ProxyAgent({ uri: route.url, proxyTunnel: false, requestTls: tls, proxyTls: { timeout: target.connectTimeoutMs }, factory, ...KEEP_ALIVE });
   return {
     acquire: () => agent,
     release: () => undefined,
