@@ -76,6 +76,20 @@ export function withinPrecision(plan: CapacityPlan, pass: number, fail: number):
   return plan.precision.kind === 'absolute' ? gap <= plan.precision.value : gap <= plan.precision.value * pass;
 }
 
+/**
+ * How high the search can go: the rates it tries while every step passes (after a failure it only bisects
+ * below), each `nextRate`'s growth of the one before, walked up to the first above `limit` (`over`) or to
+ * the last step or the end of growth (the highest it can try).
+ */
+export function searchTop(plan: CapacityPlan, limit: number): { step: number; rate: number; over: boolean } {
+  let rate = roundRate(plan.from);
+  for (let step = 1; ; step++) {
+    const next = roundRate(rate * plan.factor);
+    if (rate > limit || step >= plan.maxSteps || next === rate) return { step, rate, over: rate > limit };
+    rate = next;
+  }
+}
+
 /** A client-limited step ends the search: a higher rate would measure the client, not the endpoint. */
 export function nextRate(plan: CapacityPlan, tried: readonly Tried[]): Next {
   if (tried.some((t) => t.verdict === 'client-limited')) return { end: 'client-limited' };

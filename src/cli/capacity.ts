@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Options } from 'yargs';
 import type { CapacityReport } from '../capacity/run-capacity.js';
 import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
-import type { CapacityPlan } from '../capacity/search.js';
+import { searchTop, type CapacityPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
@@ -13,11 +13,12 @@ import { capacityPng } from '../report/capacity-chart.js';
 import { renderCapacity } from '../report/capacity-table.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { num, type CliArgs } from './args.js';
-import { RUN_OPTIONS, resolveRunConfig } from './run-options.js';
+import { RUN_OPTIONS, resolveRunConfig, SCHEDULE_LIMITS } from './run-options.js';
 import { usageError } from './usage-error.js';
 import { describeProxy } from './run.js';
 
 const SEARCH = 'Capacity search:';
+const DEFAULT_MAX_STEPS = 12;
 
 /**
  * The run flags minus what the search sets for each step (an open-loop rate and duration), the other
@@ -31,7 +32,7 @@ export const CAPACITY_OPTIONS: Record<string, Options> = {
   factor: { type: 'number', group: SEARCH, default: 2, describe: 'Growth between steps before the first failure (> 1)' },
   precision: { type: 'string', group: SEARCH, default: '10%', describe: "Stop bisecting when the failing and passing rates are this close: '10%' (of the passing rate) or '2' (req/s)" },
   'step-duration': { type: 'string', group: SEARCH, default: '60s', describe: 'How long each step fires arrivals (a step that clearly fails stops earlier)' },
-  'max-steps': { type: 'number', group: SEARCH, default: 12, describe: 'Most steps run in all' },
+  'max-steps': { type: 'number', group: SEARCH, describe: `Most steps run in all (default ${DEFAULT_MAX_STEPS}, or as many as stay within the ${SCHEDULE_LIMITS.ratePerProcess} req/s one process can send)` },
   'max-send-lag': { type: 'string', group: SEARCH, default: `${BOTTLENECK.sendLagP99Ms}ms`, describe: 'Send lag p99 above which a failing step is blamed on the load generator, not the endpoint' },
   ...STEP_OPTIONS,
   slo: { ...STEP_OPTIONS.slo, describe: `Required (here or as the --workload file's slo key): the objectives every rate is judged by. ${String(STEP_OPTIONS.slo.describe)}` },
@@ -48,11 +49,43 @@ function precision(v: unknown, problems: string[]): CapacityPlan['precision'] {
 function plan(argv: CliArgs, problems: string[]): CapacityPlan {
   const from = num(argv, 'from') ?? NaN;
   const factor = num(argv, 'factor') ?? NaN;
-  const maxSteps = num(argv, 'max-steps') ?? NaN;
+  const maxSteps = num(argv, 'max-steps') ?? defaultMaxSteps(from, factor);
   if (!(from > 0)) problems.push(`--from: must be a rate > 0 req/s, got '${String(from)}'`);
   if (!(factor > 1)) problems.push(`--factor: must be a number > 1, got '${String(factor)}'`);
   if (!(Number.isInteger(maxSteps) && maxSteps >= 2)) problems.push(`--max-steps: must be an integer >= 2, got '${String(maxSteps)}'`);
   return { from, factor, precision: precision(argv.precision, problems), maxSteps };
+}
+
+const count = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/**
+ * A search that would step past what one process can schedule (the limits a run is refused at), refused
+ * before its first step rather than failing in the middle: the rate any step may reach, and a step's arrivals.
+ */
+export function searchLimitProblems(plan: CapacityPlan, stepMs: number): string[] {
+  const { ratePerProcess, arrivalsPerProcess } = SCHEDULE_LIMITS;
+  const top = searchTop(plan, ratePerProcess);
+  const beyond = `beyond the ${count(ratePerProcess)} req/s one process can send`;
+  if (top.over && top.step === 1) return [`--from: ${count(top.rate)} req/s is ${beyond}; lower it`];
+  if (top.over) {
+    const fix = top.step - 1 >= 2 ? `use --max-steps ${top.step - 1} or fewer, or a lower --from or --factor` : 'lower --from or --factor';
+    return [`--max-steps: step ${top.step} would be ${count(top.rate)} req/s (--from ${plan.from}, x ${plan.factor} per step), ${beyond}; ${fix}`];
+  }
+  const arrivals = (top.rate * stepMs) / 1000;
+  if (arrivals <= arrivalsPerProcess) return [];
+  const longest = Math.floor((arrivalsPerProcess / top.rate) * 1000) / 1000;
+  return [`--step-duration: a step at ${count(top.rate)} req/s for ${stepMs / 1000} s is ${count(arrivals)} arrivals, more than the ${count(arrivalsPerProcess)} one run keeps records of; use --step-duration ${longest}s or less, or fewer --max-steps`];
+}
+
+/**
+ * Without --max-steps, the steps that stay within one process's rate limit, at most the default: a search
+ * stepping by 3 from 10 req/s is sound, and its 12th step (1.8 M req/s) is never the user's intent.
+ * Given, --max-steps is held to the limit by `searchLimitProblems` instead.
+ */
+export function defaultMaxSteps(from: number, factor: number): number {
+  if (!(from > 0 && factor > 1)) return DEFAULT_MAX_STEPS;
+  const top = searchTop({ from, factor, maxSteps: DEFAULT_MAX_STEPS, precision: { kind: 'relative', value: 0 } }, SCHEDULE_LIMITS.ratePerProcess);
+  return top.over && top.step > 2 ? top.step - 1 : DEFAULT_MAX_STEPS;
 }
 
 function ms(argv: CliArgs, flag: string, problems: string[]): number {
@@ -90,6 +123,7 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const searchPlan = plan(argv, problems);
   const stepMs = ms(argv, 'step-duration', problems);
   const maxSendLagMs = ms(argv, 'max-send-lag', problems);
+  if (!problems.length) problems.push(...searchLimitProblems(searchPlan, stepMs));
   // a rate on the command line sets aside a workload file's ramp or closed-loop keys
   const resolved = await resolveRunConfig({ ...argv, rate: 1, duration: '1s' });
   if ('problems' in resolved) problems.push(...resolved.problems);
@@ -104,6 +138,9 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const proxy = describeProxy(base);
   if (proxy) log(proxy);
+  if (num(argv, 'max-steps') === undefined && searchPlan.maxSteps < DEFAULT_MAX_STEPS) {
+    log(`capacity: at most ${searchPlan.maxSteps} steps (not ${DEFAULT_MAX_STEPS}): a step more would pass the ${count(SCHEDULE_LIMITS.ratePerProcess)} req/s one process can send`);
+  }
   // held for every step and the moments between them; released before the chart, when capacity.json is final
   const interrupts = new Interrupts();
   const report = await runCapacity({ base, plan: searchPlan, stepMs, maxSendLagMs, folder }, {

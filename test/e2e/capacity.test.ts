@@ -58,6 +58,15 @@ describe('auto-testing capacity against the simulator', () => {
     expect(r.stdout).toContain('search interrupted (received SIGINT) after 1 step(s)');
   });
 
+  it('a search that would step past 50,000 req/s is refused before any step: one line naming --max-steps and the fix, exit 2, nothing written', async () => {
+    const r = await runCli(['capacity', '--from', '1000', '--factor', '4', '--max-steps', '5', '--slo', 'ttft_p99<=1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('auto-testing:'))).toEqual([
+      'auto-testing: --max-steps: step 4 would be 64,000 req/s (--from 1000, x 4 per step), beyond the 50,000 req/s one process can send; use --max-steps 3 or fewer, or a lower --from or --factor',
+    ]);
+    expect(readdirSync(r.dir)).toEqual([]);
+  });
+
   it('bad search flags are refused before any step: exit 2', async () => {
     const r = await runCli(['capacity', '--from', '0', '--precision', 'ten', '--slo', 'ttft_p99<=1s']);
     expect(r.code).toBe(2);

@@ -4,7 +4,8 @@ import type { CapacityReport } from '../../src/capacity/run-capacity.js';
 import type { StepResult } from '../../src/capacity/step.js';
 import { describe, expect, it } from 'vitest';
 import { EARLY_STOP, QueueWatch, leastSquares, ttftWindowMs } from '../../src/capacity/early-stop.js';
-import { nextRate, type CapacityPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
+import { nextRate, searchTop, type CapacityPlan, type Tried, type Verdict } from '../../src/capacity/search.js';
+import { defaultMaxSteps, searchLimitProblems } from '../../src/cli/capacity.js';
 import { stepResult } from '../../src/capacity/step.js';
 import { Aggregator } from '../../src/metrics/aggregator.js';
 import { buildSummary } from '../../src/metrics/build-summary.js';
@@ -67,6 +68,37 @@ function watch(ttftAt: (ms: number) => number, inFlightAt: (ms: number) => numbe
   }
   return null;
 }
+
+describe('a search past what one process can schedule is refused before its first step', () => {
+  it('searchTop walks the all-passing growth the search takes: the first rate over the limit, or the highest it can try', () => {
+    const allPass = (plan: CapacityPlan) => search(plan, () => 'pass').rates;
+    for (const plan of [PLAN, { ...PLAN, from: 3, factor: 1.7, maxSteps: 30 }, { ...PLAN, from: 0.5, factor: 10, maxSteps: 9 }]) {
+      const rates = allPass(plan);
+      const over = rates.findIndex((r) => r > 50_000);
+      expect(searchTop(plan, 50_000)).toEqual(over === -1 ? { step: rates.length, rate: rates.at(-1), over: false } : { step: over + 1, rate: rates[over], over: true });
+    }
+  });
+
+  it('names the flag and the fix: --from, --max-steps (with the most that fit), --step-duration; within the limits nothing', () => {
+    expect(searchLimitProblems({ ...PLAN, from: 60_000 }, 60_000)).toEqual(['--from: 60,000 req/s is beyond the 50,000 req/s one process can send; lower it']);
+    expect(searchLimitProblems({ ...PLAN, from: 1000, factor: 2, maxSteps: 12 }, 60_000)).toEqual([
+      '--max-steps: step 7 would be 64,000 req/s (--from 1000, x 2 per step), beyond the 50,000 req/s one process can send; use --max-steps 6 or fewer, or a lower --from or --factor',
+    ]);
+    expect(searchLimitProblems({ ...PLAN, from: 30_000, maxSteps: 2 }, 1000)[0]).toMatch(/^--max-steps: step 2 would be 60,000 req\/s .*; lower --from or --factor$/);
+    expect(searchLimitProblems({ ...PLAN, from: 1000, maxSteps: 6 }, 600_000)).toEqual([
+      '--step-duration: a step at 32,000 req/s for 600 s is 19,200,000 arrivals, more than the 10,000,000 one run keeps records of; use --step-duration 312.5s or less, or fewer --max-steps',
+    ]);
+    expect(searchLimitProblems({ ...PLAN, from: 1000, maxSteps: 6 }, 60_000)).toEqual([]);
+    expect(searchLimitProblems(PLAN, 60_000)).toEqual([]);
+  });
+
+  it('without --max-steps, the default stops at the last step within the limit, so a sound search is never refused', () => {
+    expect(defaultMaxSteps(1, 2)).toBe(12);
+    // 10 x 3^7 = 21,870; x 3 more would be 65,610
+    expect(defaultMaxSteps(10, 3)).toBe(8);
+    expect(searchLimitProblems({ ...PLAN, from: 10, factor: 3, maxSteps: defaultMaxSteps(10, 3) }, 60_000)).toEqual([]);
+  });
+});
 
 describe('early stop of a capacity step', () => {
   it('uses TTFT windows of a tenth of the step within [250 ms, 1 s]', () => {
