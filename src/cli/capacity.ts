@@ -6,6 +6,7 @@ import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
 import { searchTop, type CapacityPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { Interrupts } from '../engine/interrupts.js';
+import { liveExportProblem } from '../engine/observers.js';
 import { BOTTLENECK } from '../metrics/build-summary.js';
 import { checkWritable, claimFolder, claimFree, RunIdTakenError } from '../results/run-folder.js';
 import { timeStamp } from '../results/run-id.js';
@@ -132,6 +133,9 @@ export async function capacityCommand(argv: CliArgs): Promise<number> {
   const base = resolved.config;
   const unwritable = checkWritable(base.resultsDir);
   if (unwritable) return usageError([`--results-dir: cannot write to '${base.resultsDir}' (${unwritable}); choose a writable folder`]);
+  // each step binds the port again; one in use now is bad input, not a search failing at its first step
+  const portProblem = await liveExportProblem(base.observe);
+  if (portProblem) return usageError([portProblem]);
   const folder = claimCapacityFolder(base.resultsDir, base.runId);
   if (typeof folder !== 'string') return usageError([folder.problem]);
   const printer = progressPrinter(resolveProgressMode(base.progress, Boolean(process.stderr.isTTY)));

@@ -38,14 +38,34 @@ export interface RunObservers {
   abort(): Promise<void>;
 }
 
-export async function startObservers(o: ObserveSettings, ctx: ObserveContext): Promise<RunObservers> {
-  let live: LiveExport | null = null;
-  if (o.prometheusPort !== null) {
-    try {
-      live = await startLiveExport(o.prometheusPort, o.prometheusHost, { run_id: ctx.runId, endpoint: ctx.name });
-    } catch (e) {
-      throw new ObserveStartError(`--prometheus-port: cannot listen on ${o.prometheusHost}:${o.prometheusPort} (${(e as Error).message}); choose another port or --prometheus-host`);
-    }
+/**
+ * --prometheus-port bound before anything of the run exists (its folder, the simulator, the workers), so a
+ * port in use is one line and exit 2 with nothing left behind; null without the flag.
+ */
+export async function openLiveExport(o: ObserveSettings): Promise<LiveExport | null> {
+  if (o.prometheusPort === null) return null;
+  try {
+    return await startLiveExport(o.prometheusPort, o.prometheusHost);
+  } catch (e) {
+    throw new ObserveStartError(`--prometheus-port: cannot listen on ${o.prometheusHost}:${o.prometheusPort} (${(e as Error).message}); choose another port or --prometheus-host`);
+  }
+}
+
+/** Why --prometheus-port cannot be served, or null: for a command of several runs, before it claims its folder. */
+export async function liveExportProblem(o: ObserveSettings): Promise<string | null> {
+  try {
+    await (await openLiveExport(o))?.close();
+    return null;
+  } catch (e) {
+    if (e instanceof ObserveStartError) return e.message;
+    throw e;
+  }
+}
+
+/** `live`: the run's `openLiveExport`, labelled here once the run's id and name are known. */
+export async function startObservers(o: ObserveSettings, ctx: ObserveContext, live: LiveExport | null): Promise<RunObservers> {
+  if (live) {
+    live.label({ run_id: ctx.runId, endpoint: ctx.name });
     ctx.log(`Live figures: ${live.url} (Prometheus text format, while the run lasts).`);
   }
   let scraping: ServerMetricsRun | null = null;

@@ -18,7 +18,8 @@ import type { BatchMessage, WorkerFinal, WorkerSettings } from '../workers/messa
 import { startWorkers, type PoolRun, type WorkerFailureOr } from '../workers/pool.js';
 import { onUncaught } from '../workers/uncaught.js';
 import { Interrupts } from './interrupts.js';
-import { startObservers, type RunObservers } from './observers.js';
+import { openLiveExport, startObservers, type RunObservers } from './observers.js';
+import type { LiveExport } from '../live/prometheus-export.js';
 import { writeReport } from '../html/write-report.js';
 import { SERVER_METRICS_DEFINITIONS } from '../server-metrics/summarise.js';
 import { Outcome } from './outcome.js';
@@ -59,14 +60,18 @@ export async function runLoad(cfg: RunConfig, io: RunIo, start: StartWorkers = s
   const protocol = protocolFor(cfg.api);
   // SDK-backed APIs have a real default endpoint; the simulator speaks only plain HTTP ones
   const sdkDefault = !cfg.endpoint && protocol.defaultEndpoint && cfg.region ? protocol.defaultEndpoint(cfg.region) : null;
-  // the simulator's address is fixed up front, so the workers start while its process is still starting
-  const simPort = cfg.endpoint || sdkDefault ? null : await freeLoopbackPort();
-  const sim = simPort === null ? null : startSimChild(cfg.sim, simPort);
+  // the live export first: a port in use stops the run before its folder or the simulator exist
+  const live = await openLiveExport(cfg.observe);
+  let sim: ReturnType<typeof startSimChild> | null = null;
   try {
+    // the simulator's address is fixed up front, so the workers start while its process is still starting
+    const simPort = cfg.endpoint || sdkDefault ? null : await freeLoopbackPort();
+    sim = simPort === null ? null : startSimChild(cfg.sim, simPort);
     const url = cfg.endpoint ?? sdkDefault ?? joinEndpoint({ origin: `http://127.0.0.1:${simPort}`, basePath: protocol.basePath });
     if (sim) io.log(`No --endpoint given: using the built-in SIMULATED endpoint at ${url} (${describeSim(cfg)}).`);
-    return await new LoadRun(cfg, url, sim !== null, io).run(start, sim);
+    return await new LoadRun(cfg, url, sim !== null, io).run(start, live, sim);
   } finally {
+    await live?.close();
     await (await sim?.catch(() => null))?.stop();
   }
 }
@@ -119,14 +124,13 @@ class LoadRun {
     this.#cpu0 = process.cpuUsage();
   }
 
-  /** `endpointReady`: the built-in simulator starting (beside the workers); a failure to start fails the run. */
-  async run(start: StartWorkers, endpointReady: Promise<unknown> | null = null): Promise<RunResult> {
+  /** `live`: the bound --prometheus-port; `endpointReady`: the built-in simulator starting (beside the workers); a failure to start fails the run. */
+  async run(start: StartWorkers, live: LiveExport | null, endpointReady: Promise<unknown> | null = null): Promise<RunResult> {
     const cfg = this.#cfg;
-    // the live export first: a port in use stops the run before anything starts
     const observers = await startObservers(cfg.observe, {
       endpoint: this.#url, headers: cfg.headers, insecure: cfg.insecure, folder: this.#folder.path, runId: this.#runId, name: this.#name, log: this.#io.log,
       redact: redactor([process.env[cfg.apiKeyEnv], ...Object.values(cfg.headers)]),
-    });
+    }, live);
     this.#observers = observers;
     this.#folder.writeSummary(buildSummary(this.#agg, { ...this.#meta(), status: 'running' }));
     const pool = start(cfg.workers, workerSettings(cfg, this.#url), (b) => this.#onBatch(b));

@@ -16,6 +16,8 @@ export interface LiveFigures {
 export interface LiveExport {
   /** Where the page is served, e.g. http://127.0.0.1:9464/metrics */
   url: string;
+  /** The labels every series carries (run_id, endpoint), once the run has them: the port is bound first. */
+  label(labels: { run_id: string; endpoint: string }): void;
   status(s: LiveFigures): void;
   /** Each batch of finished records (main thread, after the aggregator). */
   records(rs: readonly RequestRecord[]): void;
@@ -32,9 +34,8 @@ const LAG_BUCKETS = [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 1];
  * dashboards users already run, served on the main thread at /metrics while the run lasts. Every series
  * carries run_id and endpoint labels. Fed from the run's live hooks: nothing touches the workers' path.
  */
-export async function startLiveExport(port: number, host: string, labels: { run_id: string; endpoint: string }): Promise<LiveExport> {
+export async function startLiveExport(port: number, host: string): Promise<LiveExport> {
   const registry = new Registry();
-  registry.setDefaultLabels(labels);
   const m = metrics(registry);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://x').pathname !== '/metrics') {
@@ -49,8 +50,11 @@ export async function startLiveExport(port: number, host: string, labels: { run_
   await listen(server, port, host);
   const addr = server.address() as AddressInfo;
   let lastSent = 0;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}/metrics`,
+    // prom-client adds default labels when it writes the page, so series made before carry them too
+    label: (labels) => registry.setDefaultLabels(labels),
     status(s) {
       if (s.sent > lastSent) m.sent.inc(s.sent - lastSent);
       lastSent = Math.max(lastSent, s.sent);
@@ -62,10 +66,11 @@ export async function startLiveExport(port: number, host: string, labels: { run_
     records(rs) {
       for (const r of rs) observe(m, r);
     },
-    close: () => new Promise<void>((resolve) => {
+    // closed by the observers at the run's end and again by runLoad whatever happened: once is enough
+    close: () => (closed ??= new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
-    }),
+    })),
   };
 }
 

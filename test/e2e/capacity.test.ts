@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +66,20 @@ describe('auto-testing capacity against the simulator', () => {
       'auto-testing: --max-steps: step 4 would be 64,000 req/s (--from 1000, x 4 per step), beyond the 50,000 req/s one process can send; use --max-steps 3 or fewer, or a lower --from or --factor',
     ]);
     expect(readdirSync(r.dir)).toEqual([]);
+  });
+
+  it('a --prometheus-port already taken is refused before the search claims its folder: one line naming it, exit 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const r = await runCli(['capacity', '--from', '2', '--slo', 'ttft_p99<=1s', '--prometheus-port', port]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').filter((l) => l.includes('port'))).toEqual([expect.stringMatching(/^auto-testing: --prometheus-port: cannot listen on 127\.0\.0\.1:\d+ \(.*EADDRINUSE.*\); choose another port/)]);
+      expect(readdirSync(r.dir)).toEqual([]);
+    } finally {
+      taken.close();
+    }
   });
 
   it('bad search flags are refused before any step: exit 2', async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -99,6 +99,17 @@ describe('--server-metrics', () => {
 });
 
 describe('--prometheus-port and --quiet', () => {
+  it('a --prometheus-port already taken: one line naming it, exit 2, no run folder left behind', async () => {
+    const taken = await serve((_req, res) => res.end());
+    const port = new URL(taken).port;
+    const r = await runCli(['--rate', '4', '--duration', '1s', '--tokenizer', 'none', '--prometheus-port', port]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.includes('port'))).toEqual([
+      expect.stringMatching(new RegExp(`^auto-testing: --prometheus-port: cannot listen on 127\\.0\\.0\\.1:${port} \\(.*EADDRINUSE.*\\); choose another port or --prometheus-host$`)),
+    ]);
+    expect(readdirSync(r.dir)).toEqual([]);
+  });
+
   it('serves the run\'s live figures while it lasts; --quiet prints no progress', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'at-live-'));
     const p = spawn(process.execPath, [CLI, '--rate', '10', '--duration', '3s', '--tokenizer', 'none', '--prometheus-port', '0', '--quiet', '--results-dir', dir, '--run-id', 'live'], { env: { ...process.env, CI: 'true' } });

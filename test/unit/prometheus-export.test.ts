@@ -16,7 +16,8 @@ function rec(id: number, o: Partial<RequestRecord>): RequestRecord {
 
 describe('--prometheus-port: live figures for dashboards', () => {
   it('serves counts, errors by class and latency histograms in the text format, labelled with the run', async () => {
-    const live = await startLiveExport(0, '127.0.0.1', { run_id: 'r"1', endpoint: 'vllm' });
+    const live = await startLiveExport(0, '127.0.0.1');
+    live.label({ run_id: 'r"1', endpoint: 'vllm' });
     try {
       live.status({ sent: 5, inFlight: 2, elapsedMs: 1500, totalMs: 3000, totalTps: 120 });
       live.status({ sent: 7, inFlight: 3, elapsedMs: 2000, totalMs: 3000, totalTps: 130 });
@@ -44,9 +45,9 @@ describe('--prometheus-port: live figures for dashboards', () => {
   });
 
   it('a port already taken is an error at start, before any request is sent', async () => {
-    const a = await startLiveExport(0, '127.0.0.1', { run_id: 'a', endpoint: 'e' });
+    const a = await startLiveExport(0, '127.0.0.1');
     try {
-      await expect(startLiveExport(Number(new URL(a.url).port), '127.0.0.1', { run_id: 'b', endpoint: 'e' })).rejects.toThrow(/EADDRINUSE/);
+      await expect(startLiveExport(Number(new URL(a.url).port), '127.0.0.1')).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await a.close();
     }

@@ -160,14 +160,15 @@ describe('runLoad with its workers faked, in process', () => {
     }
   });
 
-  it('a --prometheus-port in use stops the run before the workers start', async () => {
+  it('a --prometheus-port in use stops the run before the workers start and before its folder exists', async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     try {
       const port = (taken.address() as AddressInfo).port;
       const w = fakeWorkers([]);
-      await expect(runLoad(config({ observe: { ...OBSERVE_DEFAULTS, prometheusPort: port } }), io(), w.start)).rejects.toThrow(ObserveStartError);
+      await expect(runLoad(config({ observe: { ...OBSERVE_DEFAULTS, prometheusPort: port }, runId: 'port-taken' }), io(), w.start)).rejects.toThrow(ObserveStartError);
       expect(w.seen.settings).toBeNull();
+      expect(existsSync(join(DIR, 'port-taken'))).toBe(false);
     } finally {
       taken.close();
     }
