@@ -30,10 +30,17 @@ function schedule(cfg: RunConfig): { lines: string[]; count: number } {
   return {
     count,
     lines: [
-      `open loop (${pacer.name}): ${count} arrivals over ${cfg.durationMs / 1000} s, ${(count / (cfg.durationMs / 1000)).toFixed(2)} req/s on average`,
+      `open loop (${pacer.name}): ${count} arrivals${traceSessions(cfg)} over ${cfg.durationMs / 1000} s, ${(count / (cfg.durationMs / 1000)).toFixed(2)} req/s on average`,
       `  first due at ${due.map((t) => `${t.toFixed(1)}`).join(', ')} ms${last === null ? '' : `; last at ${last.toFixed(1)} ms`}`,
     ],
   };
+}
+
+/** A trace's sessions arrive once each, their later turns following the answers: say how many requests that makes. */
+function traceSessions(cfg: RunConfig): string {
+  const t = cfg.trace;
+  const sessions = t?.items.filter((i) => i.session !== null).length ?? 0;
+  return t && sessions ? ` (${sessions} of them sessions: ${t.requests} requests in all)` : '';
 }
 
 /** Long string values (the prompt) cut for display, with how much was left out. */

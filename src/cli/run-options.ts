@@ -262,7 +262,7 @@ function loadShape(c: Checks): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'close
 /** A replayed trace: an open-loop schedule of its own, lasting its span; the rate shown is its mean. */
 function traceShape(t: TraceRun): Pick<RunConfig, 'mode' | 'rate' | 'ramp' | 'closedLoop' | 'durationMs'> {
   const durationMs = Math.max(1, t.spanMs);
-  return { mode: 'open', rate: t.items.length / (durationMs / 1000), ramp: null, closedLoop: null, durationMs };
+  return { mode: 'open', rate: t.requests / (durationMs / 1000), ramp: null, closedLoop: null, durationMs };
 }
 
 /**

@@ -30,7 +30,7 @@ export function workloadSummary(cfg: RunConfig): WorkloadSummary {
       chat_template: p.chatTemplate,
       ...(p.datasetInfo && { dataset_format: p.datasetInfo.format, dataset_draw: p.datasetDraw, dataset_sample: p.datasetInfo.sample }),
     },
-    trace: cfg.trace && { file: cfg.trace.file, format: cfg.trace.format, requests_in_file: cfg.trace.inFile, requests: cfg.trace.items.length, speed: cfg.trace.speed, window: cfg.trace.window, span_s: cfg.trace.spanMs / 1000 },
+    trace: cfg.trace && { file: cfg.trace.file, format: cfg.trace.format, requests_in_file: cfg.trace.inFile, requests: cfg.trace.requests, speed: cfg.trace.speed, window: cfg.trace.window, span_s: cfg.trace.spanMs / 1000 },
     prefix: p.prefix && { tokens: p.prefix.tokens, groups: p.prefix.groups, choice: p.prefix.choice },
     sessions: p.sessions && { turns_mean: p.sessions.turns.mean, turns_stddev: p.sessions.turns.stddev, think_time_s: p.sessions.thinkTimeMs / 1000, rate_counts: 'sessions per second' },
   };
@@ -47,9 +47,16 @@ export function trafficNotes(cfg: RunConfig): string[] {
   const s = cfg.prompts.sessions;
   return [
     ...datasetNotes(cfg),
-    ...(t ? [`Replayed ${t.items.length} of the ${t.inFile} requests of ${t.file} (${t.format}) at their own offsets${t.speed !== 1 ? `, ${t.speed}x speed` : ''}${t.window ? `, window ${t.window}` : ''}.`, ...t.notes] : []),
+    ...(t ? [`Replayed ${t.requests} of the ${t.inFile} requests of ${t.file} (${t.format}) at their own offsets${t.speed !== 1 ? `, ${t.speed}x speed` : ''}${t.window ? `, window ${t.window}` : ''}.`, ...traceSessionNote(t), ...t.notes] : []),
     ...(s ? [`Multi-turn sessions: --rate counts sessions per second; each sends about ${s.turns.mean} turns, ${s.thinkTimeMs / 1000} s after each answer, with the whole conversation so far.`] : []),
   ];
+}
+
+/** How a trace's sessions were replayed, when it has any. */
+function traceSessionNote(t: NonNullable<RunConfig['trace']>): string[] {
+  const sessions = t.items.filter((i) => i.session !== null).length;
+  if (!sessions) return [];
+  return [`${sessions} session(s) of the trace replayed as conversations: each turn sent at its offset or, when later, once the previous answer arrived, with the whole conversation so far (the answers actually received).`];
 }
 
 /** Repeats are counted over schedules up to this long (a pass over the draws, twice per run). */

@@ -6,6 +6,7 @@ import { workerStripe } from '../schedule/pacer.js';
 import { pacerFrom } from '../schedule/pacers.js';
 import { lostRecords, RecordLedger } from './lost-arrivals.js';
 import type { Progress } from '../metrics/progress.js';
+import { lastTurnDueMs } from '../workload/traces/sessions.js';
 import type { BatchMessage, ControlMessage, TaskInput, WorkerFinal, WorkerMessage, WorkerSettings } from './messages.js';
 
 /** A dead worker's last messages may still be on their way when piscina reports it: wait this long for them. */
@@ -13,11 +14,12 @@ const LAST_WORDS_MS = 2_000;
 /** Past the last due arrival plus the drain (or interrupt grace), threads still running are terminated. */
 const WATCHDOG_MARGIN_MS = 15_000;
 
-/** From t0 to the last send; Infinity when unknown (no watchdog then). */
+/** From t0 to the last send (a trace session's last turn included); Infinity when unknown (no watchdog then). */
 function firingSpanMs(s: WorkerSettings): number {
   if (s.closedLoop) return s.closedLoop.timeoutMs;
   const pacer = pacerFrom(s.pacer);
-  return pacer.total === null ? Infinity : pacer.total === 0 ? 0 : (pacer.dueMs(pacer.total - 1) ?? Infinity);
+  const last = pacer.total === null ? Infinity : pacer.total === 0 ? 0 : (pacer.dueMs(pacer.total - 1) ?? Infinity);
+  return Math.max(last, lastTurnDueMs(s.prompt.trace));
 }
 
 /** The compiled task module. Under a TypeScript test runner this file is src/…/pool.ts; workers need JS. */

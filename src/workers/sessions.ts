@@ -2,7 +2,7 @@ import type { RequestRecord } from '../metrics/record.js';
 import type { Clock } from '../schedule/clock.js';
 import type { Arrival } from '../schedule/dispatcher.js';
 import type { RequestPlan, RequestPlanner } from '../workload/request-plan.js';
-import { sessionRequestId, type SessionSpec } from '../workload/sessions.js';
+import { sessionRequestId } from '../workload/sessions.js';
 import type { RecordTags } from './request-tracker.js';
 
 /** How long before a session's next turn is due its timer hands over to polling (timers fire late by whole ms). */
@@ -18,13 +18,13 @@ interface Waiting {
 }
 
 /**
- * A worker's multi-turn sessions. Each session arriving on the schedule sends its turns one after
- * another, each `thinkTimeMs` after the previous answer ended, each the conversation so far with the
- * answer actually received. A turn that does not complete ends its session; a session's conversation
- * lives only as long as the session, so memory follows the sessions in progress.
+ * A worker's multi-turn sessions (--turns, or a trace's). Each session arriving on the schedule sends its
+ * turns one after another, each when the planner says after the previous answer ended (the think time, or
+ * the trace's offset), each the conversation so far with the answer actually received. A turn that does
+ * not complete ends its session; a session's conversation lives only as long as the session, so memory
+ * follows the sessions in progress.
  */
 export class SessionRunner {
-  readonly #spec: SessionSpec;
   readonly #planner: RequestPlanner;
   readonly #send: SendTurn;
   readonly #clock: () => Clock;
@@ -35,8 +35,7 @@ export class SessionRunner {
   /** Called whenever a wait ends (the drain looks again). */
   onIdle: () => void = () => {};
 
-  constructor(spec: SessionSpec, planner: RequestPlanner, send: SendTurn, clock: () => Clock, sessions: number, warmupMs: number) {
-    this.#spec = spec;
+  constructor(planner: RequestPlanner, send: SendTurn, clock: () => Clock, sessions: number, warmupMs: number) {
     this.#planner = planner;
     this.#send = send;
     this.#clock = clock;
@@ -59,7 +58,7 @@ export class SessionRunner {
       this.#send({ index: id, dueMs }, warmup, plan, { prefix_group: group, session: a.index, turn, session_turns: turns }, (r, text) => {
         if (r.outcome !== 'completed' || turn + 1 >= turns || this.#stopped) return;
         this.#planner.answer(conversation, text ?? '');
-        this.#after(this.#clock().now() + this.#spec.thinkTimeMs, (due) => next(turn + 1, due));
+        this.#after(this.#planner.turnDueMs(a.index, turn + 1, this.#clock().now()), (due) => next(turn + 1, due));
       });
     };
     next(0, a.dueMs);

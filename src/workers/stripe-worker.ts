@@ -12,6 +12,7 @@ import type { Tokenizer } from '../tokenize/tokenizers.js';
 import { redactor } from '../transport/redact.js';
 import { connectionShare, type Transport } from '../transport/types.js';
 import type { RequestPlan, RequestPlanner } from '../workload/request-plan.js';
+import { lastTurnDueMs } from '../workload/traces/sessions.js';
 import type { ControlMessage, CrashedMessage, TaskInput, WorkerSettings } from './messages.js';
 import { Outbox } from './outbox.js';
 import { PlanCache } from './plan-cache.js';
@@ -75,11 +76,13 @@ export class StripeWorker {
   #dispatcher: OpenLoopDispatcher | ClosedLoop | null = null;
   #closedLoop: ClosedLoop | null = null;
   #drainMs: number;
+  /** A stop message (or a crash) ended firing: the drain is then the grace alone. */
+  #stopped = false;
   /** Why the run was stopped before its schedule ended (null: it was not). */
   #stopReason: string | null = null;
   #wakeDrain = () => {};
   #crash: Error | null = null;
-  /** Multi-turn sessions (--turns): arrivals start sessions; null otherwise. */
+  /** Multi-turn sessions (--turns, a trace's): arrivals start sessions; null otherwise. */
   readonly #sessions: SessionRunner | null;
   /** This worker's share of --connections (0: no cap): one connection per request in flight, never more. */
   readonly #connectionCap: number;
@@ -95,9 +98,9 @@ export class StripeWorker {
     // open loop: the first second of prompts before t0, then each a bounded time ahead of its due time
     // (closed loop: when its request is claimed; sessions: as their answers arrive); the clock is read
     // through this worker, the run's from t0 on
-    this.#plans = new PlanCache(deps.planner, s.closedLoop || s.prompt.sessions ? null : this.#stripe(), () => this.#clock.now());
-    this.#sessions = s.prompt.sessions
-      ? new SessionRunner(s.prompt.sessions, deps.planner, this.#send, () => this.#clock, pacerFrom(s.pacer).total ?? 2 ** 24, s.warmupMs)
+    this.#plans = new PlanCache(deps.planner, s.closedLoop || deps.planner.hasSessions ? null : this.#stripe(), () => this.#clock.now());
+    this.#sessions = deps.planner.hasSessions
+      ? new SessionRunner(deps.planner, this.#send, () => this.#clock, pacerFrom(s.pacer).total ?? 2 ** 24, s.warmupMs)
       : null;
     if (this.#sessions) this.#sessions.onIdle = () => this.#wakeDrain();
     this.#drainMs = s.drainTimeoutMs;
@@ -114,7 +117,10 @@ export class StripeWorker {
     port.postMessage({ type: 'ready', worker });
     await this.#firing;
     this.#plans.close();
-    await drain(() => this.#live.size + (this.#sessions?.waiting ?? 0), () => this.#drainMs, (wake) => (this.#wakeDrain = wake));
+    // a trace session's later turns are still the schedule, not the drain, unless the run was stopped
+    const scheduleLeftMs = Math.max(0, lastTurnDueMs(this.#s.prompt.trace) - this.#clock.now());
+    const budgetMs = () => this.#drainMs + (this.#stopped ? 0 : scheduleLeftMs);
+    await drain(() => this.#live.size + (this.#sessions?.waiting ?? 0), budgetMs, (wake) => (this.#wakeDrain = wake));
     this.#sessions?.stop();
     const why = this.#stopReason === null ? 'the drain timeout expired' : `the run was stopped (${this.#stopReason})`;
     for (const tracker of this.#live.values()) tracker.abandon(this.#clock.now(), `still in flight when ${why}`);
@@ -157,6 +163,7 @@ export class StripeWorker {
 
   /** `reason`: why the run stops early (an interrupt, a stop), said in the records it leaves incomplete. */
   #stopFiring(graceMs: number, reason?: string): void {
+    this.#stopped = true;
     this.#stopReason ??= reason ?? null;
     this.#drainMs = graceMs;
     this.#sessions?.stop();
@@ -171,7 +178,7 @@ export class StripeWorker {
   }
 
   #fire = (a: Arrival): void => {
-    if (this.#sessions) return this.#sessions.start(a);
+    if (this.#sessions && this.#deps.planner.isSession(a.index)) return this.#sessions.start(a);
     const plan = this.#plans.take(a);
     this.#send(a, a.dueMs < this.#s.warmupMs, plan, { prefix_group: plan.group, session: null, turn: null, session_turns: null });
   };

@@ -107,8 +107,28 @@ export class RequestPlanner {
     return { ...own, maxTokens, exact, group: null };
   }
 
-  /** Turns session `session` sends (drawn from the seed; a dataset conversation has at most its own). */
+  /** Whether any arrival starts a session (--turns, or a trace with sessions). */
+  get hasSessions(): boolean {
+    return this.#spec.sessions !== null || (this.#spec.trace?.some((t) => t.session !== null) ?? false);
+  }
+
+  /** Whether arrival `index` starts a session (a trace's requests of their own do not). */
+  isSession(index: number): boolean {
+    return this.#spec.sessions !== null || (this.#spec.trace?.[index]?.session ?? null) !== null;
+  }
+
+  /** When turn `turn` (> 0) of `session` is due, its previous answer having ended at `answeredMs`: after the
+   *  think time (--turns), or at the trace's own offset unless the answer came later (the turn needs it). */
+  turnDueMs(session: number, turn: number, answeredMs: number): number {
+    const trace = this.#spec.trace;
+    if (trace) return Math.max(trace[session].later[turn - 1].dueMs, answeredMs);
+    return answeredMs + this.#spec.sessions!.thinkTimeMs;
+  }
+
+  /** Turns session `session` sends (drawn from the seed; a dataset conversation has at most its own; a trace's, its own). */
   sessionTurns(session: number): number {
+    const trace = this.#spec.trace;
+    if (trace) return 1 + trace[session].later.length;
     const drawn = sessionTurns(this.#spec.seed, session, this.#spec.sessions!);
     const item = this.#sessionItem(session);
     return item?.turns ? Math.min(drawn, item.turns.length) : drawn;
@@ -117,6 +137,7 @@ export class RequestPlanner {
   /** A new session's conversation: its system prompt (a shared prefix, or the dataset conversation's). */
   openSession(session: number): { conversation: Conversation; group: number | null } {
     const s = this.#spec;
+    if (s.trace) return { conversation: new Conversation(null), group: null };
     if (this.#traffic && s.prefix) {
       const first = this.#traffic.withPrefix(session, s.seed, '', 0);
       return { conversation: new Conversation(first.messages?.[0].content ?? null, s.prefix.tokens), group: first.group };
@@ -128,6 +149,7 @@ export class RequestPlanner {
   /** Turn `turn` of session `session` (request `id`): the conversation so far plus a new user message of the usual length. */
   planTurn(session: number, turn: number, id: number, conversation: Conversation, group: number | null): RequestPlan {
     const s = this.#spec;
+    if (s.trace) return this.#traceTurn(session, turn, id, conversation);
     const rand = requestRandom(s.seed, id);
     const item = this.#sessionItem(session);
     const drawn = s.output ? sampleLength(rand, s.output) : null;
@@ -162,9 +184,21 @@ export class RequestPlanner {
   }
 
   #tracePlan(index: number, item: TraceItem): RequestPlan {
-    const shaped = this.#traffic!.trace(index, item);
+    const shaped = this.#traffic!.trace(index, item.input);
     const exact = this.#spec.exactOutput && item.maxTokens !== null;
     return { ...shaped, maxTokens: item.maxTokens ?? this.#maxTokens, exact, group: null };
+  }
+
+  /** Turn `turn` of trace session `session` (request `id`): the conversation so far plus the turn's own messages. */
+  #traceTurn(session: number, turn: number, id: number, conversation: Conversation): RequestPlan {
+    const first = this.#spec.trace![session];
+    const t = turn === 0 ? first : first.later[turn - 1];
+    const own = this.#traffic!.traceMessages(id, t.input);
+    // counted once as the turn joins the history, so later turns do not encode it again
+    const tokens = own.tokens ?? own.messages.reduce((n, m) => n + this.tokenizer!.encode(m.content).length, 0);
+    const messages = conversation.askWith(own.messages, tokens);
+    const exact = this.#spec.exactOutput && t.maxTokens !== null;
+    return { ...this.#counter.shape(messages, conversation.tokens), maxTokens: t.maxTokens ?? this.#maxTokens, exact, group: null };
   }
 
   #datasetCount(i: number): number | null {

@@ -49,7 +49,12 @@ export class Conversation {
 
   /** The messages of the next request: the history and the new user message. */
   ask(user: string, tokens: number | null = null): ChatMessage[] {
-    this.#messages.push({ role: 'user', content: user });
+    return this.askWith([{ role: 'user', content: user }], tokens);
+  }
+
+  /** The same with the turn's own messages (a trace line's `messages`: context, then the user's). */
+  askWith(turn: readonly ChatMessage[], tokens: number | null): ChatMessage[] {
+    this.#messages.push(...turn);
     this.#tokens = this.#tokens === null || tokens === null ? null : this.#tokens + tokens;
     this.#turn++;
     return [...this.#messages];

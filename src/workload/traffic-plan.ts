@@ -4,7 +4,7 @@ import { LineMemoEncoder } from '../tokenize/line-memo.js';
 import { isBuiltinTokenizer, type Tokenizer, type TokenizerName } from '../tokenize/tokenizers.js';
 import { prefixGroup, sharedPrefixes, type PrefixSpec } from './shared-prefix.js';
 import { TokenBlocks } from './traces/token-blocks.js';
-import type { TraceItem } from './traffic.js';
+import type { TraceInput } from './traces/types.js';
 
 /** APIs that take one prompt text rather than chat messages. */
 const TEXT_APIS = new Set(['openai-completions', 'tgi']);
@@ -78,12 +78,17 @@ export class TrafficPrompts {
   }
 
   /** Trace request `index` of the run: token counts become exact prompts (Mooncake blocks shared by id). */
-  trace(index: number, item: TraceItem): ShapedPrompt {
-    const input = item.input;
-    if (input.kind === 'messages') return this.#counter.shape(input.messages);
-    if (input.kind === 'prompt') return this.#counter.shape([{ role: 'user', content: input.prompt }]);
+  trace(index: number, input: TraceInput): ShapedPrompt {
+    const own = this.traceMessages(index, input);
+    return this.#counter.shape(own.messages, own.tokens);
+  }
+
+  /** The messages trace request `index` sends of its own, and their count when it is known without encoding. */
+  traceMessages(index: number, input: TraceInput): { messages: ChatMessage[]; tokens: number | null } {
+    if (input.kind === 'messages') return { messages: input.messages, tokens: null };
+    if (input.kind === 'prompt') return { messages: [{ role: 'user', content: input.prompt }], tokens: null };
     const text = input.hashIds ? this.#blocks.hashPrompt(input.hashIds, input.tokens) : this.#blocks.uniquePrompt(index, input.tokens);
-    return this.#counter.shape([{ role: 'user', content: text }], input.tokens);
+    return { messages: [{ role: 'user', content: text }], tokens: input.tokens };
   }
 
   /** Request `index`'s shared system prompt, then its own part; and its group. */

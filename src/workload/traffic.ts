@@ -6,22 +6,18 @@ import { readTrace, type Trace } from './traces/read.js';
 import { parseTraceWindow, traceSchedule, type TraceSchedule } from './traces/schedule.js';
 import type { PrefixSpec } from './shared-prefix.js';
 import type { SessionSpec } from './sessions.js';
-import type { TraceInput } from './traces/types.js';
+import { traceArrivals, type TraceItem } from './traces/sessions.js';
 
-/** One replayed trace request as the workers plan it (plain data: it crosses to the worker threads). */
-export interface TraceItem {
-  input: TraceInput;
-  maxTokens: number | null;
-  session: string | null;
-}
+export type { TraceItem } from './traces/sessions.js';
 
-/** A trace ready to run: request i of the run is `items[i]`, due at `dueMs[i]`. */
+/** A trace ready to run: arrival i of the run is `items[i]` (a request, or a session), due at `dueMs[i]`. */
 export interface TraceRun {
   file: string;
   format: string;
   items: TraceItem[];
   dueMs: number[];
-  /** Trace requests in the file, and how many the window kept. */
+  /** Trace requests in the window (a session's turns each count), and in the file. */
+  requests: number;
   inFile: number;
   spanMs: number;
   speed: number;
@@ -77,11 +73,8 @@ function traceRun(w: ResolvedWorkload, problems: string[]): TraceRun | null {
 }
 
 function toRun(file: string, trace: Trace, s: TraceSchedule, speed: number, window: string | null): TraceRun {
-  const items = s.index.map((i) => {
-    const r = trace.requests[i];
-    return { input: r.input, maxTokens: r.maxTokens, session: r.session };
-  });
-  return { file, format: trace.format, items, dueMs: s.dueMs, inFile: trace.requests.length, spanMs: s.spanMs, speed, window, notes: trace.notes };
+  const { items, dueMs } = traceArrivals(s.index.map((i, k) => ({ ...trace.requests[i], dueMs: s.dueMs[k] })));
+  return { file, format: trace.format, items, dueMs, requests: s.index.length, inFile: trace.requests.length, spanMs: s.spanMs, speed, window, notes: trace.notes };
 }
 
 function prefixSpec(w: ResolvedWorkload, problems: string[]): PrefixSpec | null {

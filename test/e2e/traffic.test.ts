@@ -46,15 +46,15 @@ function table(csv: string): Record<string, string>[] {
 const num = (v: string) => Number(v);
 
 /** A loopback endpoint that stamps each request's arrival (CLOCK_MONOTONIC, as the client) and answers at once. */
-function recordingServer(): Promise<{ server: Server; url: string; arrivals: { atMs: number; prompt: string }[] }> {
-  const arrivals: { atMs: number; prompt: string }[] = [];
+function recordingServer(): Promise<{ server: Server; url: string; arrivals: { atMs: number; prompt: string; messages: { role: string; content: string }[] }[] }> {
+  const arrivals: { atMs: number; prompt: string; messages: { role: string; content: string }[] }[] = [];
   const server = createServer((req, res) => {
     const atMs = Number(process.hrtime.bigint()) / 1e6;
     const parts: Buffer[] = [];
     req.on('data', (c) => parts.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
-      arrivals.push({ atMs, prompt: body.messages.at(-1).content });
+      arrivals.push({ atMs, prompt: body.messages.at(-1).content, messages: body.messages });
       const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(
@@ -111,6 +111,41 @@ describe('--trace: a Mooncake replay', () => {
     // each arrival is as late as its send lag plus the loopback's delivery, and no later: the schedule is the trace's
     seen.forEach((x, k) => expect(x.late - minLate).toBeLessThanOrEqual(sendLagMax + (x.delivery - minDelivery) + 0.5));
     expect(q(error, 0.5)).toBeLessThanOrEqual(sendLagMax + q(delivery, 0.5) + 0.5);
+  });
+});
+
+describe("--trace: sessions of auto-testing's own trace", () => {
+  let rec: Awaited<ReturnType<typeof recordingServer>>;
+  beforeAll(async () => (rec = await recordingServer()));
+  afterAll(() => new Promise<void>((r) => rec.server.close(() => r())));
+
+  it("a session's turns carry the conversation so far, the answers received included; requests.csv says session and turn", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'at-sessions-')), 'trace.jsonl');
+    const lines = [
+      { offset_ms: 0, session: 'chat-a', prompt: 'first question' },
+      { offset_ms: 5, prompt: 'a request of its own' },
+      { offset_ms: 10, session: 'chat-a', prompt: 'second question' },
+      { offset_ms: 20, session: 'chat-a', messages: [{ role: 'user', content: 'third question' }] },
+      // due after the last arrival by more than the drain timeout: still the schedule, not the drain
+      { offset_ms: 4000, session: 'chat-a', prompt: 'much later' },
+    ];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const r = await cli(['--endpoint', rec.url, '--model', 'm', '--trace', file, '--max-tokens', '4', '--drain-timeout', '2s']);
+    expect(r.code, r.stderr).toBe(0);
+    const turns = rec.arrivals.filter((a) => a.messages[0].content === 'first question').map((a) => a.messages.map((m) => `${m.role}: ${m.content}`));
+    expect(turns.sort((a, b) => a.length - b.length)).toEqual([
+      ['user: first question'],
+      ['user: first question', 'assistant:  ok', 'user: second question'],
+      ['user: first question', 'assistant:  ok', 'user: second question', 'assistant:  ok', 'user: third question'],
+      ['user: first question', 'assistant:  ok', 'user: second question', 'assistant:  ok', 'user: third question', 'assistant:  ok', 'user: much later'],
+    ]);
+    expect(rec.arrivals.find((a) => a.prompt === 'a request of its own')!.messages).toHaveLength(1);
+    const rows = r.rows.map((w) => [w.session, w.turn, w.session_turns, w.outcome]).sort();
+    expect(rows).toEqual([['', '', '', 'completed'], ...[0, 1, 2, 3].map((t) => ['0', String(t), '4', 'completed'])]);
+    // each turn went after its previous answer (the record's own stamps)
+    const byTurn = r.rows.filter((w) => w.session === '0').sort((a, b) => num(a.turn) - num(b.turn));
+    for (let t = 1; t < byTurn.length; t++) expect(num(byTurn[t].sent_ms)).toBeGreaterThanOrEqual(num(byTurn[t - 1].end_ms));
+    expect(r.summary.sessions).toMatchObject({ started: 1, completed: 1 });
   });
 });
 

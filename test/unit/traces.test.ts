@@ -1,3 +1,4 @@
+import { traceArrivals } from '../../src/workload/traces/sessions.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,5 +163,18 @@ describe('Mooncake hash_ids as 512-token blocks', () => {
     expect(tok.encode(a)).toHaveLength(700);
     expect(tok.encode(b)).toHaveLength(700);
     expect(tok.encode(a)[0]).not.toBe(tok.encode(b)[0]);
+  });
+});
+
+describe('trace sessions as arrivals', () => {
+  it('each session arrives once, at its first turn, its later turns carried in order with their due times; requests of their own arrive as they are', () => {
+    const r = (session: string | null, dueMs: number) => ({ input: { kind: 'prompt' as const, prompt: `${session}@${dueMs}` }, maxTokens: null, session, dueMs });
+    const { items, dueMs } = traceArrivals([r('a', 0), r(null, 5), r('b', 7), r('a', 10), r('b', 12), r('a', 30)]);
+    expect(dueMs).toEqual([0, 5, 7]);
+    expect(items.map((i) => [i.session, (i.input as { prompt: string }).prompt, i.later.map((t) => [(t.input as { prompt: string }).prompt, t.dueMs])])).toEqual([
+      ['a', 'a@0', [['a@10', 10], ['a@30', 30]]],
+      [null, 'null@5', []],
+      ['b', 'b@7', [['b@12', 12]]],
+    ]);
   });
 });

@@ -22,7 +22,8 @@ describe('traffic keys', () => {
     expect(run.items.length).toBeGreaterThan(50);
     expect(run.items.length).toBeLessThan(300);
     expect(Math.max(...run.dueMs)).toBeLessThan(5000);
-    expect(run.items[0]).toEqual({ input: { kind: 'tokens', tokens: 1731, hashIds: [0, 1, 25, 26] }, maxTokens: 116, session: null });
+    expect(run.items[0]).toEqual({ input: { kind: 'tokens', tokens: 1731, hashIds: [0, 1, 25, 26] }, maxTokens: 116, session: null, later: [] });
+    expect(run.requests).toBe(run.items.length);
   });
 
   it('--trace with --rate, --arrival or --duration is a conflict, one line each', () => {

@@ -209,3 +209,51 @@ describe('a worker, in process', () => {
     expect(byId(w.records())[0].error_message).not.toContain('sk-secret');
   });
 });
+
+describe('a replayed trace with sessions, in process', () => {
+  const prompt = (text: string) => ({ kind: 'prompt' as const, prompt: text });
+  // arrival 0: session s1 of three turns (due 0, 50, 60); arrival 1 (worker 1's); arrival 2: a request of its own
+  const trace = [
+    { input: prompt('q1'), maxTokens: null, session: 's1', later: [{ input: prompt('q2'), maxTokens: null, dueMs: 50 }, { input: prompt('q3'), maxTokens: null, dueMs: 60 }] },
+    { input: prompt('other'), maxTokens: null, session: null, later: [] },
+    { input: prompt('solo'), maxTokens: null, session: null, later: [] },
+  ];
+  const settings = { pacer: { kind: 'trace' as const, dueMs: [0, 10, 100] }, prompt: { ...SETTINGS.prompt, tokenizer: 'cl100k' as const, trace } };
+  const sentMessages = (w: Awaited<ReturnType<typeof startWorker>>) => w.transport.sent.map((s) => JSON.parse(s.req.body).messages.map((m: { role: string; content: string }) => `${m.role}: ${m.content}`));
+
+  it("a session's turns carry the conversation so far (the answers received); each waits for its offset and for the previous answer; its records say session and turn", async () => {
+    const w = await startWorker(settings);
+    w.control({ type: 'start', t0Ns: '0' });
+    await until(() => w.transport.sent.length === 1);
+    w.clock.advance(40);
+    expect(w.transport.sent).toHaveLength(1);
+    // answered at 40: the next turn waits for its own offset, 50
+    w.transport.answer(0, 40);
+    w.clock.advance(10);
+    await until(() => w.transport.sent.length === 2);
+    // turn 2 is due at 60, but its previous answer comes at 80: it goes then
+    w.clock.advance(30);
+    expect(w.transport.sent).toHaveLength(2);
+    w.transport.answer(1, 80);
+    await until(() => w.transport.sent.length === 3);
+    w.clock.advance(20);
+    await until(() => w.transport.sent.length === 4);
+    w.transport.answer(2, 120);
+    w.transport.answer(3, 120);
+    await w.done;
+    expect(w.transport.sent.map((s) => s.sentAt)).toEqual([0, 50, 80, 100]);
+    expect(sentMessages(w)).toEqual([
+      ['user: q1'],
+      ['user: q1', 'assistant:  a b', 'user: q2'],
+      ['user: q1', 'assistant:  a b', 'user: q2', 'assistant:  a b', 'user: q3'],
+      ['user: solo'],
+    ]);
+    const rs = byId(w.records());
+    expect(rs.map((r) => [r.id, r.session, r.turn, r.session_turns, r.scheduled_ms, r.outcome])).toEqual([
+      [0, 0, 0, 3, 0, 'completed'],
+      [2, null, null, null, 100, 'completed'],
+      [3, 0, 1, 3, 50, 'completed'],
+      [6, 0, 2, 3, 80, 'completed'],
+    ]);
+  });
+});

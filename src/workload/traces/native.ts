@@ -6,7 +6,8 @@ const EXAMPLE = '{"offset_ms": 1500, "prompt": "..." | "messages": [...] | "inpu
 
 /**
  * This tool's own trace: JSON lines of `offset_ms` plus what to send: a `prompt`, chat `messages`, or
- * `input_tokens` (a prompt of exactly that many tokens); optional `max_tokens` and `session`.
+ * `input_tokens` (a prompt of exactly that many tokens); optional `max_tokens` and `session` (the lines
+ * of one session are its turns, replayed as one conversation: `traces/sessions.ts`).
  */
 export const nativeTrace: TraceFormat = {
   name: 'auto-testing',
