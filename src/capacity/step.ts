@@ -1,4 +1,4 @@
-import { BOTTLENECK } from '../metrics/build-summary.js';
+import { BOTTLENECK } from '../metrics/bottleneck.js';
 import { judgeSendLag, LAG_SHARE, type LagReference } from '../metrics/send-lag.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { EarlyStop } from './early-stop.js';

@@ -1,44 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Options } from 'yargs';
 import type { CapacityReport } from '../capacity/run-capacity.js';
 import { CHART_FILE, runCapacity, save } from '../capacity/run-capacity.js';
 import { searchTop, type CapacityPlan } from '../capacity/search.js';
 import { parseDuration } from '../config/duration.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { liveExportProblem } from '../engine/observers.js';
-import { BOTTLENECK } from '../metrics/build-summary.js';
 import { checkWritable, claimFolder, claimFree, RunIdTakenError } from '../results/run-folder.js';
 import { timeStamp } from '../results/run-id.js';
 import { capacityPng } from '../report/capacity-chart.js';
 import { renderCapacity } from '../report/capacity-table.js';
 import { progressPrinter, resolveProgressMode } from '../report/progress.js';
 import { num, type CliArgs } from './args.js';
-import { RUN_OPTIONS, resolveRunConfig, SCHEDULE_LIMITS } from './run-options.js';
+import { DEFAULT_MAX_STEPS } from './command-options.js';
+import { resolveRunConfig, SCHEDULE_LIMITS } from './run-options.js';
 import { usageError } from './usage-error.js';
 import { describeProxy } from './run.js';
-
-const SEARCH = 'Capacity search:';
-const DEFAULT_MAX_STEPS = 12;
-
-/**
- * The run flags minus what the search sets for each step (an open-loop rate and duration), the other
- * arrival modes, and what has no meaning for a sequence of steps (sharding, a fixed start instant, --json).
- */
-const NOT_FOR_STEPS = ['rate', 'duration', 'ramp', 'start-rate', 'concurrency', 'max-requests', 'timeout', 'json', 'dry-run', 'shard', 'shards', 'start-at'];
-const STEP_OPTIONS = Object.fromEntries(Object.entries(RUN_OPTIONS).filter(([k]) => !NOT_FOR_STEPS.includes(k)));
-
-export const CAPACITY_OPTIONS: Record<string, Options> = {
-  from: { type: 'number', group: SEARCH, default: 1, describe: 'First arrival rate tried (req/s); each next step multiplies it by --factor until one fails' },
-  factor: { type: 'number', group: SEARCH, default: 2, describe: 'Growth between steps before the first failure (> 1)' },
-  precision: { type: 'string', group: SEARCH, default: '10%', describe: "Stop bisecting when the failing and passing rates are this close: '10%' (of the passing rate) or '2' (req/s)" },
-  'step-duration': { type: 'string', group: SEARCH, default: '60s', describe: 'How long each step fires arrivals (a step that clearly fails stops earlier)' },
-  'max-steps': { type: 'number', group: SEARCH, describe: `Most steps run in all (default ${DEFAULT_MAX_STEPS}, or as many as stay within the ${SCHEDULE_LIMITS.ratePerProcess} req/s one process can send)` },
-  'max-send-lag': { type: 'string', group: SEARCH, default: `${BOTTLENECK.sendLagP99Ms}ms`, describe: 'Send lag p99 above which a failing step is blamed on the load generator, not the endpoint' },
-  ...STEP_OPTIONS,
-  slo: { ...STEP_OPTIONS.slo, describe: `Required (here or as the --workload file's slo key): the objectives every rate is judged by. ${String(STEP_OPTIONS.slo.describe)}` },
-  json: { type: 'boolean', group: 'Output:', default: false, describe: 'Print capacity.json to stdout instead of the table' },
-};
 
 function precision(v: unknown, problems: string[]): CapacityPlan['precision'] {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(String(v).trim());

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Options } from 'yargs';
 import { num, text, texts, type CliArgs } from './args.js';
 import { compareRuns, runSamples, type RunSamples } from '../compare/compare-runs.js';
 import { breaches, parseRegressionRules, type RegressionRule } from '../compare/regression.js';
@@ -12,14 +11,6 @@ import { readRecords } from '../results/read-records.js';
 import { FILES, writeAtomic } from '../results/run-folder.js';
 import { BOOTSTRAP_DEFAULTS } from '../stats/bootstrap.js';
 import { usageError } from './usage-error.js';
-
-export const COMPARE_OPTIONS: Record<string, Options> = {
-  'fail-on-regression': { type: 'string', describe: "Exit 3 when a significant change crosses a rule, e.g. 'ttft_p99>10%,itl_p50>5ms,output_tps_p50<-10%'" },
-  out: { type: 'string', default: 'compare', describe: 'Folder for compare.json and compare.html' },
-  force: { type: 'boolean', default: false, describe: 'Compare runs whose workloads differ (listed as warnings) instead of refusing' },
-  resamples: { type: 'number', default: BOOTSTRAP_DEFAULTS.resamples, describe: 'Bootstrap resamples per interval' },
-  seed: { type: 'number', default: BOOTSTRAP_DEFAULTS.seed, describe: 'Seed of the bootstrap (same runs + seed = same intervals)' },
-};
 
 const LABELS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

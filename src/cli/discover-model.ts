@@ -1,5 +1,6 @@
 import { urlCredentials } from '../transport/endpoint.js';
-import { ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../transport/undici-lib.js';
 import { proxyFor } from '../transport/proxy.js';
 import { escapeControls, redactor } from '../transport/redact.js';
 import { text, type CliArgs } from './args.js';
@@ -30,9 +31,9 @@ export async function discoverModel(argv: CliArgs): Promise<{ model: string } | 
   const shown = `${url.origin}${url.pathname.replace(/\/models$/, '')}`;
   const key = process.env[text(argv, 'api-key-env') ?? 'OPENAI_API_KEY'];
   const proxy = proxyFor(url.origin, process.env);
-  const dispatcher: Dispatcher | undefined = proxy ? new ProxyAgent({ uri: proxy.url, proxyTunnel: url.protocol === 'https:' }) : undefined;
+  const dispatcher: Dispatcher | undefined = proxy ? new (undici().ProxyAgent)({ uri: proxy.url, proxyTunnel: url.protocol === 'https:' }) : undefined;
   try {
-    const res = await request(url, { headers: authorization ? { authorization } : key ? { authorization: `Bearer ${key}` } : {}, dispatcher, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await undici().request(url, { headers: authorization ? { authorization } : key ? { authorization: `Bearer ${key}` } : {}, dispatcher, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (res.statusCode !== 200) {
       await res.body.dump();
       return null;

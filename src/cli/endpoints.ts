@@ -1,5 +1,4 @@
 import { basename, extname, join } from 'node:path';
-import type { Options } from 'yargs';
 import { readEndpointsFile, type EndpointSpec } from '../config/endpoints.js';
 import { FailFast } from '../engine/fail-fast.js';
 import { slug } from '../results/slug.js';
@@ -10,11 +9,6 @@ import { exitCode, runAndReport } from './run.js';
 import type { CliArgs } from './args.js';
 import { resolveRunConfig } from './run-options.js';
 import { usageError } from './usage-error.js';
-
-export const ENDPOINTS_OPTIONS: Record<string, Options> = {
-  endpoints: { type: 'string', group: 'Endpoint:', describe: 'YAML list of endpoints ({name, url, api, model, api_key_env?, headers?, params?}): the workload runs against each in turn, into <results-dir>/<name>/<workload>/<run-id>/' },
-  only: { type: 'string', group: 'Endpoint:', describe: 'With --endpoints: comma-separated names of the endpoints to run (default: all)' },
-};
 
 /** Flags the endpoints file sets per endpoint: giving them too is ambiguous. */
 const PER_ENDPOINT_FLAGS = ['endpoint', 'model', 'name'];

@@ -1,28 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { Options } from 'yargs';
 import { svgToPng } from '../charts/png.js';
 import { PACKAGE_DIR } from '../engine/tool.js';
 import { injectBetweenMarkers } from '../leaderboard/inject.js';
 import { leaderboardCharts, PLACEHOLDER_NAMES, renderLeaderboard, type LeaderboardData, type RenderOptions } from '../leaderboard/render.js';
 import { findSweeps } from '../leaderboard/sweeps.js';
-import { MIN_REQUESTS } from '../leaderboard/validity.js';
 import { findCapacityStepFolders, findRunFolders, latestPerEndpoint, readRun, type SavedRun } from '../results/read-runs.js';
 import { num, text, type CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
-
-export const LEADERBOARD_OPTIONS: Record<string, Options> = {
-  results: { type: 'string', alias: 'results-dir', default: './results', describe: 'Results folder to read (run folders at any depth below it); --results-dir, as the other commands call it, works too' },
-  all: { type: 'boolean', default: false, describe: 'One row per run, every run (default: the latest run per endpoint and workload)' },
-  latest: { type: 'boolean', default: true, describe: 'The latest run per endpoint and workload (the default; --all overrides)' },
-  template: { type: 'string', describe: 'Markdown template with {{placeholders}} (default: the shipped leaderboard_data/template.md)' },
-  out: { type: 'string', default: 'leaderboard_data/README.md', describe: 'Where the rendered Markdown is written' },
-  inject: { type: 'string', describe: 'Also replace the text between the lines <!-- leaderboard:start --> and <!-- leaderboard:end --> (outside code) in this file' },
-  charts: { type: 'boolean', default: true, describe: 'Draw the charts and link them (--no-charts: Markdown only, no image links)' },
-  'charts-dir': { type: 'string', describe: 'Where the charts are written (default: the folder of --out); links are relative to each Markdown file' },
-  'min-requests': { type: 'number', default: MIN_REQUESTS, describe: 'Rows of runs with fewer completed requests are marked [L] (LLMPerf ran 150 per endpoint)' },
-  json: { type: 'boolean', default: false, describe: 'Print what was written (page, charts, the runs ranked) as JSON on stdout' },
-};
 
 /** A link from the folder `fromDir` to `file`, with `/` separators and each segment URL-encoded. */
 export function relativeLink(fromDir: string, file: string): string {

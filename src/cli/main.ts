@@ -1,16 +1,8 @@
 #!/usr/bin/env node
 import yargs, { type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { endpointsCommand, ENDPOINTS_OPTIONS } from './endpoints.js';
-import { leaderboardCommand, LEADERBOARD_OPTIONS } from './leaderboard.js';
-import { CAPACITY_OPTIONS, capacityCommand } from './capacity.js';
-import { mergeCommand, MERGE_OPTIONS } from './merge.js';
-import { correctnessCommand } from './correctness.js';
-import { REPORT_OPTIONS, reportCommand } from './report.js';
-import { COMPARE_OPTIONS, compareCommand } from './compare.js';
+import { CAPACITY_OPTIONS, COMPARE_OPTIONS, ENDPOINTS_OPTIONS, LEADERBOARD_OPTIONS, MERGE_OPTIONS, REPORT_OPTIONS } from './command-options.js';
 import { RUN_OPTIONS } from './run-options.js';
-import { runCommand } from './run.js';
-import { simCommand } from './sim.js';
 import { simYargsOptions } from './sim-options.js';
 import type { CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
@@ -63,6 +55,18 @@ type Handler = (argv: CliArgs) => Promise<number>;
 const exitWith = (handler: Handler) => async (argv: CliArgs) => {
   process.exitCode = await handler(argv);
 };
+
+// each command's code is imported when it runs: the `sim` child of every simulated run, and a refused flag,
+// start without the run engine, undici, the leaderboard or the comparison (see command-options.ts)
+const runCommand: Handler = async (argv) => (await import('./run.js')).runCommand(argv);
+const endpointsCommand: Handler = async (argv) => (await import('./endpoints.js')).endpointsCommand(argv);
+const correctnessCommand: Handler = async (argv) => (await import('./correctness.js')).correctnessCommand(argv);
+const capacityCommand: Handler = async (argv) => (await import('./capacity.js')).capacityCommand(argv);
+const simCommand: Handler = async (argv) => (await import('./sim.js')).simCommand(argv);
+const mergeCommand: Handler = async (argv) => (await import('./merge.js')).mergeCommand(argv);
+const leaderboardCommand: Handler = async (argv) => (await import('./leaderboard.js')).leaderboardCommand(argv);
+const reportCommand: Handler = async (argv) => (await import('./report.js')).reportCommand(argv);
+const compareCommand: Handler = async (argv) => (await import('./compare.js')).compareCommand(argv);
 
 await yargs(args)
   .scriptName('auto-testing')

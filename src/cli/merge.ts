@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Options } from 'yargs';
 import { checkShards, type ShardFolder } from '../merge/check-shards.js';
 import { mergeShards, type ShardData } from '../merge/merge-shards.js';
 import { renderObjectives } from '../report/objectives.js';
@@ -11,11 +10,6 @@ import { readRun } from '../results/read-runs.js';
 import { FILES, RunFolder } from '../results/run-folder.js';
 import { texts, type CliArgs } from './args.js';
 import { usageError } from './usage-error.js';
-
-export const MERGE_OPTIONS: Record<string, Options> = {
-  out: { type: 'string', demandOption: true, describe: 'New run folder to write (must not exist, or be empty)' },
-  json: { type: 'boolean', default: false, describe: 'Print the merged summary.json to stdout instead of the table' },
-};
 
 /**
  * `auto-testing merge DIR... --out DIR`: shard folders -> one run folder. Exit 2 when they do not belong

@@ -1,15 +1,10 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Options } from 'yargs';
 import { text, texts, type CliArgs } from './args.js';
-import { REPORT_FILE, writeReport } from '../html/write-report.js';
+import { writeReport } from '../html/write-report.js';
 import { findRunFolders } from '../results/read-runs.js';
 import { FILES } from '../results/run-folder.js';
 import { usageError } from './usage-error.js';
-
-export const REPORT_OPTIONS: Record<string, Options> = {
-  out: { type: 'string', describe: `Where to write: with one run, the file; with several, a folder (one <run id>.html each). Default: ${REPORT_FILE} inside each run folder` },
-};
 
 /** `auto-testing report DIR...`: report.html from saved results (a run folder, or a folder of runs at any depth). */
 export async function reportCommand(argv: CliArgs): Promise<number> {

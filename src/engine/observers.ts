@@ -1,5 +1,5 @@
 import type { ObserveSettings } from '../config/observe.js';
-import { startLiveExport, type LiveExport, type LiveFigures } from '../live/prometheus-export.js';
+import type { LiveExport, LiveFigures } from '../live/prometheus-export.js';
 import type { Stats } from '../metrics/distribution.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { startServerMetrics, type ServerMetricsRun } from '../server-metrics/session.js';
@@ -44,6 +44,8 @@ export interface RunObservers {
  */
 export async function openLiveExport(o: ObserveSettings): Promise<LiveExport | null> {
   if (o.prometheusPort === null) return null;
+  // prom-client is loaded only by a run that exports (tens of ms of start-up on the main thread otherwise)
+  const { startLiveExport } = await import('../live/prometheus-export.js');
   try {
     return await startLiveExport(o.prometheusPort, o.prometheusHost);
   } catch (e) {

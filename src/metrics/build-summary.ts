@@ -8,12 +8,11 @@ import { tokenCheckNotes, tokenCheckWarnings } from './token-checks.js';
 import { judgeSendLag, LAG_SHARE, type LagVerdict } from './send-lag.js';
 import { sendingWindow } from './sending-window.js';
 import { MAX_USAGE_TOKENS } from './record.js';
+import { BOTTLENECK } from './bottleneck.js';
 
 export const WINDOW_MS = 1000;
 export const STEP_MS = 100;
 
-/** Thresholds past which the generator, not the endpoint, limited what was measured. */
-export const BOTTLENECK = { sendLagP99Ms: 1, workerUtilization: 0.9 };
 
 export type SummaryMeta = Omit<
   RunSummary,

@@ -14,6 +14,8 @@ import { recordRow } from './csv-rows.js';
  *   buckets.csv     the same counts per 100 ms bucket on the run timeline (exact merge input)
  */
 export const FILES = { requests: 'requests.csv', summary: 'summary.json', timeseries: 'timeseries.csv', buckets: 'buckets.csv' } as const;
+/** The run's self-contained HTML report, written beside the results (`html/write-report.ts`). */
+export const REPORT_FILE = 'report.html';
 
 /**
  * `mkdir -p` one level at a time. Node's recursive mkdir never returns under /proc (`/proc/self/x` spins

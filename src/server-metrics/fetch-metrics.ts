@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { undici } from '../transport/undici-lib.js';
 import { classifyError } from '../transport/errors.js';
 
 /** One GET of a metrics page: the text, or a failure with its class. Never throws. */
@@ -27,14 +28,14 @@ export class MetricsFetcher {
   constructor(limits: FetchLimits, headers: Record<string, string> = {}, insecure = false) {
     this.#limits = limits;
     this.#headers = { ...headers, accept: ACCEPT };
-    this.#agent = new Agent({ connections: 1, pipelining: 1, connect: { timeout: limits.timeoutMs, rejectUnauthorized: !insecure }, headersTimeout: 0, bodyTimeout: 0 });
+    this.#agent = new (undici().Agent)({ connections: 1, pipelining: 1, connect: { timeout: limits.timeoutMs, rejectUnauthorized: !insecure }, headersTimeout: 0, bodyTimeout: 0 });
   }
 
   async fetch(url: string): Promise<FetchResult> {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new ScrapeTimeout()), this.#limits.timeoutMs);
     try {
-      const res = await request(url, { method: 'GET', headers: this.#headers, dispatcher: this.#agent, signal: ac.signal });
+      const res = await undici().request(url, { method: 'GET', headers: this.#headers, dispatcher: this.#agent, signal: ac.signal });
       if (res.statusCode < 200 || res.statusCode > 299) {
         discard(res.body);
         return { ok: false, cls: 'http_status', message: `HTTP ${res.statusCode}` };

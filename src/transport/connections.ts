@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { buildConnector, Client } from 'undici';
+import type { buildConnector, Client } from 'undici';
 import { skipContinue } from './skip-continue.js';
+import { undici } from './undici-lib.js';
 import type { ConnectionInfo, ConnectionPolicy } from './types.js';
 
 /** A spare socket unused for this long is not handed out (a server may close it as a request goes out). */
@@ -55,7 +56,7 @@ export class ConnectionPool {
     this.#origin = origin;
     this.#options = options;
     this.#policy = policy;
-    this.#connect = buildConnector(connect);
+    this.#connect = undici().buildConnector(connect);
     const url = new URL(origin);
     this.#target = { hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), host: url.host, protocol: url.protocol, port: url.port, servername: undefined };
   }
@@ -69,7 +70,7 @@ export class ConnectionPool {
       this.#all.delete(p);
     }
     const pooled: Pooled = { client: null!, tcpMs: null, tlsMs: null, uses: 1 };
-    pooled.client = new Client(this.#origin, { ...this.#options, connect: (opts, cb) => this.#socketFor(pooled, opts, cb) });
+    pooled.client = new (undici().Client)(this.#origin, { ...this.#options, connect: (opts, cb) => this.#socketFor(pooled, opts, cb) });
     // a dead connection surfaces on the request using it; the pool only forgets it
     pooled.client.on('connectionError', () => undefined);
     this.#all.add(pooled);

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { undici } from './undici-lib.js';
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 ');
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -50,6 +51,6 @@ export function skipContinue(socket: Socket): Socket {
  * responses as a direct one does. `connect` is what undici hands a client factory: a connector, or its options.
  */
 export function continueSkipping(connect: buildConnector.BuildOptions | buildConnector.connector | undefined): buildConnector.connector {
-  const inner = typeof connect === 'function' ? connect : buildConnector(connect ?? {});
+  const inner = typeof connect === 'function' ? connect : undici().buildConnector(connect ?? {});
   return (opts, cb) => inner(opts, (err, socket) => (err ? cb(err, null) : cb(null, skipContinue(socket as Socket))));
 }

@@ -1,9 +1,10 @@
 import { subscribe } from 'node:diagnostics_channel';
-import { Client, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import type { Client, Dispatcher, Pool } from 'undici';
 import { ConnectionPool, connectionInfo, type Pooled } from './connections.js';
 import { continueSkipping } from './skip-continue.js';
 import type { ProxyRoute } from './proxy.js';
 import { requestTarget } from './endpoint.js';
+import { undici } from './undici-lib.js';
 import { DEFAULT_CONNECTIONS, type Abort, type HttpRequest, type HttpTarget, type Transport, type TransportObserver } from './types.js';
 
 const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
@@ -44,9 +45,9 @@ function proxyDispatchers(route: ProxyRoute, target: HttpTarget): Dispatchers {
   const tls = { timeout: target.connectTimeoutMs, ...(target.insecure ? { rejectUnauthorized: false } : {}) };
   const factory = (origin: string | URL, o: Client.Options & Pool.Options): Dispatcher => {
     const opts = { ...o, connect: continueSkipping(o.connect) };
-    return o.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+    return o.connections === 1 ? new (undici().Client)(origin, opts) : new (undici().Pool)(origin, opts);
   };
-  const agent = new ProxyAgent({ uri: route.url, proxyTunnel: false, requestTls: tls, proxyTls: { timeout: target.connectTimeoutMs }, factory, ...KEEP_ALIVE });
+  const agent = new (undici().ProxyAgent)({ uri: route.url, proxyTunnel: false, requestTls: tls, proxyTls: { timeout: target.connectTimeoutMs }, factory, ...KEEP_ALIVE });
   return {
     acquire: () => agent,
     release: () => undefined,

@@ -61,6 +61,29 @@ function folderGraph(modules: Graph): Graph {
   return folders;
 }
 
+/**
+ * What loading `entry` evaluates before any of its code runs: the closure of its static value imports
+ * (`import type` and `import()` left out), as project modules and the packages they name.
+ */
+function eagerClosure(entry: string): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (modules.has(file)) return;
+    modules.add(file);
+    const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
+    for (const st of source.statements) {
+      const eager = (ts.isImportDeclaration(st) && !st.importClause?.isTypeOnly) || (ts.isExportDeclaration(st) && !st.isTypeOnly);
+      if (!eager || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const spec = st.moduleSpecifier.text;
+      if (spec.startsWith('.')) visit(relative(ROOT, resolve(dirname(join(ROOT, file)), spec.replace(/\.js$/, '.ts'))));
+      else if (!spec.startsWith('node:')) packages.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+    }
+  };
+  visit(entry);
+  return { modules, packages };
+}
+
 describe('import graph', () => {
   const modules = importGraph(['src', 'scripts']);
 
@@ -80,5 +103,27 @@ describe('import graph', () => {
 
   it('has no circle between folders: no folder imports one that depends on it', () => {
     expect(findCycle(folderGraph(modules))?.join(' -> ') ?? null).toBeNull();
+  });
+
+  it('the CLI entry imports a command\'s code only when that command runs: the simulator child and a refused flag start light', () => {
+    const main = eagerClosure('src/cli/main.ts');
+    // none of the commands' handlers: no run engine, worker pool, HTTP client, leaderboard, comparison or charts ...
+    const handlers = ['src/cli/run.ts', 'src/engine/run-load.ts', 'src/workers/pool.ts', 'src/transport/undici.ts', 'src/leaderboard/render.ts', 'src/compare/compare-runs.ts', 'src/charts/png.ts', 'src/sim/server.ts'];
+    expect(handlers.filter((m) => main.modules.has(m))).toEqual([]);
+    expect(['undici', 'piscina', 'prom-client', 'hdr-histogram-js', '@resvg/resvg-wasm'].filter((p) => main.packages.has(p))).toEqual([]);
+    // ... and every command's flags (to parse, check and suggest before the command is known)
+    expect(main.modules).toContain('src/cli/run-options.ts');
+    expect(main.modules).toContain('src/cli/command-options.ts');
+    // the simulator's own code stays free of the load generator's
+    const sim = eagerClosure('src/cli/sim.ts');
+    expect(['src/engine/run-load.ts', 'src/workers/pool.ts'].filter((m) => sim.modules.has(m))).toEqual([]);
+    expect(['undici', 'piscina', 'hdr-histogram-js'].filter((p) => sim.packages.has(p))).toEqual([]);
+  });
+
+  it('a run\'s threads load undici only for --http-client undici, a /metrics scrape or a model look-up, and prom-client only to export', () => {
+    for (const entry of ['src/workers/task.ts', 'src/cli/run.ts']) {
+      const { packages } = eagerClosure(entry);
+      expect([entry, ['undici', 'prom-client'].filter((p) => packages.has(p))]).toEqual([entry, []]);
+    }
   });
 });
