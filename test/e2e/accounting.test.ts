@@ -9,7 +9,7 @@ import { accounted, spawnCli } from './spawn-cli.js';
 
 const QUICK = ['--max-tokens', '8', '--sim-decode-ms', '5', '--sim-prefill-ms', '10', '--workers', '1'];
 
-describe('run folders never collide', () => {
+describe.concurrent('run folders never collide', () => {
   it('two runs launched at once, against names that slug alike (a/b, A/B), end in two complete folders', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'at-e2e-'));
     const [a, b] = await Promise.all(['a/b', 'A/B'].map((name) => spawnCli(['--rate', '10', '--duration', '1s', '--name', name, ...QUICK], { dir })));

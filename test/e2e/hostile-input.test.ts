@@ -13,7 +13,7 @@ const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js
 const empty = join(mkdtempSync(join(tmpdir(), 'at-e2e-')), 'empty.yaml');
 writeFileSync(empty, '# nothing yet\n');
 
-describe('bad input: one line naming the flag, exit 2, nothing sent', () => {
+describe.concurrent('bad input: one line naming the flag, exit 2, nothing sent', () => {
   it.each([
     [['--endpoint', ''], /^auto-testing: --endpoint: empty; give the server's base URL/],
     [['--endpoint'], /^auto-testing: --endpoint: empty/],

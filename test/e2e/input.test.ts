@@ -9,7 +9,7 @@ import { runCli } from './run-cli.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
-describe('bad input: one line per problem naming the flag, exit code 2, nothing sent', () => {
+describe.concurrent('bad input: one line per problem naming the flag, exit code 2, nothing sent', () => {
   it.each([
     [['--rate', 'abc'], '--rate: must be a number'],
     [['--ttft-timeout', '5 parsecs'], '--ttft-timeout:'],

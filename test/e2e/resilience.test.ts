@@ -7,7 +7,7 @@ import { accounted, spawnCli } from './spawn-cli.js';
 
 const QUICK = ['--max-tokens', '8', '--sim-decode-ms', '10', '--sim-prefill-ms', '20'];
 
-describe('interruptions leave a consistent results folder', () => {
+describe.concurrent('interruptions leave a consistent results folder', () => {
   it('a worker thread that crashes: reported, its requests accounted for, the other worker finishes its stripe', async () => {
     const r = await spawnCli(['--rate', '20', '--duration', '3s', '--workers', '2', ...QUICK], { env: { AUTO_TESTING_TEST_CRASH_WORKER: '1@1s' } });
     expect(r.code).toBe(1);
@@ -38,7 +38,7 @@ describe('interruptions leave a consistent results folder', () => {
   });
 });
 
-describe('the results folder cannot be written', () => {
+describe.concurrent('the results folder cannot be written', () => {
   it('before the run: --results-dir under a regular file is bad input (exit 2)', async () => {
     const base = mkdtempSync(join(tmpdir(), 'at-e2e-'));
     writeFileSync(join(base, 'file'), 'x');

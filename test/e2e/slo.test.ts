@@ -11,7 +11,7 @@ function summaryOf(dir: string): any {
 
 const SHORT = ['--rate', '10', '--duration', '1s', '--max-tokens', '5', '--sim-prefill-ms', '5'];
 
-describe('--slo end to end', () => {
+describe.concurrent('--slo end to end', () => {
   it('every objective met: exit 0, a table of verdicts, summary.json.slo', async () => {
     const r = await runCli([...SHORT, '--sim-decode-ms', '5', '--slo', 'ttft_p99<=5s,tpot_p50<=500ms,itl_p99<=1000ms,error_rate<=1%,requests_completed>=10']);
     expect(r.code).toBe(0);
