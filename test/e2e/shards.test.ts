@@ -159,35 +159,40 @@ describe('sharded runs merged, as a Kubernetes Indexed Job runs them', () => {
   it('refuses a shard merged with itself, other workloads and runs that are not shards; warns on an incomplete set', async () => {
     const [first, second] = folders(shared);
     const out = () => join(mkdtempSync(join(tmpdir(), 'at-merged-')), 'run');
-    const twice = await cli(['merge', first, first, '--out', out()]);
-    expect(twice.code).toBe(2);
-    expect(twice.stderr).toContain('are the same run');
     const other = join(mkdtempSync(join(tmpdir(), 'at-other-')), 'shard');
     cpSync(second, other, { recursive: true });
     const s = summaryIn(other);
     writeFileSync(join(other, 'summary.json'), JSON.stringify({ ...s, run: { ...s.run, id: 'other' }, workload: { ...s.workload, seed: 8 } }));
-    const different = await cli(['merge', first, other, '--out', out()]);
+    // four merges of their own, each into a folder of its own: side by side
+    const [twice, different, notShard, partial] = await Promise.all([
+      cli(['merge', first, first, '--out', out()]),
+      cli(['merge', first, other, '--out', out()]),
+      cli(['merge', first, folders(single)[0], '--out', out()]),
+      cli(['merge', first, second, '--out', out()]),
+    ]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('are the same run');
     expect(different.code).toBe(2);
     expect(different.stderr).toMatch(/differs from .* in its workload \(seed\)/);
-    const notShard = await cli(['merge', first, folders(single)[0], '--out', out()]);
     expect(notShard.code).toBe(2);
     expect(notShard.stderr).toContain('is not a shard');
-    const partial = await cli(['merge', first, second, '--out', out()]);
     expect(partial.code).toBe(3); // requests_completed>=TOTAL fails on two thirds of the schedule
     expect(partial.stdout).toMatch(new RegExp(`requests_completed>=${TOTAL} .*FAIL`));
     expect(partial.stderr).toContain('INCOMPLETE: shard(s) 2 of 3 missing');
   });
 
   it('a bad shard is one line and exit 2, before anything is sent; a closed loop cannot be sharded', async () => {
-    const r = await cli(['--shard', '3/3', '--duration', '1s']);
-    expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: '3\/3' is not a shard I\/N/);
-    const closed = await cli(['--shard', '0/2', '--concurrency', '2', '--max-requests', '4']);
-    expect(closed.code).toBe(2);
-    expect(closed.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: a closed loop/);
     const file = join(mkdtempSync(join(tmpdir(), 'at-endpoints-')), 'endpoints.yaml');
     writeFileSync(file, ['a', 'b'].map((n) => `- {name: ${n}, url: '${url}', api: openai-chat, model: m}\n`).join(''));
-    const two = await cli(['--endpoints', file, '--shard', '0/2', '--start-at', String(Date.now() + 60_000)]);
+    const [r, closed, two] = await Promise.all([
+      cli(['--shard', '3/3', '--duration', '1s']),
+      cli(['--shard', '0/2', '--concurrency', '2', '--max-requests', '4']),
+      cli(['--endpoints', file, '--shard', '0/2', '--start-at', String(Date.now() + 60_000)]),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: '3\/3' is not a shard I\/N/);
+    expect(closed.code).toBe(2);
+    expect(closed.stderr.split('\n')[0]).toMatch(/^auto-testing: --shard: a closed loop/);
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('--start-at: one instant cannot start 2 endpoints');
   });
