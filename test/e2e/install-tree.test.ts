@@ -88,7 +88,7 @@ async function runAndRender(expect: ExpectStatic, cwd: string, tree: string, run
   return { summary, page: readFileSync(out, 'utf8'), charts: readdirSync(dirname(out)).filter((f) => f.endsWith('.png')) };
 }
 
-describe('what users install: the image and the npm package', () => {
+describe.concurrent('what users install: the image and the npm package', () => {
   const image = mkdtempSync(join(tmpdir(), 'at-image-'));
   const pkg = mkdtempSync(join(tmpdir(), 'at-package-'));
   let packed: string[] = [];
