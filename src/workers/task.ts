@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { handlesNow } from '../metrics/handles.js';
+import { handlesSettled } from '../metrics/handles.js';
 import { watchLoopDelay } from '../metrics/loop-delay.js';
 import { MeasurementError } from '../protocols/measurement-error.js';
 import { protocolFor } from '../protocols/registry.js';
@@ -48,7 +48,7 @@ export default async function runWorker(input: TaskInput): Promise<WorkerFinal> 
   const result = await worker.run();
   await transport.close();
   await waker.close();
-  const handlesAtEnd = handlesNow();
+  const handlesAtEnd = await handlesSettled();
   unwatch();
   if (result.crash) throw result.crash;
   return {

@@ -27,10 +27,12 @@ describe('Waker', () => {
 
   it('a new instant replaces the pending one; cancel drops it', async () => {
     const calls: string[] = [];
-    waker.set(monoMs() + 2, () => calls.push('replaced'));
+    // set() calls back at once when its instant has passed by the time it looks, as a thread preempted for a
+    // few ms would find: the instants to be replaced or cancelled lie far ahead
+    waker.set(monoMs() + 1000, () => calls.push('replaced'));
     const due = monoMs() + 4;
     await new Promise<void>((resolve) => waker.set(due, () => resolve(void calls.push('second'))));
-    waker.set(monoMs() + 1, () => calls.push('cancelled'));
+    waker.set(monoMs() + 1000, () => calls.push('cancelled'));
     waker.cancel();
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toEqual(['second']);
