@@ -39,7 +39,8 @@ export function mergeShards(shards: readonly ShardData[], runId: string, extraWa
   const all = sloList(sorted[0].summary);
   // every shard scraped the same server: its figures do not add up across shards, so they stay judged in each shard's summary
   const slos = all.filter((o) => !o.metric.server);
-  const serverNote = all.length > slos.length ? [`SERVER OBJECTIVES NOT MERGED: ${all.filter((o) => o.metric.server).map((o) => o.text).join(', ')} are judged in each shard's own summary.json`] : [];
+  const server = all.filter((o) => o.metric.server);
+  const serverNote = server.length ? [`SERVER OBJECTIVES NOT MERGED: ${server.map((o) => o.text).join(', ')} are judged in each shard's own summary.json`] : [];
   const agg = new Aggregator(goodput(slos));
   const records = globalWorkers(sorted).sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.id - b.id);
   for (const r of records) agg.add(r);
